@@ -1,0 +1,98 @@
+"""Readers: one module per file format, chosen by sniffing the content, not the extension.
+
+Each reader module has
+    FORMAT: str                                   # name shown in Source.format
+    def sniff(path: Path, head: bytes) -> bool    # head: the file's first 64 KiB
+    def read(path: Path) -> Iterator[RawRecord | ReadError]
+
+`read` never raises for bad input: a bad record is yielded as a `ReadError` and reading goes
+on with the next record. The registry order below is the sniffing order (most specific first).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from types import ModuleType
+
+from ..cable import RawRecord, ReadError
+
+HEAD_BYTES = 65536
+
+#: file names never read as cables (our own artefacts, editor and OS droppings)
+SKIP_NAMES = {".DS_Store", "Thumbs.db", "MANIFEST.tsv", "README.md", "README", "LICENSE"}
+
+
+def _registry() -> list[ModuleType]:
+    # Imported lazily so that `cables --help` stays fast.
+    from . import csvfile, html, jsonl, pagetext, plaintext
+
+    return [html, jsonl, csvfile, pagetext, plaintext]
+
+
+def formats() -> list[str]:
+    out: list[str] = []
+    for module in _registry():
+        names = getattr(module, "FORMATS", None) or (module.FORMAT,)
+        out.extend(names)
+    return out
+
+
+def iter_files(paths: Iterable[Path]) -> Iterator[Path | ReadError]:
+    """Files under `paths` (recursively, sorted, hidden files skipped), or errors for bad paths."""
+    for path in paths:
+        if path.is_dir():
+            for root, dirs, files in os.walk(path):
+                dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+                for name in sorted(files):
+                    if name.startswith(".") or name in SKIP_NAMES:
+                        continue
+                    yield Path(root) / name
+        elif path.is_file():
+            yield path
+        elif not path.exists():
+            yield ReadError(str(path), None, "no such file or folder")
+        else:
+            yield ReadError(str(path), None, "not a regular file")
+
+
+def sniff(path: Path, head: bytes) -> ModuleType | None:
+    """The reader module for a file, judged from its first bytes (and name as a last hint)."""
+    for module in _registry():
+        if module.sniff(path, head):
+            return module
+    return None
+
+
+def read_file(path: Path) -> Iterator[RawRecord | ReadError]:
+    """Every record of one file, whatever its format."""
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(HEAD_BYTES)
+    except OSError as exc:
+        yield ReadError(str(path), None, f"cannot read: {exc.strerror or exc}")
+        return
+    if not head.strip():
+        yield ReadError(str(path), None, "empty file")
+        return
+    if head.startswith(b"%PDF"):
+        yield ReadError(str(path), None, "PDF is not read directly: convert it with `pdftotext` first")
+        return
+    if b"\x00" in head:
+        yield ReadError(str(path), None, "binary file, not a cable")
+        return
+    module = sniff(path, head)
+    if module is None:
+        yield ReadError(str(path), None, "not a cable in any known format")
+        return
+    yield from module.read(path)
+
+
+def read_paths(paths: Iterable[Path]) -> Iterator[RawRecord | ReadError]:
+    """Every record under `paths`, files in sorted order, records in file order."""
+    for item in iter_files(paths):
+        if isinstance(item, ReadError):
+            yield item
+        else:
+            yield from read_file(item)
