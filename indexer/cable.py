@@ -65,8 +65,9 @@ class RawRecord:
     tags: tuple[str, ...] | None = None
     #: reference ids given apart from the text (cables.csv column)
     references: tuple[str, ...] | None = None
-    #: refid read from the file name, used when the text and metadata have none
-    filename_refid: str | None = None
+    #: an id from a weak source (file name, a mongoexport `_id` that may hold the references
+    #: column): used only when neither `refid` nor the text's station/serial + year give one
+    refid_hint: str | None = None
     #: things the reader noticed and the user should know
     notes: tuple[str, ...] = ()
 

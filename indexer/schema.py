@@ -1,0 +1,56 @@
+"""The Whoosh schema of the cables index, and the field boosts, named in one place.
+
+Text fields use one analyzer (`ANALYZER`): words lowercased, English stop words dropped,
+Porter-stemmed, so `negotiations` finds `negotiate`. Exact-match fields keep one token per
+value; values are stored in a canonical case (refids, TAGS, classifications upper case,
+names lower case) and the query side folds user input to that case.
+"""
+
+from __future__ import annotations
+
+from whoosh import fields
+from whoosh.analysis import Analyzer, KeywordAnalyzer, StemmingAnalyzer
+
+#: Field boosts (BM25F field weights): subject and title above TAGS above body.
+#: Tuned by `bench/relevance.py` (see README, "Ranking").
+BOOSTS: dict[str, float] = {
+    "subject": 3.0,
+    "title": 3.0,
+    "tags": 2.0,
+    "body": 1.0,
+}
+
+#: Fields searched by plain keywords (no `field:` prefix).
+DEFAULT_FIELDS: tuple[str, ...] = ("subject", "title", "tags", "body")
+
+ANALYZER: Analyzer = StemmingAnalyzer()
+
+
+def build_schema() -> fields.Schema:
+    """A fresh schema object (Whoosh schemas are mutable, so never share one)."""
+    return fields.Schema(
+        refid=fields.ID(stored=True, unique=True, sortable=True),
+        created=fields.DATETIME(stored=True, sortable=True),
+        year=fields.NUMERIC(int, bits=16, stored=True, sortable=True, signed=False),
+        classification=fields.ID(stored=True, sortable=True),
+        origin=fields.ID(stored=True, sortable=True),
+        # `origin:baghdad` matches any word of the origin ("Embassy Baghdad")
+        origin_words=fields.KEYWORD(analyzer=KeywordAnalyzer(lowercase=True)),
+        tags=fields.KEYWORD(
+            stored=True, scorable=True, lowercase=True, field_boost=BOOSTS["tags"]
+        ),
+        references=fields.KEYWORD(stored=True),
+        signed_by=fields.KEYWORD(stored=True, lowercase=True),
+        classified_by=fields.ID(stored=True),
+        subject=fields.TEXT(
+            stored=True, analyzer=ANALYZER, field_boost=BOOSTS["subject"]
+        ),
+        title=fields.TEXT(stored=True, analyzer=ANALYZER, field_boost=BOOSTS["title"]),
+        body=fields.TEXT(
+            stored=True, analyzer=ANALYZER, phrase=True, field_boost=BOOSTS["body"]
+        ),
+        # change detection and provenance (JSON strings)
+        record_hash=fields.ID(stored=True),
+        source=fields.STORED(),
+        cable=fields.STORED(),
+    )
