@@ -21,7 +21,7 @@ REFID_RE = re.compile(r"^(\d{2})([A-Z][A-Z]*?)(\d+)$")
 def is_wellformed_refid(refid: str) -> bool:
     """True for ids shaped like `09BAGHDAD113` (year, station letters, serial without zeros)."""
     m = REFID_RE.match(refid)
-    return bool(m) and not m.group(3).startswith("0")
+    return m is not None and not m.group(3).startswith("0")
 
 
 @dataclass(frozen=True)
@@ -31,7 +31,7 @@ class Source:
     path: str
     #: one of `indexer.readers.FORMATS`: pagetext, html, csv, jsonl, jsonp, pre, pdftotext, alx
     format: str
-    #: 1-based record number inside multi-record files (CSV row, JSON line); None for one-cable files
+    #: 1-based record number in multi-record files (CSV row, JSON line); None for one-cable files
     record: int | None
     #: sha256 (hex) of the raw bytes of this record (the whole file for one-cable files)
     sha256: str

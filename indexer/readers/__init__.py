@@ -31,6 +31,10 @@ def _registry() -> list[ModuleType]:
     return [html, jsonl, csvfile, pagetext, plaintext]
 
 
+# `pdf` is not in the sniffing registry: PDFs are recognised by their `%PDF` magic bytes
+# before the binary-file check (their bytes are binary).
+
+
 def formats() -> list[str]:
     out: list[str] = []
     for module in _registry():
@@ -77,7 +81,9 @@ def read_file(path: Path) -> Iterator[RawRecord | ReadError]:
         yield ReadError(str(path), None, "empty file")
         return
     if head.startswith(b"%PDF"):
-        yield ReadError(str(path), None, "PDF is not read directly: convert it with `pdftotext` first")
+        from . import pdf
+
+        yield from pdf.read(path)
         return
     if b"\x00" in head:
         yield ReadError(str(path), None, "binary file, not a cable")

@@ -1,0 +1,237 @@
+"""The `cables` command line: each command parses options, calls one library function, renders.
+
+No Whoosh here: the library modules own it.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from . import __version__
+from .cable import ReadError
+from .errors import CablesError, QueryError
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+
+DEFAULT_CORPUS = "corpus"
+DEFAULT_INDEX = "index"
+
+
+def index_option(f: F) -> F:
+    return click.option(
+        "--index",
+        "index_dir",
+        type=click.Path(file_okay=False, path_type=Path),
+        default=lambda: os.environ.get("CABLES_INDEX", DEFAULT_INDEX),
+        show_default="index/ or $CABLES_INDEX",
+        help="Folder of the index.",
+    )(f)
+
+
+def json_option(f: F) -> F:
+    return click.option("--json", "as_json", is_flag=True, help="Print JSON (see README).")(f)
+
+
+def quiet_option(f: F) -> F:
+    return click.option("-q", "--quiet", is_flag=True, help="No progress bar on stderr.")(f)
+
+
+def fail(exc: CablesError) -> click.ClickException:
+    """Library error -> one-line CLI error (usage errors exit 2, the rest 1)."""
+    if isinstance(exc, QueryError):
+        return click.UsageError(str(exc))
+    return click.ClickException(str(exc))
+
+
+@click.group(context_settings=CONTEXT_SETTINGS)
+@click.version_option(__version__, "-V", "--version", prog_name="cables")
+def main() -> None:
+    """Search the Cablegate diplomatic cables.
+
+    \b
+    Quick start:
+      cables index                 # index the cables in corpus/ into index/
+      cables search "mek defector" # ranked, highlighted matches
+      cables parse corpus --json   # the parsed cables, one JSON object per line
+
+    Every command has -h/--help with examples.
+    """
+
+
+@main.command()
+@click.argument(
+    "paths", nargs=-1, required=True, type=click.Path(path_type=Path, exists=False)
+)
+@json_option
+def parse(paths: tuple[Path, ...], as_json: bool) -> None:
+    """Parse cables and print them, one line each (or JSON Lines with --json).
+
+    PATHS are files or folders (read recursively). Every format is recognised by its
+    content: the WikiLeaks page text layout, Cablegate release HTML, cables.csv, JSON lines
+    (mongoexport), JSONP, <pre> text extracts, pdftotext output, PDFs.
+
+    Bad records are reported on stderr as `path[:record]: reason` and never stop the run;
+    the exit status is 1 when any record failed, 0 otherwise.
+
+    \b
+    Examples:
+      cables parse corpus/
+      cables parse cables.csv --json | jq .subject
+    """
+    from .parse import parse_paths, summary_line, write_json_line
+
+    failed = 0
+    out = sys.stdout
+    for item in parse_paths(paths):
+        if isinstance(item, ReadError):
+            failed += 1
+            click.echo(str(item), err=True)
+        elif as_json:
+            write_json_line(item, out)
+        else:
+            out.write(summary_line(item) + "\n")
+    if failed:
+        sys.exit(1)
+
+
+def _default_corpus() -> tuple[Path, ...]:
+    env = os.environ.get("CABLES_CORPUS")
+    if env:
+        return tuple(Path(p) for p in env.split(os.pathsep) if p)
+    return (Path(DEFAULT_CORPUS),)
+
+
+@main.command()
+@click.argument("corpus", nargs=-1, type=click.Path(path_type=Path))
+@index_option
+@click.option(
+    "--rebuild", is_flag=True, help="Build a fresh index beside the current one, then swap it in."
+)
+@click.option(
+    "--watch", is_flag=True, help="Keep running; index new or changed cables as they land."
+)
+@click.option(
+    "--procs", default=2, show_default=True, type=click.IntRange(1, 64), help="Worker processes."
+)
+@json_option
+@quiet_option
+def index(
+    corpus: tuple[Path, ...],
+    index_dir: Path,
+    rebuild: bool,
+    watch: bool,
+    procs: int,
+    as_json: bool,
+    quiet: bool,
+) -> None:
+    """Index the cables under CORPUS (default corpus/ or $CABLES_CORPUS) into --index.
+
+    The first run builds the index. Later runs are incremental: new cables are added,
+    changed records replaced, cables whose file disappeared removed, and unchanged files
+    are not even read (size and mtime first, a hash only when they differ). Searches keep
+    working during an update and always see the old or the new index, never a mix.
+
+    When several records carry the same reference id (several releases or formats), the
+    newest release is indexed and the others are kept as its versions (`cables show`).
+
+    Records that fail to parse are listed on stderr as `path[:record]: reason` and do not
+    stop the run (exit status 0; the summary counts them as failed).
+
+    \b
+    Examples:
+      cables index                          # corpus/ -> index/
+      cables index ~/cablegate --index /data/cables-index
+      cables index --rebuild                # fresh index, swapped in atomically
+      cables index --watch                  # stay up, index new cables as they land
+      cables index --json | jq .added
+    """
+    from .ingest import update_index
+
+    folders = list(corpus or _default_corpus())
+    if watch:
+        _watch(folders, index_dir, procs, as_json)
+        return
+    with IndexProgress(quiet) as progress:
+        try:
+            report = update_index(
+                folders,
+                index_dir,
+                rebuild=rebuild,
+                procs=procs,
+                on_start=progress.start,
+                on_progress=progress.update,
+            )
+        except CablesError as exc:
+            raise fail(exc) from None
+    _render_index_report(report, as_json)
+
+
+def _watch(folders: list[Path], index_dir: Path, procs: int, as_json: bool) -> None:
+    from .watch import watch_index
+
+    click.echo(f"watching {', '.join(map(str, folders))} (Ctrl-C to stop)", err=True)
+    try:
+        watch_index(
+            folders, index_dir, lambda r: _render_index_report(r, as_json), procs=procs
+        )
+    except CablesError as exc:
+        raise fail(exc) from None
+    except KeyboardInterrupt:
+        click.echo("stopped", err=True)
+
+
+class IndexProgress:
+    """Progress over files to read, on stderr (TTY only, not with --quiet)."""
+
+    def __init__(self, quiet: bool) -> None:
+        self.quiet = quiet
+        self._bar: Any = None
+        self._done = 0
+        self._stack: Any = None
+
+    def __enter__(self) -> IndexProgress:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._stack is not None:
+            self._stack.__exit__(*exc)
+
+    def start(self, total: int) -> None:
+        from .progress import progressbar
+
+        if total == 0:
+            return
+        self._stack = progressbar(total, "reading cables", quiet=self.quiet)
+        self._bar = self._stack.__enter__()
+
+    def update(self, done: int) -> None:
+        if self._bar is not None and done > self._done:
+            self._bar.update(done - self._done)
+            self._done = done
+
+
+def _render_index_report(report: Any, as_json: bool) -> None:
+    for line in report.errors:
+        click.echo(line, err=True)
+    if as_json:
+        from dataclasses import asdict
+
+        data = asdict(report)
+        data["errors"] = list(report.errors)
+        data["seconds"] = round(report.seconds, 3)
+        click.echo(json.dumps(data, ensure_ascii=False))
+        return
+    click.echo(
+        f"{report.cables} cables in {report.index}: {report.added} added, "
+        f"{report.updated} updated, {report.removed} removed, {report.unchanged} unchanged, "
+        f"{report.failed} failed ({report.seconds:.1f} s)"
+    )

@@ -1,0 +1,57 @@
+"""Cable -> Whoosh document: the field values one cable contributes to the index.
+
+Plain Python (no Whoosh import): both the fast writer and stock Whoosh take these dicts, so
+the benchmark can feed the very same documents to both.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict
+from datetime import datetime
+from typing import Any
+
+from .cable import Cable, Source
+
+
+def record_hash(source: Source) -> str:
+    return source.sha256
+
+
+def cable_to_json(cable: Cable) -> str:
+    """The whole cable minus its body (stored apart), for `show` and the JSON API."""
+    data = asdict(cable)
+    del data["body"]
+    return json.dumps(data, default=_json_default, ensure_ascii=False, separators=(",", ":"))
+
+
+def _json_default(value: object) -> str:
+    if isinstance(value, datetime):
+        return value.isoformat()
+    raise TypeError(f"not JSON serializable: {type(value).__name__}")
+
+
+def to_document(cable: Cable) -> dict[str, Any]:
+    """The Whoosh document for one cable (keys are schema field names)."""
+    doc: dict[str, Any] = {
+        "refid": cable.refid,
+        "classification": cable.classification,
+        "origin": cable.origin,
+        "origin_words": cable.origin,
+        "tags": " ".join(cable.tags),
+        "references": " ".join(cable.references),
+        "signed_by": " ".join(cable.signed_by),
+        "subject": cable.subject,
+        "title": cable.title,
+        "body": cable.body,
+        "record_hash": record_hash(cable.source),
+        "source": json.dumps(asdict(cable.source), separators=(",", ":")),
+        "cable": cable_to_json(cable),
+    }
+    if cable.created is not None:
+        # Whoosh DATETIME stores naive datetimes; ours are always UTC
+        doc["created"] = cable.created.replace(tzinfo=None)
+        doc["year"] = cable.created.year
+    if cable.classified_by:
+        doc["classified_by"] = cable.classified_by.lower()
+    return doc

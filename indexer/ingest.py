@@ -1,0 +1,671 @@
+"""Corpus -> index: the first build, incremental updates, `--rebuild`.
+
+    corpus files --scan (size/mtime, sha256 only when they differ)--> changed files
+    changed files --parse (2 worker processes)--> Cables --document--> new Whoosh segments
+    old segments: documents of affected refids marked deleted
+    new generation = old segments + new segments + manifest --publish--> index/live
+
+One document per refid. When several records carry the same refid (several releases or
+formats of one cable) the indexed one is the record with the greatest `rank`:
+newest `released` date first, then the richer format (FORMAT_RANK), then the greater path,
+then the greater record number. The others are kept as its versions (`versions.json`).
+"""
+
+from __future__ import annotations
+
+import errno
+import hashlib
+import json
+import multiprocessing
+import os
+import shutil
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from whoosh import index as whoosh_index
+from whoosh.filedb.filestore import FileStorage
+from whoosh.reading import SegmentReader
+
+from . import store
+from .cable import Cable, ReadError
+from .document import to_document
+from .errors import CorpusMissing, IndexUnwritable
+from .lock import writer_lock
+from .parse import parse_file
+from .readers import iter_files
+from .schema import build_schema
+
+INDEX_NAME = "MAIN"
+MANIFEST = "manifest.json"
+VERSIONS = "versions.json"
+MANIFEST_VERSION = 1
+
+#: Richer formats win ties between records of one refid with the same release date.
+FORMAT_RANK: dict[str, int] = {
+    "html": 9,
+    "csv": 8,
+    "pagetext": 7,
+    "jsonp": 6,
+    "jsonl": 5,
+    "pdf": 4,
+    "pdftotext": 3,
+    "alx": 2,
+    "pre": 1,
+}
+
+#: Documents per segment a worker writes before starting the next (bounds memory).
+SEGMENT_DOCS = 20_000
+
+
+# --- records -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RecordEntry:
+    """One parsed record as the manifest remembers it."""
+
+    record: int | None
+    refid: str
+    sha256: str
+    released: str  # ISO date-time or "" (for the rank)
+    format: str
+    created: str
+    subject: str
+
+    def rank(self, path: str) -> tuple[str, int, str, int]:
+        return (self.released, FORMAT_RANK.get(self.format, 0), path, self.record or 0)
+
+
+@dataclass(frozen=True)
+class FileEntry:
+    size: int
+    mtime_ns: int
+    sha256: str
+    records: tuple[RecordEntry, ...]
+    failures: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class IndexReport:
+    """The outcome of one `cables index` run (the `--json` summary)."""
+
+    added: int
+    updated: int
+    removed: int
+    unchanged: int
+    failed: int
+    cables: int
+    seconds: float
+    index: str
+    generation: str | None
+    rebuilt: bool
+    files_read: int = 0
+    errors: tuple[str, ...] = field(default=())
+
+
+def checkpoint(name: str) -> None:
+    """Crash-test hook: with CABLES_TEST_PAUSE_AT=name, announce the point on stderr and wait
+    there, so a test can `kill -9` a real `cables index` at a known step."""
+    if os.environ.get("CABLES_TEST_PAUSE_AT") == name:
+        os.write(2, f"PAUSED AT {name}\n".encode())
+        time.sleep(60)
+
+
+# --- manifest ------------------------------------------------------------------------------
+
+
+def _entry_to_json(entry: FileEntry) -> dict[str, Any]:
+    return {
+        "size": entry.size,
+        "mtime_ns": entry.mtime_ns,
+        "sha256": entry.sha256,
+        "records": [
+            [r.record, r.refid, r.sha256, r.released, r.format, r.created, r.subject]
+            for r in entry.records
+        ],
+        "failures": list(entry.failures),
+    }
+
+
+def _entry_from_json(data: dict[str, Any]) -> FileEntry:
+    return FileEntry(
+        size=data["size"],
+        mtime_ns=data["mtime_ns"],
+        sha256=data["sha256"],
+        records=tuple(RecordEntry(*row) for row in data["records"]),
+        failures=tuple(data.get("failures", ())),
+    )
+
+
+def load_manifest(gen: Path | None) -> dict[str, FileEntry]:
+    if gen is None or not (gen / MANIFEST).exists():
+        return {}
+    data = json.loads((gen / MANIFEST).read_text(encoding="utf-8"))
+    return {path: _entry_from_json(entry) for path, entry in data["files"].items()}
+
+
+def _write_json(path: Path, data: Any) -> None:
+    tmp = path.with_suffix(".tmp")
+    with open(tmp, "w", encoding="utf-8") as fh:
+        json.dump(data, fh, ensure_ascii=False, separators=(",", ":"))
+    os.replace(tmp, path)
+
+
+# --- scanning ------------------------------------------------------------------------------
+
+
+def file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+@dataclass
+class ScanResult:
+    stats: dict[str, tuple[int, int]]  # path -> (size, mtime_ns) of every corpus file
+    to_read: list[str]  # new or changed files
+    unchanged: dict[str, FileEntry]  # manifest entries still valid (stat refreshed)
+    removed: list[str]
+    errors: list[ReadError]
+
+
+def scan(corpus: Iterable[Path], old: dict[str, FileEntry]) -> ScanResult:
+    """Compare the corpus with the manifest: stat first, hash only files whose stat differs."""
+    stats: dict[str, tuple[int, int]] = {}
+    errors: list[ReadError] = []
+    for item in iter_files(corpus):
+        if isinstance(item, ReadError):
+            errors.append(item)
+            continue
+        try:
+            st = item.stat()
+        except OSError as exc:
+            errors.append(ReadError(str(item), None, f"cannot read: {exc.strerror or exc}"))
+            continue
+        stats[str(item.resolve())] = (st.st_size, st.st_mtime_ns)
+    to_read: list[str] = []
+    unchanged: dict[str, FileEntry] = {}
+    for path, (size, mtime_ns) in stats.items():
+        entry = old.get(path)
+        if entry is None:
+            to_read.append(path)
+        elif (entry.size, entry.mtime_ns) == (size, mtime_ns):
+            unchanged[path] = entry
+        elif entry.size == size and file_sha256(Path(path)) == entry.sha256:
+            # touched but identical: keep it, remember the new mtime
+            unchanged[path] = FileEntry(size, mtime_ns, entry.sha256, entry.records)
+        else:
+            to_read.append(path)
+    removed = [path for path in old if path not in stats]
+    return ScanResult(stats, to_read, unchanged, removed, errors)
+
+
+# --- parsing + segment writing (in worker processes) ---------------------------------------
+
+
+@dataclass(frozen=True)
+class WrittenRecord:
+    path: str
+    entry: RecordEntry
+    position: int  # index of the document among the part's documents, in input order
+
+
+@dataclass
+class PartResult:
+    files: dict[str, FileEntry]
+    records: list[WrittenRecord]
+    errors: list[str]
+    segments: list[Any]  # Whoosh segment objects, in document order
+
+
+def _record_entry(cable: Cable) -> RecordEntry:
+    return RecordEntry(
+        record=cable.source.record,
+        refid=cable.refid,
+        sha256=cable.source.sha256,
+        released=cable.released.isoformat() if cable.released else "",
+        format=cable.source.format,
+        created=cable.created.isoformat() if cable.created else "",
+        subject=cable.subject,
+    )
+
+
+def _parse_part(
+    paths: list[str], tick: Callable[[], None]
+) -> tuple[dict[str, FileEntry], list[WrittenRecord], list[str], list[dict[str, Any]]]:
+    files: dict[str, FileEntry] = {}
+    written: list[WrittenRecord] = []
+    errors: list[str] = []
+    docs: list[dict[str, Any]] = []
+    for path in paths:
+        p = Path(path)
+        try:
+            st = p.stat()
+            sha = file_sha256(p)
+        except OSError as exc:
+            errors.append(f"{path}: cannot read: {exc.strerror or exc}")
+            tick()
+            continue
+        records: list[RecordEntry] = []
+        failures: list[str] = []
+        for item in parse_file(p):
+            if isinstance(item, ReadError):
+                failures.append(str(item))
+                continue
+            entry = _record_entry(item)
+            records.append(entry)
+            written.append(WrittenRecord(path, entry, len(docs)))
+            docs.append(to_document(item))
+            checkpoint("parse")
+        errors.extend(failures)
+        files[path] = FileEntry(st.st_size, st.st_mtime_ns, sha, tuple(records), tuple(failures))
+        tick()
+    return files, written, errors, docs
+
+
+def write_segments_stock(gen: Path, docs: list[dict[str, Any]]) -> list[Any]:
+    """Write `docs` as new segments in `gen` with stock Whoosh (in a private sub-index)."""
+    if not docs:
+        return []
+    part = Path(
+        os.path.join(gen, f".part-{os.getpid()}-{time.monotonic_ns()}")
+    )
+    part.mkdir()
+    try:
+        ix = whoosh_index.create_in(str(part), build_schema(), indexname=INDEX_NAME)
+        writer = ix.writer()
+        for doc in docs:
+            writer.add_document(**doc)
+        checkpoint("write")
+        writer.commit(merge=False)
+        toc = whoosh_index.TOC.read(FileStorage(str(part)), INDEX_NAME)
+        for item in part.iterdir():
+            if not item.name.startswith("_"):  # segment files; the part's TOC stays behind
+                os.replace(item, gen / item.name)
+        return list(toc.segments)
+    finally:
+        shutil.rmtree(part, ignore_errors=True)
+
+
+_COUNTER: Any = None
+
+
+def _init_worker(counter: Any) -> None:
+    global _COUNTER
+    _COUNTER = counter
+
+
+def _tick_shared() -> None:
+    if _COUNTER is not None:
+        with _COUNTER.get_lock():
+            _COUNTER.value += 1
+
+
+def _build_part(gen: str, paths: list[str]) -> PartResult:
+    files, written, errors, docs = _parse_part(paths, _tick_shared)
+    segments = write_segments_stock(Path(gen), docs)
+    return PartResult(files, written, errors, segments)
+
+
+def _split(paths: list[str], parts: int) -> list[list[str]]:
+    """Contiguous chunks of similar size, so document order follows file order."""
+    if parts <= 1 or len(paths) < 2:
+        return [paths]
+    size = -(-len(paths) // parts)
+    return [paths[i : i + size] for i in range(0, len(paths), size)]
+
+
+def build_parts(
+    gen: Path, paths: list[str], procs: int, on_progress: Callable[[int], None]
+) -> list[PartResult]:
+    """Parse `paths` and write their documents as segments in `gen`, `procs` processes."""
+    chunks = _split(paths, procs)
+    if procs <= 1 or len(chunks) == 1:
+        done = 0
+
+        def tick() -> None:
+            nonlocal done
+            done += 1
+            on_progress(done)
+
+        files, written, errors, docs = _parse_part(paths, tick)
+        return [PartResult(files, written, errors, write_segments_stock(gen, docs))]
+    ctx = multiprocessing.get_context("fork")
+    counter = ctx.Value("q", 0)
+    with ctx.Pool(len(chunks), initializer=_init_worker, initargs=(counter,)) as pool:
+        pending = [pool.apply_async(_build_part, (str(gen), chunk)) for chunk in chunks]
+        while not all(p.ready() for p in pending):
+            time.sleep(0.1)
+            on_progress(counter.value)
+        on_progress(counter.value)
+        return [p.get() for p in pending]
+
+
+# --- the update ----------------------------------------------------------------------------
+
+
+def _open_toc(gen: Path) -> whoosh_index.TOC | None:
+    storage = FileStorage(str(gen))
+    try:
+        return whoosh_index.TOC.read(storage, INDEX_NAME)
+    except whoosh_index.EmptyIndexError:
+        return None
+
+
+def _delete_refids(gen: Path, toc: whoosh_index.TOC, refids: set[str]) -> None:
+    """Mark the documents of `refids` deleted in the old segments (no files rewritten)."""
+    storage = FileStorage(str(gen))
+    for segment in toc.segments:
+        reader = SegmentReader(storage, toc.schema, segment)
+        try:
+            for refid in refids:
+                if ("refid", refid) in reader:
+                    for docnum in reader.postings("refid", refid).all_ids():
+                        segment.delete_document(docnum)
+        finally:
+            reader.close()
+
+
+def update_index(
+    corpus: list[Path],
+    index_root: Path,
+    *,
+    rebuild: bool = False,
+    procs: int = 2,
+    on_start: Callable[[int], None] | None = None,
+    on_progress: Callable[[int], None] | None = None,
+) -> IndexReport:
+    """Bring the index at `index_root` up to date with the files under `corpus`."""
+    started = time.perf_counter()
+    missing = [str(p) for p in corpus if not p.exists()]
+    if missing:
+        raise CorpusMissing(
+            f"corpus folder {', '.join(missing)} does not exist - pass the folder(s) holding "
+            "the cables, or set CABLES_CORPUS"
+        )
+    try:
+        index_root.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise IndexUnwritable(
+            f"cannot create the index folder {index_root}: {exc.strerror or exc} - "
+            "pass a writable --index DIR"
+        ) from exc
+    if not os.access(index_root, os.W_OK):
+        raise IndexUnwritable(
+            f"the index folder {index_root} is not writable - fix its permissions or pass "
+            "another --index DIR"
+        )
+    with writer_lock(index_root):
+        store.prune(index_root)
+        live = store.live_generation(index_root)
+        old_manifest = {} if rebuild else load_manifest(live)
+        result = scan(corpus, old_manifest)
+        errors = [str(e) for e in result.errors]
+
+        if live is not None and not rebuild and not result.to_read and not result.removed:
+            return _no_change(index_root, live, old_manifest, result, errors, started)
+
+        base = None if rebuild else live
+        gen = store.new_generation(index_root, base)
+        try:
+            report = _update_generation(
+                gen, base, old_manifest, result, procs, on_start, on_progress
+            )
+            _finish_generation(index_root, gen, report.files, report.versions)
+        except OSError as exc:
+            shutil.rmtree(gen, ignore_errors=True)
+            if exc.errno in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG):
+                raise IndexUnwritable(
+                    f"disk full while writing the index in {index_root} - the previous index "
+                    "is intact; free some space and run `cables index` again"
+                ) from exc
+            raise IndexUnwritable(
+                f"cannot write the index in {index_root}: {exc.strerror or exc} - the previous "
+                "index is intact"
+            ) from exc
+        except BaseException:
+            shutil.rmtree(gen, ignore_errors=True)
+            raise
+        store.prune(index_root)
+        return IndexReport(
+            added=report.added,
+            updated=report.updated,
+            removed=report.removed,
+            unchanged=report.unchanged,
+            failed=len(errors) + len(report.errors),
+            cables=report.cables,
+            seconds=time.perf_counter() - started,
+            index=str(index_root),
+            generation=gen.name,
+            rebuilt=rebuild or live is None,
+            files_read=len(result.to_read),
+            errors=tuple(errors + report.errors),
+        )
+
+
+def _no_change(
+    root: Path,
+    live: Path,
+    old_manifest: dict[str, FileEntry],
+    result: ScanResult,
+    errors: list[str],
+    started: float,
+) -> IndexReport:
+    """Nothing to index. Files that were only touched get their new mtime remembered."""
+    touched = any(
+        (old_manifest[p].size, old_manifest[p].mtime_ns) != (e.size, e.mtime_ns)
+        for p, e in result.unchanged.items()
+    )
+    if touched:
+        gen = store.new_generation(root, live)
+        _finish_generation(root, gen, result.unchanged, None)
+        live = gen
+    cables = len({r.refid for e in result.unchanged.values() for r in e.records})
+    return IndexReport(
+        added=0,
+        updated=0,
+        removed=0,
+        unchanged=cables,
+        failed=len(errors),
+        cables=cables,
+        seconds=time.perf_counter() - started,
+        index=str(root),
+        generation=live.name,
+        rebuilt=False,
+        errors=tuple(errors),
+    )
+
+
+@dataclass
+class _GenerationReport:
+    files: dict[str, FileEntry]
+    versions: dict[str, list[dict[str, Any]]]
+    added: int
+    updated: int
+    removed: int
+    unchanged: int
+    cables: int
+    errors: list[str]
+
+
+def _winner(candidates: list[tuple[str, RecordEntry]]) -> tuple[str, RecordEntry]:
+    return max(candidates, key=lambda c: c[1].rank(c[0]))
+
+
+def _update_generation(
+    gen: Path,
+    base: Path | None,
+    old_manifest: dict[str, FileEntry],
+    scan_result: ScanResult,
+    procs: int,
+    on_start: Callable[[int], None] | None,
+    on_progress: Callable[[int], None] | None,
+) -> _GenerationReport:
+    if on_start:
+        on_start(len(scan_result.to_read))
+    parts = build_parts(gen, scan_result.to_read, procs, on_progress or (lambda n: None))
+
+    files = dict(scan_result.unchanged)
+    new_segments: list[Any] = []
+    written: list[tuple[WrittenRecord, int, int]] = []  # record, segment index, docnum
+    errors: list[str] = []
+    for part in parts:
+        files.update(part.files)
+        errors.extend(part.errors)
+        offsets: list[tuple[int, int]] = []  # (first position, segment index)
+        first = 0
+        for segment in part.segments:
+            offsets.append((first, len(new_segments)))
+            new_segments.append(segment)
+            first += segment.doc_count_all()
+        for wrec in part.records:
+            seg_index, seg_first = _locate(offsets, wrec.position)
+            written.append((wrec, seg_index, wrec.position - seg_first))
+
+    # refid -> every (path, record) that carries it, now and before
+    now: dict[str, list[tuple[str, RecordEntry]]] = {}
+    for path, entry in files.items():
+        for rec in entry.records:
+            now.setdefault(rec.refid, []).append((path, rec))
+    before: dict[str, tuple[str, RecordEntry]] = {}
+    for refid, cands in _group(old_manifest).items():
+        before[refid] = _winner(cands)
+
+    changed_paths = set(scan_result.to_read) | set(scan_result.removed)
+    affected = {
+        rec.refid
+        for path in changed_paths
+        for entry in (old_manifest.get(path), files.get(path))
+        if entry is not None
+        for rec in entry.records
+    }
+
+    # Keep exactly one new document per affected refid: its winner's, when it was just written.
+    keep: set[tuple[int, int]] = set()
+    rewrite: dict[str, tuple[str, RecordEntry]] = {}
+    winners: dict[str, tuple[str, RecordEntry]] = {}
+    for refid in affected:
+        if now.get(refid):
+            winners[refid] = _winner(now[refid])
+    written_by_key = {(w.path, w.entry.record, w.entry.refid): (s, d) for w, s, d in written}
+    for refid, (path, rec) in winners.items():
+        loc = written_by_key.get((path, rec.record, refid))
+        if loc is None:
+            rewrite[refid] = (path, rec)  # winner sits in an unchanged file: index it again
+        else:
+            keep.add(loc)
+    for _, seg_index, docnum in written:
+        if (seg_index, docnum) not in keep:
+            new_segments[seg_index].delete_document(docnum)
+
+    if rewrite:
+        extra_docs = _reparse(rewrite)
+        new_segments.extend(write_segments_stock(gen, extra_docs))
+
+    toc = _open_toc(gen) if base is not None else None
+    old_segments = list(toc.segments) if toc is not None else []
+    if toc is not None and affected:
+        _delete_refids(gen, toc, affected)
+    generation = (toc.generation + 1) if toc is not None else 1
+    storage = FileStorage(str(gen))
+    whoosh_index.TOC(build_schema(), old_segments + new_segments, generation).write(
+        storage, INDEX_NAME
+    )
+    checkpoint("commit")
+    for old_toc in gen.glob(f"_{INDEX_NAME}_*.toc"):
+        if old_toc.name != f"_{INDEX_NAME}_{generation}.toc":
+            old_toc.unlink()
+
+    added = sum(1 for r in winners if r not in before)
+    updated = sum(
+        1
+        for r, (path, rec) in winners.items()
+        if r in before and (before[r][0], before[r][1].sha256) != (path, rec.sha256)
+    )
+    removed = sum(1 for r in affected if r in before and r not in winners)
+    cables = len(now)
+    versions = {
+        refid: [_version(path, rec, (path, rec) == _winner(cands)) for path, rec in cands]
+        for refid, cands in now.items()
+        if len(cands) > 1
+    }
+    return _GenerationReport(
+        files=files,
+        versions=versions,
+        added=added,
+        updated=updated,
+        removed=removed,
+        unchanged=cables - added - updated,
+        cables=cables,
+        errors=errors,
+    )
+
+
+def _locate(offsets: list[tuple[int, int]], position: int) -> tuple[int, int]:
+    found = offsets[0]
+    for first, seg_index in offsets:
+        if first <= position:
+            found = (first, seg_index)
+        else:
+            break
+    return found[1], found[0]
+
+
+def _group(manifest: dict[str, FileEntry]) -> dict[str, list[tuple[str, RecordEntry]]]:
+    groups: dict[str, list[tuple[str, RecordEntry]]] = {}
+    for path, entry in manifest.items():
+        for rec in entry.records:
+            groups.setdefault(rec.refid, []).append((path, rec))
+    return groups
+
+
+def _reparse(wanted: dict[str, tuple[str, RecordEntry]]) -> list[dict[str, Any]]:
+    docs: list[dict[str, Any]] = []
+    by_path: dict[str, set[tuple[int | None, str]]] = {}
+    for refid, (path, rec) in wanted.items():
+        by_path.setdefault(path, set()).add((rec.record, refid))
+    for path, keys in sorted(by_path.items()):
+        for item in parse_file(Path(path)):
+            if isinstance(item, Cable) and (item.source.record, item.refid) in keys:
+                docs.append(to_document(item))
+    return docs
+
+
+def _version(path: str, rec: RecordEntry, indexed: bool) -> dict[str, Any]:
+    return {
+        "path": path,
+        "record": rec.record,
+        "format": rec.format,
+        "sha256": rec.sha256,
+        "released": rec.released or None,
+        "created": rec.created or None,
+        "subject": rec.subject,
+        "indexed": indexed,
+    }
+
+
+def _finish_generation(
+    root: Path,
+    gen: Path,
+    files: dict[str, FileEntry],
+    versions: dict[str, list[dict[str, Any]]] | None,
+) -> None:
+    _write_json(
+        gen / MANIFEST,
+        {
+            "version": MANIFEST_VERSION,
+            "updated": datetime.now(UTC).isoformat(timespec="seconds"),
+            "files": {path: _entry_to_json(entry) for path, entry in sorted(files.items())},
+        },
+    )
+    if versions is not None:
+        _write_json(gen / VERSIONS, versions)
+    store.fsync_tree(gen)
+    checkpoint("swap")
+    store.publish(root, gen)

@@ -1,0 +1,59 @@
+"""Files -> Cables, for `cables parse` and for indexing: readers, then `normalize`."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator
+from dataclasses import asdict
+from datetime import datetime
+from pathlib import Path
+from typing import Any, TextIO
+
+from .cable import Cable, RawRecord, ReadError
+from .normalize import CableError, build_cable
+from .readers import read_file, read_paths
+
+
+def to_cable(raw: RawRecord | ReadError) -> Cable | ReadError:
+    if isinstance(raw, ReadError):
+        return raw
+    try:
+        return build_cable(raw)
+    except CableError as exc:
+        return ReadError(raw.source.path, raw.source.record, str(exc))
+
+
+def parse_paths(paths: Iterable[Path]) -> Iterator[Cable | ReadError]:
+    """Every cable under `paths` (files or folders, recursive); bad records as `ReadError`s."""
+    for raw in read_paths(paths):
+        yield to_cable(raw)
+
+
+def parse_file(path: Path) -> Iterator[Cable | ReadError]:
+    for raw in read_file(path):
+        yield to_cable(raw)
+
+
+def cable_to_dict(cable: Cable) -> dict[str, Any]:
+    """The JSON form of a cable (fields documented in README, "JSON fields: parse")."""
+    data = asdict(cable)
+    for key in ("created", "released"):
+        value = data[key]
+        data[key] = value.isoformat() if isinstance(value, datetime) else None
+    for key, value in data.items():
+        if isinstance(value, tuple):
+            data[key] = list(value)
+    data["year"] = cable.year
+    return data
+
+
+def write_json_line(cable: Cable, fp: TextIO) -> None:
+    fp.write(json.dumps(cable_to_dict(cable), ensure_ascii=False))
+    fp.write("\n")
+
+
+def summary_line(cable: Cable) -> str:
+    """One readable line: refid, date, classification, origin, subject."""
+    created = cable.created.strftime("%Y-%m-%d") if cable.created else "????-??-??"
+    subject = cable.subject or "(no subject)"
+    return f"{cable.refid:<22} {created}  {cable.classification:<34} {cable.origin:<28} {subject}"

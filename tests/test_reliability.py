@@ -1,0 +1,190 @@
+"""Crash, lock and concurrency behaviour of `cables index`, with real processes.
+
+A real `cables index` is stopped with SIGKILL at a known step: the CABLES_TEST_PAUSE_AT hook
+(ingest.checkpoint) makes it announce the step on stderr and wait there.
+"""
+
+from __future__ import annotations
+
+import os
+import select
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from helpers import write_cable
+from whoosh import index as whoosh_index
+
+from indexer import store
+from indexer.ingest import update_index
+
+pytestmark = pytest.mark.slow
+
+
+def snapshot(root: Path) -> dict[str, str]:
+    """refid -> subject of everything the live index holds."""
+    ix = whoosh_index.open_dir(str(store.require_live(root)), indexname="MAIN")
+    with ix.searcher() as searcher:
+        return {f["refid"]: f["subject"] for f in searcher.all_stored_fields()}
+
+
+def start_index(corpus: Path, root: Path, pause_at: str | None, *args: str) -> subprocess.Popen[str]:
+    env = dict(os.environ)
+    if pause_at:
+        env["CABLES_TEST_PAUSE_AT"] = pause_at
+    return subprocess.Popen(
+        [sys.executable, "-m", "indexer", "index", str(corpus), "--index", str(root), *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+        start_new_session=True,
+    )
+
+
+def wait_for_pause(proc: subprocess.Popen[str], point: str, timeout: float = 60) -> None:
+    assert proc.stderr is not None
+    deadline = time.monotonic() + timeout
+    seen = ""
+    while time.monotonic() < deadline:
+        ready, _, _ = select.select([proc.stderr], [], [], 0.5)
+        if ready:
+            line = proc.stderr.readline()
+            seen += line
+            if f"PAUSED AT {point}" in line:
+                return
+        if proc.poll() is not None:
+            break
+    pytest.fail(f"indexer never reached {point}: {seen}")
+
+
+def kill9(proc: subprocess.Popen[str]) -> None:
+    os.killpg(proc.pid, signal.SIGKILL)  # the whole group: workers die too
+    proc.wait(timeout=30)
+
+
+@pytest.fixture
+def indexed(tmp_path: Path) -> tuple[Path, Path, dict[str, str]]:
+    corpus = tmp_path / "corpus"
+    for i in range(4):
+        write_cable(corpus, f"09BAGHDAD{100 + i}", subject=f"ORIGINAL {i}")
+    root = tmp_path / "index"
+    update_index([corpus], root, procs=1)
+    before = snapshot(root)
+    # the next run has work of every kind to do
+    write_cable(corpus, "09BAGHDAD200", subject="ADDED")
+    write_cable(corpus, "09BAGHDAD101", subject="CHANGED")
+    (corpus / "09BAGHDAD102.txt").unlink()
+    return corpus, root, before
+
+
+EXPECTED_AFTER = {
+    "09BAGHDAD100": "ORIGINAL 0",
+    "09BAGHDAD101": "CHANGED",
+    "09BAGHDAD103": "ORIGINAL 3",
+    "09BAGHDAD200": "ADDED",
+}
+
+
+@pytest.mark.parametrize("procs", ["1", "2"])
+@pytest.mark.parametrize("point", ["parse", "write", "commit", "swap"])
+def test_kill9_leaves_previous_index_then_next_run_completes(
+    indexed: tuple[Path, Path, dict[str, str]], point: str, procs: str
+) -> None:
+    corpus, root, before = indexed
+    proc = start_index(corpus, root, point, "--procs", procs, "--quiet")
+    wait_for_pause(proc, point)
+    kill9(proc)
+    assert snapshot(root) == before
+
+    done = subprocess.run(
+        [sys.executable, "-m", "indexer", "index", str(corpus), "--index", str(root), "--json"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    assert snapshot(root) == EXPECTED_AFTER
+    # the half-made generation is gone: only live and its predecessor remain
+    assert len(store.generations(root)) <= 2
+
+
+def test_second_writer_fails_at_once_naming_the_first(
+    indexed: tuple[Path, Path, dict[str, str]],
+) -> None:
+    corpus, root, before = indexed
+    first = start_index(corpus, root, "parse", "--procs", "1")
+    try:
+        wait_for_pause(first, "parse")
+        started = time.monotonic()
+        second = subprocess.run(
+            [sys.executable, "-m", "indexer", "index", str(corpus), "--index", str(root)],
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        assert time.monotonic() - started < 20
+        assert second.returncode == 1
+        assert f"process {first.pid}" in second.stderr
+        assert "Traceback" not in second.stderr
+    finally:
+        kill9(first)
+    # the killed holder's lock does not block the next run
+    assert update_index([corpus], root, procs=1).added == 1
+
+
+def test_searches_during_updates_see_old_or_new_never_an_error(tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus"
+    state_a = {f"09BAGHDAD{100 + i}": f"STATE A {i}" for i in range(5)}
+    state_b = {f"09BAGHDAD{100 + i}": f"STATE B {i}" for i in range(3, 9)}
+    for refid, subject in state_a.items():
+        write_cable(corpus, refid, subject=subject)
+    root = tmp_path / "index"
+    update_index([corpus], root, procs=1)
+
+    # a child process flips the corpus between the two states and re-indexes, many times
+    flipper = subprocess.Popen(
+        [sys.executable, "-c", FLIPPER, str(corpus), str(root), str(Path(__file__).parent)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    seen: set[str] = set()
+    try:
+        while flipper.poll() is None:
+            snap = snapshot(root)
+            if snap == state_a:
+                seen.add("a")
+            elif snap == state_b:
+                seen.add("b")
+            else:
+                pytest.fail(f"inconsistent index seen: {sorted(snap.items())}")
+    finally:
+        flipper.kill()
+    out, err = flipper.communicate()
+    assert flipper.returncode == 0, err
+    assert seen == {"a", "b"}, out
+
+
+FLIPPER = """
+import sys, time
+from pathlib import Path
+sys.path.insert(0, sys.argv[3])
+from helpers import write_cable
+from indexer.ingest import update_index
+corpus, root = Path(sys.argv[1]), Path(sys.argv[2])
+a = {f"09BAGHDAD{100 + i}": f"STATE A {i}" for i in range(5)}
+b = {f"09BAGHDAD{100 + i}": f"STATE B {i}" for i in range(3, 9)}
+for n in range(8):
+    want = b if n % 2 == 0 else a
+    for p in corpus.glob("*.txt"):
+        p.unlink()
+    for refid, subject in want.items():
+        write_cable(corpus, refid, subject=subject)
+    update_index([corpus], root, procs=1)
+    time.sleep(0.2)
+print("flipped")
+"""
