@@ -29,12 +29,15 @@ class Source:
     """Where a record came from, precisely enough to find it again and to detect changes."""
 
     path: str
-    #: one of `indexer.readers.FORMATS`: pagetext, html, csv, jsonl, jsonp, pre, pdftotext, alx
+    #: pagetext, html, csv, jsonl, jsonp, pre, pdftotext, alx or pdf
     format: str
     #: 1-based record number in multi-record files (CSV row, JSON line); None for one-cable files
     record: int | None
     #: sha256 (hex) of the raw bytes of this record (the whole file for one-cable files)
     sha256: str
+    #: the Cablegate release the record comes from, as the number of cables released so far
+    #: (243 for the first release of 2010-11-29 ... 251287 for the final one), where known
+    release: int | None = None
 
 
 @dataclass(frozen=True)

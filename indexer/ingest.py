@@ -75,9 +75,16 @@ class RecordEntry:
     format: str
     created: str
     subject: str
+    release: int  # Cablegate release size (243 ... 251287), 0 when unknown
 
-    def rank(self, path: str) -> tuple[str, int, str, int]:
-        return (self.released, FORMAT_RANK.get(self.format, 0), path, self.record or 0)
+    def rank(self, path: str) -> tuple[str, int, int, str, int]:
+        return (
+            self.released,
+            self.release,
+            FORMAT_RANK.get(self.format, 0),
+            path,
+            self.record or 0,
+        )
 
 
 @dataclass(frozen=True)
@@ -124,7 +131,7 @@ def _entry_to_json(entry: FileEntry) -> dict[str, Any]:
         "mtime_ns": entry.mtime_ns,
         "sha256": entry.sha256,
         "records": [
-            [r.record, r.refid, r.sha256, r.released, r.format, r.created, r.subject]
+            [r.record, r.refid, r.sha256, r.released, r.format, r.created, r.subject, r.release]
             for r in entry.records
         ],
         "failures": list(entry.failures),
@@ -233,6 +240,7 @@ def _record_entry(cable: Cable) -> RecordEntry:
         format=cable.source.format,
         created=cable.created.isoformat() if cable.created else "",
         subject=cable.subject,
+        release=cable.source.release or 0,
     )
 
 
@@ -646,6 +654,7 @@ def _version(path: str, rec: RecordEntry, indexed: bool) -> dict[str, Any]:
         "released": rec.released or None,
         "created": rec.created or None,
         "subject": rec.subject,
+        "release": rec.release or None,
         "indexed": indexed,
     }
 
