@@ -63,7 +63,7 @@ def wait_for_pause(proc: subprocess.Popen[str], point: str, timeout: float = 60)
 
 def kill9(proc: subprocess.Popen[str]) -> None:
     os.killpg(proc.pid, signal.SIGKILL)  # the whole group: workers die too
-    proc.wait(timeout=30)
+    proc.communicate(timeout=30)  # reaps it and closes its pipes
 
 
 @pytest.fixture
