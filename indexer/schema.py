@@ -1,15 +1,19 @@
 """The Whoosh schema of the cables index, and the field boosts, named in one place.
 
 Text fields use one analyzer (`ANALYZER`): words lowercased, English stop words dropped,
-Porter-stemmed, so `negotiations` finds `negotiate`. Exact-match fields keep one token per
-value; values are stored in a canonical case (refids, TAGS, classifications upper case,
-names lower case) and the query side folds user input to that case.
+stemmed with Porter2 (the "English" Snowball stemmer), so `negotiations`, `negotiated` and
+`negotiating` all find each other (the original Porter stemmer splits them).
+
+Exact-match fields keep one token per value; values are stored in a canonical case
+(refids, TAGS, classifications upper case, names lower case) and the query side folds user
+input to that case.
 """
 
 from __future__ import annotations
 
 from whoosh import fields
 from whoosh.analysis import Analyzer, KeywordAnalyzer, StemmingAnalyzer
+from whoosh.lang.porter2 import stem as porter2_stem
 
 #: Field boosts (BM25F field weights): subject and title above TAGS above body.
 #: Tuned by `bench/relevance.py` (see README, "Ranking").
@@ -23,7 +27,10 @@ BOOSTS: dict[str, float] = {
 #: Fields searched by plain keywords (no `field:` prefix).
 DEFAULT_FIELDS: tuple[str, ...] = ("subject", "title", "tags", "body")
 
-ANALYZER: Analyzer = StemmingAnalyzer()
+#: the stemmer of ANALYZER; highlighting and the fast writer call it directly
+STEMMER = porter2_stem
+
+ANALYZER: Analyzer = StemmingAnalyzer(stemfn=STEMMER)
 
 
 def build_schema() -> fields.Schema:

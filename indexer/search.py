@@ -1,0 +1,802 @@
+"""The search library: ranked hits, exact totals, facets, paging, did-you-mean, export, and the
+`show` / `similar` / `stats` / `batch` functions behind the CLI commands.
+
+Each public function takes the index folder (or an already open `Searchable`), does one job
+and returns frozen records; the CLI only parses options and renders them.
+
+Consistency: `open_index` resolves `index/live` once, so one call sees one generation even while
+`cables index` publishes the next.
+
+Ranking: BM25F. The field weights are `schema.BOOSTS`, applied at index time (Whoosh multiplies
+each posting's weight by its field's `field_boost`), so they are not applied again here. Equal
+scores are broken by date, newest first (`_DatedTop`).
+
+Speed: per generation, a small table of per-document facet values and dates (`FacetTable`)
+is built once from the index's columns and postings and cached next to it
+(`.facets-v1.pickle`; dot files are never hard-linked into the next generation). Facets,
+date sorting and tie breaks read that table instead of stored fields; stored fields are loaded
+only for the hits on the page.
+"""
+
+from __future__ import annotations
+
+import csv
+import heapq
+import json
+import math
+import os
+import pickle
+import re
+import time
+from array import array
+from collections import Counter
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, TextIO
+
+from whoosh import index as whoosh_index
+from whoosh import query as wq
+from whoosh.collectors import TopCollector
+from whoosh.support.levenshtein import damerau_levenshtein
+from whoosh.util.times import long_to_datetime
+
+from . import store
+from .cable import Cable, Source
+from .errors import IndexMissing, NotFound, QueryError
+from .highlight import Fragment, Terms, fragments, paragraphs, query_terms, stem_word
+from .query import MAX_EXPANSIONS, parse_query, resolve
+
+#: the Whoosh index name and the generation's JSON files (the same names as ingest.py; not
+#: imported from there to keep `cables search` from loading the parsers)
+INDEX_NAME = "MAIN"
+MANIFEST = "manifest.json"
+VERSIONS = "versions.json"
+
+FACET_FIELDS: tuple[str, ...] = ("origin", "classification", "year", "tags")
+SORTS: tuple[str, ...] = ("relevance", "newest", "oldest")
+
+#: did-you-mean: only for queries with at most this many hits
+SUGGEST_BELOW = 2
+#: did-you-mean: surface words are collected from this many documents, evenly spread
+WORD_SAMPLE_DOCS = 4000
+WORD_LIST_MAX = 100_000
+
+_TABLE_FILE = ".facets-v1.pickle"
+_WORDS_FILE = ".words-v1.json"
+_NO_DATE = -1
+#: DATETIME/NUMERIC columns hold the type's maximum for documents without a value
+_COLUMN_MISSING_FROM = 2**63
+
+
+# --- records ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Hit:
+    refid: str
+    score: float
+    subject: str
+    created: datetime | None  # UTC
+    origin: str
+    classification: str
+    tags: tuple[str, ...]
+    highlights: tuple[Fragment, ...] = ()
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    query: str
+    total: int  # exact
+    page: int
+    pages: int
+    limit: int
+    hits: tuple[Hit, ...]
+    #: field -> [(value, count)] over the whole result set, most frequent first
+    facets: dict[str, list[tuple[str, int]]]
+    suggestion: str | None
+    warnings: tuple[str, ...]
+    seconds: float
+    #: the stems the query looks for (to mark subjects too); not part of the JSON
+    terms: Terms = field(default_factory=Terms, compare=False)
+
+
+@dataclass(frozen=True)
+class Version:
+    """One record of a cable that several records carry (from versions.json)."""
+
+    path: str
+    record: int | None
+    format: str
+    sha256: str
+    released: str | None
+    created: str | None
+    subject: str
+    indexed: bool
+
+
+@dataclass(frozen=True)
+class CableView:
+    cable: Cable
+    #: body paragraphs; with a query, each with its matches marked
+    paragraphs: tuple[Fragment, ...]
+    #: cables this one references: (refid, subject or None when not in the index)
+    references: tuple[tuple[str, str | None], ...]
+    #: cables that reference this one: (refid, subject)
+    cited_by: tuple[tuple[str, str | None], ...]
+    versions: tuple[Version, ...]
+
+
+@dataclass(frozen=True)
+class Stats:
+    cables: int
+    first: datetime | None
+    last: datetime | None
+    by_classification: tuple[tuple[str, int], ...]
+    by_origin: tuple[tuple[str, int], ...]
+    by_year: tuple[tuple[str, int], ...]
+    size_bytes: int
+    updated: datetime | None
+    generation: str
+
+
+@dataclass(frozen=True)
+class BatchRow:
+    query: str
+    total: int
+    refids: tuple[str, ...]
+    error: str | None = None
+
+
+@dataclass(frozen=True)
+class FacetTable:
+    """Per-document facet codes and dates of one generation (docnum -> value)."""
+
+    created: array  # type: ignore[type-arg]  # raw DATETIME longs, _NO_DATE when absent
+    values: dict[str, list[str]]  # origin / classification / year / tags -> distinct values
+    codes: dict[str, array]  # type: ignore[type-arg]  # origin / classification / year
+    tag_starts: array  # type: ignore[type-arg]  # tags of doc d: tag_codes[starts[d]:starts[d+1]]
+    tag_codes: array  # type: ignore[type-arg]
+
+
+# --- opening ---------------------------------------------------------------------------------
+
+
+class Searchable:
+    """One open generation: a Whoosh searcher plus lazily built per-generation caches."""
+
+    def __init__(self, root: Path, generation: Path, ix: Any) -> None:
+        self.root = root
+        self.generation = generation
+        self.ix = ix
+        self.searcher: Any = ix.searcher()
+        self.reader: Any = self.searcher.reader()
+        self.schema: Any = ix.schema
+        self._table: FacetTable | None = None
+        self._words: dict[str, list[tuple[str, int]]] | None = None
+
+    def close(self) -> None:
+        self.searcher.close()
+
+    def __enter__(self) -> Searchable:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @property
+    def table(self) -> FacetTable:
+        if self._table is None:
+            self._table = _load_table(self)
+        return self._table
+
+    @property
+    def words(self) -> dict[str, list[tuple[str, int]]]:
+        """Surface words by first letter: [(word, sample document count)]."""
+        if self._words is None:
+            self._words = _load_words(self)
+        return self._words
+
+    def docnum(self, refid: str) -> int | None:
+        found = self.searcher.document_number(refid=refid)
+        return None if found is None else int(found)
+
+
+def open_index(index_root: Path) -> Searchable:
+    """Open the live generation; IndexMissing when there is none. If the generation vanishes
+    between resolving `live` and opening it (an update pruned it), resolve once more."""
+    for attempt in (1, 2):
+        gen = store.live_generation(index_root)
+        if gen is None:
+            raise IndexMissing(str(index_root))
+        try:
+            ix = whoosh_index.open_dir(str(gen), indexname=INDEX_NAME)
+            return Searchable(index_root, gen, ix)
+        except (FileNotFoundError, whoosh_index.EmptyIndexError) as exc:
+            if attempt == 2:
+                raise IndexMissing(str(index_root)) from exc
+    raise AssertionError("unreachable")
+
+
+@contextmanager
+def _opened(index: Path | Searchable) -> Iterator[Searchable]:
+    if isinstance(index, Searchable):
+        yield index
+        return
+    searchable = open_index(Path(index))
+    try:
+        yield searchable
+    finally:
+        searchable.close()
+
+
+# --- the facet table -------------------------------------------------------------------------
+
+
+def _load_table(s: Searchable) -> FacetTable:
+    path = s.generation / _TABLE_FILE
+    count = s.reader.doc_count_all()
+    try:
+        with open(path, "rb") as fh:
+            table = pickle.load(fh)
+        if isinstance(table, FacetTable) and len(table.created) == count:
+            return table
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError):
+        pass
+    table = build_table(s.reader)
+    _write_cache(path, pickle.dumps(table, protocol=pickle.HIGHEST_PROTOCOL))
+    return table
+
+
+def _write_cache(path: Path, data: bytes) -> None:
+    """Best effort: a read-only index still works, it just rebuilds its caches per process."""
+    tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+    try:
+        tmp.write_bytes(data)
+        os.replace(tmp, path)
+    except OSError:
+        tmp.unlink(missing_ok=True)
+
+
+def _column(reader: Any, name: str, count: int) -> list[Any]:
+    if not reader.has_column(name):
+        return [None] * count
+    return list(reader.column_reader(name, translate=False))
+
+
+def _coded(raw: list[Any], decode: Any) -> tuple[list[str], array]:  # type: ignore[type-arg]
+    values: dict[str, int] = {}
+    codes = array("i")
+    for item in raw:
+        text = decode(item)
+        if text is None:
+            codes.append(-1)
+        else:
+            codes.append(values.setdefault(text, len(values)))
+    return list(values), codes
+
+
+def _bytes_value(item: Any) -> str | None:
+    if not item:
+        return None
+    return item.decode("utf-8") if isinstance(item, bytes) else str(item)
+
+
+def _year_value(item: Any) -> str | None:
+    return None if item is None or item <= 0 or item >= 65535 else str(item)
+
+
+def build_table(reader: Any) -> FacetTable:
+    """Read every document's facet values and date from columns (tags from postings)."""
+    count = reader.doc_count_all()
+    created = array(
+        "q",
+        (
+            _NO_DATE if v is None or v >= _COLUMN_MISSING_FROM else int(v)
+            for v in _column(reader, "created", count)
+        ),
+    )
+    values: dict[str, list[str]] = {}
+    codes: dict[str, array] = {}  # type: ignore[type-arg]
+    for name, decode in (
+        ("origin", _bytes_value),
+        ("classification", _bytes_value),
+        ("year", _year_value),
+    ):
+        values[name], codes[name] = _coded(_column(reader, name, count), decode)
+    per_doc: list[list[int]] = [[] for _ in range(count)]
+    tag_values: list[str] = []
+    for code, term in enumerate(reader.lexicon("tags")):
+        tag_values.append(_bytes_value(term) or "")
+        for docnum in reader.postings("tags", term).all_ids():
+            per_doc[docnum].append(code)
+    starts = array("l", [0])
+    tag_codes = array("l")
+    for doc_tags in per_doc:
+        tag_codes.extend(doc_tags)
+        starts.append(len(tag_codes))
+    values["tags"] = [t.upper() for t in tag_values]
+    return FacetTable(created, values, codes, starts, tag_codes)
+
+
+def _count_facet(
+    table: FacetTable, name: str, docs: Sequence[int], limit: int | None
+) -> list[tuple[str, int]]:
+    if name == "tags":
+        starts, tag_codes = table.tag_starts, table.tag_codes
+        counter: Counter[int] = Counter()
+        for d in docs:
+            counter.update(tag_codes[starts[d] : starts[d + 1]])
+    else:
+        counter = Counter(map(table.codes[name].__getitem__, docs))
+        counter.pop(-1, None)
+    names = table.values[name]
+    ranked = sorted(((names[c], n) for c, n in counter.items()), key=lambda vn: (-vn[1], vn[0]))
+    return ranked if limit is None else ranked[:limit]
+
+
+def facet_filter(field_name: str, value: str) -> str:
+    """The query clause that narrows a search to one facet value (same count as the facet)."""
+    if field_name == "origin":
+        return f'origin:"{value}"'
+    if field_name == "classification":
+        return f'class:"{value}"'
+    if field_name == "year":
+        return f"year:{value}"
+    if field_name == "tags":
+        return f"tag:{value}" if re.fullmatch(r"[\w.\-]+", value) else f'tag:"{value}"'
+    raise QueryError(f'unknown facet "{field_name}" - facets are {", ".join(FACET_FIELDS)}')
+
+
+# --- ranking ---------------------------------------------------------------------------------
+
+
+class _DatedTop(TopCollector):  # type: ignore[misc]
+    """Whoosh's top-N collector with ties broken by date (newest first), then index order.
+
+    Block-quality skipping is off: the facets and the exact total need every matching
+    document anyway, and one scoring pass that also records them measured faster than a
+    skipping pass followed by a second, unscored pass (`docs_for_query`).
+    """
+
+    def __init__(self, limit: int, created: array) -> None:  # type: ignore[type-arg]
+        super().__init__(limit=limit, usequality=False)
+        self.created = created
+
+    def prepare(self, top_searcher: Any, q: Any, context: Any) -> None:
+        super().prepare(top_searcher, q, context)
+        self.seen: list[int] = []
+
+    def _collect(self, global_docnum: int, score: float) -> float:
+        self.seen.append(global_docnum)
+        items = self.items
+        key = (score, self.created[global_docnum], -global_docnum)
+        if len(items) < self.limit:
+            heapq.heappush(items, key)
+        elif key > items[0]:
+            heapq.heapreplace(items, key)
+        return 0 - score
+
+    def ranked(self) -> list[tuple[int, float]]:
+        return [(-neg, score) for score, _, neg in sorted(self.items, reverse=True)]
+
+
+def _rank(s: Searchable, q: Any, sort: str, need: int) -> tuple[list[tuple[int, float]], list[int]]:
+    """The best `need` (docnum, score) pairs in `sort` order, and every matching docnum."""
+    if isinstance(q, type(wq.NullQuery)):
+        return [], []
+    created = s.table.created
+    if sort == "relevance":
+        collector = _DatedTop(max(need, 1), created)
+        s.searcher.search_with_collector(q, collector)
+        return collector.ranked()[:need], sorted(collector.seen)
+    docs = list(s.searcher.docs_for_query(q))
+    if sort == "newest":
+        top = heapq.nsmallest(need, docs, key=lambda d: (-created[d], d))
+    else:
+        top = heapq.nsmallest(need, docs, key=lambda d: (created[d] == _NO_DATE, created[d], d))
+    scores = _scores(s, q, top)
+    return [(d, scores.get(d, 0.0)) for d in top], docs
+
+
+def _scores(s: Searchable, q: Any, docnums: Iterable[int]) -> dict[int, float]:
+    """Relevance scores of a few documents (for the date sorts)."""
+    wanted = sorted(docnums)
+    scores: dict[int, float] = {}
+    context = s.searcher.context()
+    for sub, offset in s.searcher.leaf_searchers():
+        local = [d - offset for d in wanted if offset <= d < offset + sub.doc_count_all()]
+        if not local:
+            continue
+        matcher = q.matcher(sub, context)
+        for d in local:
+            if not matcher.is_active():
+                break
+            if matcher.id() < d:
+                matcher.skip_to(d)
+            if matcher.is_active() and matcher.id() == d:
+                scores[d + offset] = float(matcher.score())
+    return scores
+
+
+# --- search ----------------------------------------------------------------------------------
+
+
+def prepare_query(
+    s: Searchable, text: str, max_terms: int = MAX_EXPANSIONS
+) -> tuple[Any, list[str]]:
+    """Parse and bind `text` to the open generation -> (query, warnings)."""
+    resolved = resolve(parse_query(text, s.schema), s.reader, max_terms)
+    warnings = list(resolved.warnings)
+    if isinstance(resolved.query, type(wq.NullQuery)):
+        warnings.append("nothing to search for: the query holds only very common words")
+    return resolved.query, warnings
+
+
+def search(
+    index: Path | Searchable,
+    query_text: str,
+    *,
+    limit: int = 10,
+    page: int = 1,
+    sort: str = "relevance",
+    facets: Sequence[str] = FACET_FIELDS,
+    facet_limit: int = 10,
+    highlight: bool = True,
+    max_terms: int = MAX_EXPANSIONS,
+) -> SearchResult:
+    """One page of ranked hits for `query_text`, with the exact total and facets."""
+    started = time.perf_counter()
+    _check_options(limit, page, sort, facets)
+    with _opened(index) as s:
+        q, warnings = prepare_query(s, query_text, max_terms)
+        ranked, docs = _rank(s, q, sort, page * limit)
+        terms = query_terms(q) if highlight else Terms()
+        page_items = ranked[(page - 1) * limit : page * limit]
+        hits = tuple(_hit(s, d, score, terms if highlight else None) for d, score in page_items)
+        counts = {name: _count_facet(s.table, name, docs, facet_limit) for name in facets}
+        total = len(docs)
+        suggestion = _suggest(s, query_text, total) if total <= SUGGEST_BELOW else None
+    return SearchResult(
+        query=query_text,
+        total=total,
+        page=page,
+        pages=math.ceil(total / limit),
+        limit=limit,
+        hits=hits,
+        facets=counts,
+        suggestion=suggestion,
+        warnings=tuple(warnings),
+        seconds=time.perf_counter() - started,
+        terms=terms,
+    )
+
+
+def _check_options(limit: int, page: int, sort: str, facets: Sequence[str]) -> None:
+    if limit < 1:
+        raise QueryError(f"bad limit {limit} - show at least 1 hit per page")
+    if page < 1:
+        raise QueryError(f"bad page {page} - pages start at 1")
+    if sort not in SORTS:
+        raise QueryError(f'unknown sort "{sort}" - sorts are {", ".join(SORTS)}')
+    for name in facets:
+        if name not in FACET_FIELDS:
+            raise QueryError(f'unknown facet "{name}" - facets are {", ".join(FACET_FIELDS)}')
+
+
+def _utc(value: Any) -> datetime | None:
+    return value.replace(tzinfo=UTC) if isinstance(value, datetime) else None
+
+
+def _hit(s: Searchable, docnum: int, score: float, terms: Terms | None) -> Hit:
+    stored = s.searcher.stored_fields(docnum)
+    highlights = () if terms is None else tuple(fragments(stored.get("body") or "", terms))
+    return Hit(
+        refid=stored.get("refid", ""),
+        score=score,
+        subject=stored.get("subject") or "",
+        created=_utc(stored.get("created")),
+        origin=stored.get("origin") or "",
+        classification=stored.get("classification") or "",
+        tags=tuple((stored.get("tags") or "").split()),
+        highlights=highlights,
+    )
+
+
+def iter_all(index: Path | Searchable, query_text: str, sort: str = "relevance") -> Iterator[Hit]:
+    """Every hit of `query_text` in `sort` order, without highlights (for `--all` export)."""
+    _check_options(1, 1, sort, ())
+    with _opened(index) as s:
+        q, _ = prepare_query(s, query_text)
+        docs = list(s.searcher.docs_for_query(q)) if not isinstance(q, type(wq.NullQuery)) else []
+        ranked, _ = _rank(s, q, sort, len(docs))
+        for docnum, score in ranked:
+            yield _hit(s, docnum, score, None)
+
+
+# --- did you mean ----------------------------------------------------------------------------
+
+#: plain words of a query (not field names, operators, patterns or fuzzy terms)
+_PLAIN_WORD_RE = re.compile(r"(?<![\w:*?~^.'])([A-Za-z]{3,})(?![\w:*?~'])")
+_OPERATORS = frozenset({"AND", "OR", "NOT", "TO"})
+
+
+def _load_words(s: Searchable) -> dict[str, list[tuple[str, int]]]:
+    path = s.generation / _WORDS_FILE
+    try:
+        counts: dict[str, int] = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        counts = build_word_counts(s.reader)
+        _write_cache(path, json.dumps(counts, separators=(",", ":")).encode("utf-8"))
+    by_letter: dict[str, list[tuple[str, int]]] = {}
+    for word, count in counts.items():
+        by_letter.setdefault(word[0], []).append((word, count))
+    return by_letter
+
+
+def build_word_counts(reader: Any) -> dict[str, int]:
+    """Surface words (lowercase, unstemmed) of an even sample of subjects and bodies, with the
+    number of sampled documents holding each. The body field is stemmed, so its lexicon
+    cannot offer real words ("baghdad", not "baghdad"-ish stems like "negoti")."""
+    docs = list(reader.all_doc_ids())
+    step = max(1, len(docs) // WORD_SAMPLE_DOCS)
+    counts: Counter[str] = Counter()
+    word_re = re.compile(r"[a-z]{3,}")
+    for docnum in docs[::step]:
+        stored = reader.stored_fields(docnum)
+        text = f"{stored.get('subject') or ''} {stored.get('body') or ''}".lower()
+        counts.update(set(word_re.findall(text)))
+    return dict(counts.most_common(WORD_LIST_MAX))
+
+
+def _text_frequency(s: Searchable, word: str) -> int:
+    stemmed = stem_word(word)
+    return max(int(s.reader.doc_frequency(f, stemmed)) for f in ("subject", "title", "body"))
+
+
+def _nearest(s: Searchable, word: str) -> str | None:
+    best: tuple[int, int, str] | None = None
+    for candidate, count in s.words.get(word[0], ()):
+        if candidate == word or abs(len(candidate) - len(word)) > 2:
+            continue
+        dist = damerau_levenshtein(word, candidate, 2)
+        if dist > 2:
+            continue
+        key = (dist, -count, candidate)
+        if best is None or key < best:
+            best = key
+    return None if best is None else best[2]
+
+
+def _suggest(s: Searchable, text: str, total: int) -> str | None:
+    """A corrected query when some words are rare and a near word is frequent, else None."""
+    out = text
+    changed = False
+    for match in reversed(list(_PLAIN_WORD_RE.finditer(text))):
+        word = match.group(1)
+        if word in _OPERATORS:
+            continue
+        lower = word.lower()
+        own = _text_frequency(s, lower)
+        candidate = _nearest(s, lower)
+        if candidate is None:
+            continue
+        theirs = _text_frequency(s, candidate)
+        if theirs >= 2 and theirs > 4 * own:
+            out = out[: match.start()] + candidate + out[match.end() :]
+            changed = True
+    if not changed:
+        return None
+    try:
+        q, _ = prepare_query(s, out)
+    except QueryError:
+        return None
+    if isinstance(q, type(wq.NullQuery)):
+        return None
+    better = sum(1 for _ in s.searcher.docs_for_query(q))
+    return out if better > total else None
+
+
+# --- show / similar / stats / batch -------------------------------------------------------------
+
+
+def _require(s: Searchable, refid: str) -> int:
+    docnum = s.docnum(refid)
+    if docnum is None:
+        raise NotFound(
+            f"no cable {refid} in the index - check the id, or search for it: "
+            f"cables search 'id:{refid}*'"
+        )
+    return docnum
+
+
+def _subject_of(s: Searchable, refid: str) -> str | None:
+    docnum = s.docnum(refid)
+    if docnum is None:
+        return None
+    return str(s.searcher.stored_fields(docnum).get("subject") or "")
+
+
+def _parse_dt(value: Any) -> datetime | None:
+    return datetime.fromisoformat(value) if isinstance(value, str) and value else None
+
+
+def cable_from_stored(stored: dict[str, Any]) -> Cable:
+    """The Cable a document was made from (its `cable` JSON plus the stored body)."""
+    data = json.loads(stored["cable"])
+    data["body"] = stored.get("body") or ""
+    data["source"] = Source(**data["source"])
+    for key in ("created", "released"):
+        data[key] = _parse_dt(data.get(key))
+    for key, value in list(data.items()):
+        if isinstance(value, list):
+            data[key] = tuple(value)
+    return Cable(**data)
+
+
+def _versions(s: Searchable, refid: str) -> tuple[Version, ...]:
+    try:
+        data = json.loads((s.generation / VERSIONS).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return ()
+    return tuple(Version(**entry) for entry in data.get(refid, ()))
+
+
+def show(index: Path | Searchable, refid: str, query: str | None = None) -> CableView:
+    """One cable with its references both ways and its versions; matches of `query` marked."""
+    refid = refid.strip().upper()
+    with _opened(index) as s:
+        stored = s.searcher.stored_fields(_require(s, refid))
+        cable = cable_from_stored(stored)
+        terms = Terms()
+        if query:
+            q, _ = prepare_query(s, query)
+            terms = query_terms(q)
+        references = tuple((r, _subject_of(s, r)) for r in cable.references)
+        citing = sorted(
+            (str(f.get("refid")), f.get("subject")) for f in s.searcher.documents(references=refid)
+        )
+        return CableView(
+            cable=cable,
+            paragraphs=tuple(paragraphs(cable.body, terms)),
+            references=references,
+            cited_by=tuple(citing),
+            versions=_versions(s, refid),
+        )
+
+
+def similar(index: Path | Searchable, refid: str, limit: int = 10) -> tuple[Hit, ...]:
+    """Cables most like `refid` (more-like-this on its subject and body)."""
+    refid = refid.strip().upper()
+    with _opened(index) as s:
+        docnum = _require(s, refid)
+        stored = s.searcher.stored_fields(docnum)
+        text = f"{stored.get('subject') or ''}\n{stored.get('body') or ''}"
+        keys = s.searcher.key_terms_from_text("body", text, numterms=20)
+        if not keys:
+            return ()
+        q = wq.Or(
+            [wq.Term(f, word, boost=weight) for word, weight in keys for f in ("subject", "body")]
+        )
+        collector = _DatedTop(limit + 1, s.table.created)
+        s.searcher.search_with_collector(q, collector)
+        return tuple(_hit(s, d, score, None) for d, score in collector.ranked() if d != docnum)[
+            :limit
+        ]
+
+
+def stats(index: Path | Searchable) -> Stats:
+    """What the index holds: counts, date span, size, last update."""
+    with _opened(index) as s:
+        docs = list(s.reader.all_doc_ids())
+        table = s.table
+        dates = [table.created[d] for d in docs if table.created[d] != _NO_DATE]
+        size = sum(p.stat().st_size for p in s.generation.iterdir() if p.is_file())
+        return Stats(
+            cables=len(docs),
+            first=long_to_datetime(min(dates)).replace(tzinfo=UTC) if dates else None,
+            last=long_to_datetime(max(dates)).replace(tzinfo=UTC) if dates else None,
+            by_classification=tuple(_count_facet(table, "classification", docs, None)),
+            by_origin=tuple(_count_facet(table, "origin", docs, None)),
+            by_year=tuple(sorted(_count_facet(table, "year", docs, None))),
+            size_bytes=size,
+            updated=_manifest_updated(s.generation),
+            generation=s.generation.name,
+        )
+
+
+def _manifest_updated(gen: Path) -> datetime | None:
+    try:
+        data = json.loads((gen / MANIFEST).read_text(encoding="utf-8"))
+        return _parse_dt(data.get("updated"))
+    except (OSError, ValueError):
+        return None
+
+
+def batch(index: Path | Searchable, lines: Iterable[str], limit: int = 5) -> Iterator[BatchRow]:
+    """Run one query per line (blank lines and `#` comments skipped); a bad line gives a row
+    with its error instead of stopping the batch."""
+    with _opened(index) as s:
+        for line in lines:
+            text = line.strip()
+            if not text or text.startswith("#"):
+                continue
+            try:
+                result = search(s, text, limit=limit, facets=(), highlight=False)
+            except QueryError as exc:
+                yield BatchRow(text, 0, (), str(exc))
+                continue
+            yield BatchRow(text, result.total, tuple(h.refid for h in result.hits))
+
+
+# --- output ----------------------------------------------------------------------------------
+
+
+def fragment_to_dict(fragment: Fragment) -> dict[str, Any]:
+    return {"text": fragment.text, "matches": [[s, e] for s, e in fragment.matches]}
+
+
+def hit_to_dict(hit: Hit) -> dict[str, Any]:
+    return {
+        "refid": hit.refid,
+        "score": round(hit.score, 6),
+        "subject": hit.subject,
+        "created": hit.created.isoformat() if hit.created else None,
+        "origin": hit.origin,
+        "classification": hit.classification,
+        "tags": list(hit.tags),
+        "highlights": [fragment_to_dict(f) for f in hit.highlights],
+    }
+
+
+def result_to_dict(result: SearchResult) -> dict[str, Any]:
+    """The stable JSON form of a search result (README, "JSON fields: search")."""
+    return {
+        "query": result.query,
+        "total": result.total,
+        "page": result.page,
+        "pages": result.pages,
+        "hits": [hit_to_dict(h) for h in result.hits],
+        "facets": {
+            name: [{"value": v, "count": n} for v, n in counts]
+            for name, counts in result.facets.items()
+        },
+        "suggestion": result.suggestion,
+        "warnings": list(result.warnings),
+    }
+
+
+def write_jsonl(hits: Iterable[Hit], fp: TextIO) -> int:
+    """One JSON object per hit per line; returns the number written."""
+    written = 0
+    for hit in hits:
+        fp.write(json.dumps(hit_to_dict(hit), ensure_ascii=False))
+        fp.write("\n")
+        written += 1
+    return written
+
+
+CSV_COLUMNS = ("refid", "score", "created", "classification", "origin", "tags", "subject")
+
+
+def write_csv(hits: Iterable[Hit], fp: TextIO) -> int:
+    """A header row, then one row per hit (tags space-separated); returns the rows written."""
+    writer = csv.writer(fp)
+    writer.writerow(CSV_COLUMNS)
+    written = 0
+    for hit in hits:
+        writer.writerow(
+            [
+                hit.refid,
+                f"{hit.score:.6f}",
+                hit.created.isoformat() if hit.created else "",
+                hit.classification,
+                hit.origin,
+                " ".join(hit.tags),
+                hit.subject,
+            ]
+        )
+        written += 1
+    return written

@@ -1,0 +1,161 @@
+"""Highlighting: the same tokens as the index, stemmed and phrase matches, fragment choice,
+offsets, and the two renderers."""
+
+from __future__ import annotations
+
+import re
+import time
+from pathlib import Path
+
+import click
+import pytest
+from conftest import EXAMPLE, needs_real_cables
+
+from indexer.highlight import (
+    Fragment,
+    Terms,
+    analyze,
+    fragments,
+    mark_all,
+    paragraphs,
+    query_terms,
+    to_html,
+    to_terminal,
+)
+from indexer.query import parse_query
+from indexer.schema import ANALYZER, build_schema
+
+SCHEMA = build_schema()
+
+
+def terms_of(text: str) -> Terms:
+    return query_terms(parse_query(text, SCHEMA))
+
+
+def marked(fragment: Fragment) -> list[str]:
+    return [fragment.text[s:e] for s, e in fragment.matches]
+
+
+def whoosh_tokens(text: str) -> list[tuple[str, int, int]]:
+    return [(t.text, t.startchar, t.endchar) for t in ANALYZER(text, chars=True)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The U.S. Embassy's negotiators met 3.5 times; e.g. MEK-related talks (C) ¶2.",
+        "Ünïcode wörds, Bogotá and MaiquetC-a, x y z, 12:30Z, THE END.",
+        "",
+    ],
+)
+def test_analyze_gives_the_index_tokens(text: str) -> None:
+    assert analyze(text) == whoosh_tokens(text)
+
+
+@needs_real_cables
+def test_analyze_gives_the_index_tokens_on_real_cables(real_cables: Path) -> None:
+    files = sorted(p for p in real_cables.rglob("*") if p.suffix in (".txt", ".html"))
+    sample = files[::40]
+    assert len(sample) > 50
+    for path in sample:
+        text = path.read_text(encoding="utf-8", errors="replace")
+        assert analyze(text) == whoosh_tokens(text), path
+
+
+def test_stemmed_variants_are_marked() -> None:
+    frag = mark_all(
+        "We negotiate. The negotiation failed; Negotiations resumed.", terms_of("negotiations")
+    )
+    assert marked(frag) == ["negotiate", "negotiation", "Negotiations"]
+
+
+def test_phrase_marks_only_words_in_order() -> None:
+    body = "Suicide was rare. A mass exodus. Then mass suicide was planned."
+    frag = mark_all(body, terms_of('"mass suicide"'))
+    assert marked(frag) == ["mass", "suicide"]
+    assert frag.matches[0][0] == body.index("mass suicide")
+
+
+def test_phrase_slop_allows_words_between() -> None:
+    frag = mark_all("mass planned suicide", terms_of('"mass suicide"~2'))
+    assert marked(frag) == ["mass", "suicide"]
+    assert marked(mark_all("mass planned suicide", terms_of('"mass suicide"'))) == []
+
+
+def test_negated_and_filter_terms_are_not_marked() -> None:
+    frag = mark_all("Iraq and Iran talk; Baghdad reports.", terms_of("iran -iraq tag:pter"))
+    assert marked(frag) == ["Iran"]
+
+
+def test_fragments_never_cut_words_and_offsets_point_at_matches() -> None:
+    body = EXAMPLE.read_text(encoding="utf-8")
+    words = set(re.findall(r"\S+", body))
+    frags = fragments(body, terms_of("defector suicide camp"))
+    assert 1 <= len(frags) <= 3
+    stems = {"defector", "suicid", "camp"}
+    for frag in frags:
+        assert len(frag.text) <= 200 + 2 * 40
+        pieces = frag.text.split(" ")
+        assert pieces[0] in words and pieces[-1] in words
+        assert frag.matches
+        for start, end in frag.matches:
+            assert analyze(frag.text[start:end])[0][0] in stems
+    starts = [body.find(f.text.split(" ")[0]) for f in frags]
+    assert starts == sorted(starts)
+
+
+def test_fragments_prefer_the_most_distinct_terms() -> None:
+    filler = " ".join(f"word{i}" for i in range(80))
+    body = f"oil oil oil oil here. {filler} Later oil and gas together. {filler} gas."
+    best = fragments(body, terms_of("oil gas"), count=1)
+    assert len(best) == 1
+    assert {w.lower() for w in marked(best[0])} == {"oil", "gas"}
+
+
+def test_whitespace_is_collapsed_and_offsets_follow() -> None:
+    frag = mark_all("  one\n\n   Baghdad\t\tcable  ", terms_of("baghdad"))
+    assert frag.text == "one Baghdad cable"
+    assert marked(frag) == ["Baghdad"]
+
+
+def test_no_match_gives_the_opening() -> None:
+    frags = fragments("First words of the body. " * 30, terms_of("zebra"))
+    assert len(frags) == 1
+    assert frags[0].text.startswith("First words")
+    assert frags[0].matches == ()
+    assert len(frags[0].text) <= 210
+
+
+def test_paragraphs() -> None:
+    paras = paragraphs("1. Oil is up.\n\n2. Gas is down.\n \n3. Oil again.", terms_of("oil"))
+    assert [p.text for p in paras] == ["1. Oil is up.", "2. Gas is down.", "3. Oil again."]
+    assert [len(p.matches) for p in paras] == [1, 0, 1]
+
+
+def test_html_escapes_everything() -> None:
+    frag = mark_all('<script>alert("x")</script> & the Oil <b>deal</b>', terms_of("oil script"))
+    out = to_html(frag)
+    assert "<script>" not in out and "<b>" not in out
+    assert "&lt;<mark>script</mark>&gt;alert(&quot;x&quot;)&lt;/<mark>script</mark>&gt;" in out
+    assert "&amp; the <mark>Oil</mark> &lt;b&gt;deal&lt;/b&gt;" in out
+
+
+def test_terminal_renderer() -> None:
+    frag = mark_all("Oil prices in Baghdad", terms_of("oil"))
+    assert to_terminal(frag, color=False) == "Oil prices in Baghdad"
+    colored = to_terminal(frag, color=True)
+    assert colored != frag.text
+    assert click.unstyle(colored) == frag.text
+    assert colored.startswith(click.style("Oil", bold=True, fg="yellow"))
+
+
+def test_speed_about_a_millisecond_per_7kb_body() -> None:
+    body = (EXAMPLE.read_text(encoding="utf-8") * 3)[:7000]
+    terms = terms_of("defector suicide iraq camp")
+    fragments(body, terms)
+    runs = 50
+    started = time.perf_counter()
+    for _ in range(runs):
+        fragments(body, terms)
+    per_body = (time.perf_counter() - started) / runs
+    assert per_body < 0.005  # ~0.5 ms here; generous for slow CI machines

@@ -1,0 +1,411 @@
+"""The search library on small hand-made indexes: ranking, totals, paging, facets, did-you-mean,
+show, similar, stats, batch, export and the JSON shape."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from whoosh import index as whoosh_index
+
+from indexer import ingest, store
+from indexer.cable import Cable, Source
+from indexer.document import to_document
+from indexer.errors import IndexMissing, NotFound, QueryError
+from indexer.schema import BOOSTS, build_schema
+from indexer.search import (
+    INDEX_NAME,
+    MANIFEST,
+    VERSIONS,
+    batch,
+    facet_filter,
+    iter_all,
+    open_index,
+    result_to_dict,
+    search,
+    show,
+    similar,
+    stats,
+    write_csv,
+    write_jsonl,
+)
+
+
+def cable(
+    refid: str,
+    subject: str = "",
+    body: str = "",
+    *,
+    created: datetime | None = datetime(2009, 1, 15, 12, 0, tzinfo=UTC),
+    classification: str = "CONFIDENTIAL",
+    origin: str = "Embassy Baghdad",
+    tags: tuple[str, ...] = ("PREL",),
+    references: tuple[str, ...] = (),
+) -> Cable:
+    return Cable(
+        refid=refid,
+        created=created,
+        classification=classification,
+        origin=origin,
+        title="",
+        subject=subject,
+        tags=tags,
+        references=references,
+        signed_by=("BUTENIS",),
+        classified_by="Patricia Butenis",
+        recipients=("SECSTATE WASHDC",),
+        info=(),
+        header="",
+        body=body,
+        summary=None,
+        released=None,
+        declassify=None,
+        source=Source(f"/corpus/{refid}.txt", "pagetext", None, "0" * 64),
+    )
+
+
+def make_index(
+    tmp_path: Path,
+    cables: Sequence[Cable],
+    versions: dict[str, list[dict[str, object]]] | None = None,
+    segments: int = 1,
+) -> Path:
+    """A published one-generation index holding `cables` (in `segments` Whoosh segments)."""
+    root = tmp_path / "index"
+    gen = root / "gen-000001"
+    gen.mkdir(parents=True)
+    ix = whoosh_index.create_in(str(gen), build_schema(), indexname=INDEX_NAME)
+    size = -(-len(cables) // segments)
+    for start in range(0, len(cables), size):
+        writer = ix.writer()
+        for item in cables[start : start + size]:
+            writer.add_document(**to_document(item))
+        writer.commit(merge=False)
+    (gen / VERSIONS).write_text(json.dumps(versions or {}), encoding="utf-8")
+    (gen / MANIFEST).write_text(
+        json.dumps({"version": 1, "updated": "2024-05-01T10:00:00+00:00", "files": {}}),
+        encoding="utf-8",
+    )
+    store.publish(root, gen)
+    return root
+
+
+def day(n: int) -> datetime:
+    return datetime(2008, 1, 1, tzinfo=UTC).replace(day=1 + n % 28, month=1 + n // 28 % 12)
+
+
+ORIGINS = ("Embassy Baghdad", "Embassy Paris", "Consulate Basrah")
+CLASSES = ("SECRET", "SECRET//NOFORN", "CONFIDENTIAL", "UNCLASSIFIED")
+TAG_SETS = (("PREL", "PTER"), ("PREL",), ("ECON", "IZ"), ("PTER", "IZ", "MOPS"))
+
+
+def corpus(n: int = 60) -> list[Cable]:
+    """`n` varied cables: every one mentions Baghdad, every third oil."""
+    return [
+        cable(
+            f"{8 + i % 2:02d}BAGHDAD{i + 1}",
+            f"Report {i} on {'oil exports' if i % 3 == 0 else 'security'}",
+            f"Officials in Baghdad discussed {'oil and ' if i % 3 == 0 else ''}the situation "
+            f"number {i}. " * (1 + i % 4),
+            created=day(i).replace(year=2008 + i % 2),
+            origin=ORIGINS[i % 3],
+            classification=CLASSES[i % 4],
+            tags=TAG_SETS[i % 4],
+        )
+        for i in range(n)
+    ]
+
+
+@pytest.fixture(scope="module")
+def big(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return make_index(tmp_path_factory.mktemp("big"), corpus(), segments=3)
+
+
+# --- opening ---------------------------------------------------------------------------------
+
+
+def test_missing_index(tmp_path: Path) -> None:
+    with pytest.raises(IndexMissing, match="run `cables index` first"):
+        search(tmp_path / "nothing", "baghdad")
+
+
+def test_boosts_are_applied_at_index_time(big: Path) -> None:
+    with open_index(big) as s:
+        postings = s.reader.postings("subject", "oil")
+        assert postings.weight() == BOOSTS["subject"]
+        assert s.reader.postings("tags", "prel").weight() == BOOSTS["tags"]
+
+
+def test_names_match_ingest() -> None:
+    assert (INDEX_NAME, MANIFEST, VERSIONS) == (ingest.INDEX_NAME, ingest.MANIFEST, ingest.VERSIONS)
+
+
+# --- ranking ---------------------------------------------------------------------------------
+
+
+def test_subject_match_ranks_above_body_only_match(tmp_path: Path) -> None:
+    root = make_index(
+        tmp_path,
+        [
+            cable("09A1", "Weather report", "The pipeline carried crude to the port."),
+            cable("09A2", "Pipeline attack", "Insurgents struck near the port."),
+        ],
+    )
+    assert [h.refid for h in search(root, "pipeline").hits] == ["09A2", "09A1"]
+
+
+def test_equal_scores_are_ordered_newest_first(tmp_path: Path) -> None:
+    dates = [datetime(2005 + i, 3, 1, tzinfo=UTC) for i in (2, 0, 4, 1, 3)]
+    cables = [
+        cable(f"0{i}X{i}", "Same words", "Same body.", created=d) for i, d in enumerate(dates)
+    ]
+    root = make_index(tmp_path, cables)
+    for text in ("same words", "tag:prel"):
+        hits = search(root, text, limit=3).hits
+        assert [h.created.year for h in hits if h.created] == [2009, 2008, 2007]
+        assert len({h.score for h in hits}) == 1
+
+
+def test_sorts_by_date(big: Path) -> None:
+    newest = [h.created for h in search(big, "baghdad", sort="newest", limit=60).hits]
+    oldest = [h.created for h in search(big, "baghdad", sort="oldest", limit=60).hits]
+    assert newest == sorted(newest, reverse=True)  # type: ignore[type-var]
+    assert oldest == list(reversed(newest))
+    assert all(h.score > 0 for h in search(big, "oil", sort="newest").hits)
+    with pytest.raises(QueryError, match='unknown sort "best"'):
+        search(big, "oil", sort="best")
+
+
+# --- totals, paging, facets ---------------------------------------------------------------------
+
+
+def test_total_is_exact_and_pages_do_not_overlap(big: Path) -> None:
+    first = search(big, "baghdad", limit=25)
+    second = search(big, "baghdad", limit=25, page=2)
+    third = search(big, "baghdad", limit=25, page=3)
+    assert first.total == second.total == 60
+    assert first.pages == 3
+    refids = [h.refid for r in (first, second, third) for h in r.hits]
+    assert len(refids) == 60 == len(set(refids))
+    assert refids == [h.refid for h in search(big, "baghdad", limit=60).hits]
+    assert search(big, "oil").total == 20
+    assert search(big, "baghdad", page=9).hits == ()
+
+
+def test_iter_all_streams_every_hit_in_order(big: Path) -> None:
+    every = list(iter_all(big, "oil"))
+    assert [h.refid for h in every] == [h.refid for h in search(big, "oil", limit=100).hits]
+    assert len(every) == 20
+    assert all(h.highlights == () for h in every)
+
+
+@pytest.mark.parametrize("field", ["origin", "classification", "year", "tags"])
+def test_facet_counts_equal_filtered_totals(big: Path, field: str) -> None:
+    result = search(big, "baghdad", facet_limit=50)
+    counts = result.facets[field]
+    assert counts and sum(n for _, n in counts) >= result.total
+    for value, count in counts:
+        narrowed = search(big, f"baghdad {facet_filter(field, value)}", facets=())
+        assert narrowed.total == count, (field, value)
+
+
+def test_facets_cover_the_whole_result_not_the_page(big: Path) -> None:
+    result = search(big, "oil", limit=2)
+    assert sum(n for _, n in result.facets["origin"]) == 20
+    assert dict(result.facets["tags"])["PREL"] == len(
+        [c for c in corpus() if "oil" in c.subject and "PREL" in c.tags]
+    )
+
+
+def test_class_prefix_and_exact(big: Path) -> None:
+    assert search(big, "class:secret").total == 30
+    assert search(big, 'class:"secret//noforn"').total == 15
+    assert search(big, 'origin:"embassy paris"').total == 20
+    assert search(big, "from:basrah").total == 20
+
+
+# --- did you mean, warnings ----------------------------------------------------------------------
+
+
+def test_did_you_mean(big: Path) -> None:
+    result = search(big, "baghdda")
+    assert result.total == 0
+    assert result.suggestion == "baghdad"
+    assert search(big, "oil exprots").suggestion == "oil exports"
+    assert search(big, "baghdad").suggestion is None
+
+
+def test_expansions_are_bounded_and_reported(tmp_path: Path) -> None:
+    words = " ".join(f"w{i:03d}stan" for i in range(40))
+    root = make_index(tmp_path, [cable("09A1", "Asia", words), cable("09A2", "Asia", "w001stan")])
+    result = search(root, "*stan", max_terms=5)
+    assert result.total == 2
+    assert any(
+        "`*stan` matched 40 words; searched the 5 most frequent" in w for w in result.warnings
+    )
+    # the most frequent word (w001stan, in both cables) is among the five searched
+    marked = {h.highlights[0].text[s:e] for h in result.hits for s, e in h.highlights[0].matches}
+    assert "w001stan" in marked and len(marked) <= 5
+
+
+# --- hits and highlights ----------------------------------------------------------------------
+
+
+def test_hits_carry_fields_and_highlights(tmp_path: Path) -> None:
+    root = make_index(
+        tmp_path,
+        [
+            cable(
+                "09BAGHDAD113",
+                "MEK defector",
+                "A defector said <script>x</script> MEK plans.",
+                tags=("PTER", "IZ"),
+            )
+        ],
+    )
+    result = search(root, "defector")
+    hit = result.hits[0]
+    assert (hit.refid, hit.subject, hit.origin, hit.tags) == (
+        "09BAGHDAD113",
+        "MEK defector",
+        "Embassy Baghdad",
+        ("PTER", "IZ"),
+    )
+    assert hit.created == datetime(2009, 1, 15, 12, 0, tzinfo=UTC)
+    frag = hit.highlights[0]
+    assert [frag.text[s:e] for s, e in frag.matches] == ["defector"]
+    assert search(root, "defector", highlight=False).hits[0].highlights == ()
+
+
+def test_json_shape(big: Path) -> None:
+    data = result_to_dict(search(big, "oil", limit=2))
+    assert list(data) == [
+        "query",
+        "total",
+        "page",
+        "pages",
+        "hits",
+        "facets",
+        "suggestion",
+        "warnings",
+    ]
+    assert list(data["hits"][0]) == [
+        "refid",
+        "score",
+        "subject",
+        "created",
+        "origin",
+        "classification",
+        "tags",
+        "highlights",
+    ]
+    assert list(data["hits"][0]["highlights"][0]) == ["text", "matches"]
+    assert all(len(m) == 2 for m in data["hits"][0]["highlights"][0]["matches"])
+    assert list(data["facets"]["year"][0]) == ["value", "count"]
+    json.dumps(data)  # serializable as is
+
+
+def test_export_writers(big: Path) -> None:
+    hits = list(iter_all(big, "oil", sort="oldest"))
+    out = io.StringIO()
+    assert write_jsonl(hits, out) == 20
+    lines = [json.loads(line) for line in out.getvalue().splitlines()]
+    assert [x["refid"] for x in lines] == [h.refid for h in hits]
+    out = io.StringIO()
+    assert write_csv(hits, out) == 20
+    rows = list(csv.reader(io.StringIO(out.getvalue())))
+    assert rows[0][0] == "refid" and len(rows) == 21
+    assert rows[1][0] == hits[0].refid
+
+
+# --- show / similar / stats / batch --------------------------------------------------------------
+
+
+def test_show_references_both_ways_and_versions(tmp_path: Path) -> None:
+    version: dict[str, object] = {
+        "path": "/a.html",
+        "record": None,
+        "format": "html",
+        "sha256": "ab",
+        "released": "2011-01-01T00:00:00+00:00",
+        "created": None,
+        "subject": "S",
+        "indexed": True,
+    }
+    root = make_index(
+        tmp_path,
+        [
+            cable(
+                "09A1",
+                "First",
+                "Oil talks.\n\nSecond paragraph about gas.",
+                references=("09A2", "08GONE9"),
+            ),
+            cable("09A2", "Second", "Body."),
+            cable("09A3", "Third", "Body.", references=("09A1",)),
+        ],
+        versions={"09A1": [version, {**version, "path": "/b.csv", "indexed": False}]},
+    )
+    view = show(root, "09a1", query="oil")
+    assert view.cable.refid == "09A1" and view.cable.subject == "First"
+    assert view.cable.created == datetime(2009, 1, 15, 12, 0, tzinfo=UTC)
+    assert view.cable.source.path == "/corpus/09A1.txt"
+    assert view.references == (("09A2", "Second"), ("08GONE9", None))
+    assert view.cited_by == (("09A3", "Third"),)
+    assert [v.path for v in view.versions] == ["/a.html", "/b.csv"]
+    assert [p.text for p in view.paragraphs] == ["Oil talks.", "Second paragraph about gas."]
+    assert [len(p.matches) for p in view.paragraphs] == [1, 0]
+    with pytest.raises(NotFound, match="no cable 09XYZ1 in the index"):
+        show(root, "09XYZ1")
+
+
+def test_similar(tmp_path: Path) -> None:
+    root = make_index(
+        tmp_path,
+        [
+            cable("09A1", "Oil pipeline", "Crude oil pipeline exports through Ceyhan pipeline."),
+            cable("09A2", "Pipeline", "The Ceyhan oil pipeline exports crude."),
+            cable("09A3", "Elections", "Voters went to the polls in Mosul."),
+        ],
+    )
+    found = similar(root, "09A1")
+    assert [h.refid for h in found] == ["09A2"]
+
+
+def test_stats(big: Path) -> None:
+    info = stats(big)
+    assert info.cables == 60
+    assert dict(info.by_classification)["SECRET"] == 15
+    assert sum(n for _, n in info.by_origin) == 60
+    assert [y for y, _ in info.by_year] == ["2008", "2009"]
+    assert info.first is not None and info.last is not None and info.first < info.last
+    assert info.updated == datetime(2024, 5, 1, 10, 0, tzinfo=UTC)
+    assert info.size_bytes > 0 and info.generation == "gen-000001"
+
+
+def test_batch_reports_bad_lines_and_goes_on(big: Path) -> None:
+    rows = list(batch(big, ["oil", "", "# comment", 'bad "quote', "frm:x", "security"], limit=3))
+    assert [r.query for r in rows] == ["oil", 'bad "quote', "frm:x", "security"]
+    assert rows[0].total == 20 and len(rows[0].refids) == 3 and rows[0].error is None
+    assert rows[1].error and "unbalanced quote" in rows[1].error
+    assert rows[2].error and 'unknown field "frm:"' in rows[2].error
+    assert rows[3].total == 40
+
+
+def test_deleted_documents_are_not_found_or_counted(tmp_path: Path) -> None:
+    root = make_index(tmp_path, corpus(12), segments=2)
+    gen = store.require_live(root)
+    ix = whoosh_index.open_dir(str(gen), indexname=INDEX_NAME)
+    writer = ix.writer()
+    writer.delete_by_term("refid", "08BAGHDAD1")  # an oil cable
+    writer.commit(merge=False)
+    result = search(root, "oil", facet_limit=50)
+    assert "08BAGHDAD1" not in [h.refid for h in result.hits]
+    assert result.total == 3
+    assert sum(n for _, n in result.facets["origin"]) == 3
+    assert stats(root).cables == 11
