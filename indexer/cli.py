@@ -235,3 +235,197 @@ def _render_index_report(report: Any, as_json: bool) -> None:
         f"{report.updated} updated, {report.removed} removed, {report.unchanged} unchanged, "
         f"{report.failed} failed ({report.seconds:.1f} s)"
     )
+
+
+# --- search side ---------------------------------------------------------------------------
+
+
+@main.command()
+@click.argument("query")
+@index_option
+@click.option("-n", "--limit", default=10, show_default=True, type=click.IntRange(1, 1000))
+@click.option("-p", "--page", default=1, show_default=True, type=click.IntRange(1))
+@click.option(
+    "--sort",
+    type=click.Choice(["relevance", "newest", "oldest"]),
+    default="relevance",
+    show_default=True,
+)
+@click.option(
+    "--facet",
+    "facets",
+    multiple=True,
+    type=click.Choice(["origin", "classification", "year", "tags"]),
+    help="Facets to count (repeatable; default all four).",
+)
+@click.option("--all", "export_all", is_flag=True, help="Stream every hit (see --format).")
+@click.option(
+    "--format",
+    "export_format",
+    type=click.Choice(["jsonl", "csv"]),
+    default="jsonl",
+    show_default=True,
+    help="Format of --all.",
+)
+@json_option
+def search(
+    query: str,
+    index_dir: Path,
+    limit: int,
+    page: int,
+    sort: str,
+    facets: tuple[str, ...],
+    export_all: bool,
+    export_format: str,
+    as_json: bool,
+) -> None:
+    """Search the index: ranked, highlighted matches with facet counts.
+
+    \b
+    Query syntax (Whoosh's, with friendly field names; see README):
+      mek defector            all words (subject, title, TAGS and body)
+      iran OR iraq, NOT x, -x  boolean operators
+      "camp ashraf"           phrase;  "camp ashraf"~3  words within 3 of each other
+      negotiat*  gr?y  baghdda~   prefix, wildcard, fuzzy
+      subject:ashraf  tag:pter  origin:baghdad  from:"Embassy Baghdad"
+      class:secret  id:09baghdad113  signer:butenis  cites:08baghdad4006
+      created:2009  created:[2008-01 TO 2009-06]  created:>2009-01-15  year:2009
+
+    \b
+    Examples:
+      cables search "camp ashraf" --sort newest
+      cables search 'tag:pter origin:baghdad' --facet year --json
+      cables search 'mek' --all --format csv > mek.csv
+    """
+    from . import render
+    from . import search as lib
+
+    try:
+        if export_all:
+            hits = lib.iter_all(index_dir, query, sort=sort)
+            write = lib.write_csv if export_format == "csv" else lib.write_jsonl
+            write(hits, sys.stdout)
+            return
+        result = lib.search(
+            index_dir,
+            query,
+            limit=limit,
+            page=page,
+            sort=sort,
+            facets=facets or lib.FACET_FIELDS,
+        )
+    except CablesError as exc:
+        raise fail(exc) from None
+    if as_json:
+        render.write_result_json(result, sys.stdout)
+    else:
+        render.write_result(result, sys.stdout, render.use_color(sys.stdout))
+
+
+@main.command()
+@click.argument("refid")
+@index_option
+@click.option("-q", "--query", help="Highlight these query terms in the text.")
+@json_option
+def show(refid: str, index_dir: Path, query: str | None, as_json: bool) -> None:
+    """Show one cable: metadata, subject, paragraphs, what it cites and what cites it.
+
+    \b
+    Examples:
+      cables show 09BAGHDAD113
+      cables show 09baghdad113 --query "camp ashraf"
+      cables show 09BAGHDAD113 --json | jq .cited_by
+    """
+    from . import render
+    from . import search as lib
+
+    try:
+        view = lib.show(index_dir, refid, query=query)
+    except CablesError as exc:
+        raise fail(exc) from None
+    if as_json:
+        _echo_json(render.view_to_dict(view))
+    else:
+        render.write_view(view, sys.stdout, render.use_color(sys.stdout))
+
+
+@main.command()
+@click.argument("refid")
+@index_option
+@click.option("-n", "--limit", default=10, show_default=True, type=click.IntRange(1, 100))
+@json_option
+def similar(refid: str, index_dir: Path, limit: int, as_json: bool) -> None:
+    """Cables most like REFID (more-like-this on its subject and body).
+
+    \b
+    Example:
+      cables similar 09BAGHDAD113 -n 5
+    """
+    from . import render
+    from . import search as lib
+
+    try:
+        hits = lib.similar(index_dir, refid, limit=limit)
+    except CablesError as exc:
+        raise fail(exc) from None
+    if as_json:
+        render.write_hits_json(hits, sys.stdout)
+    else:
+        render.write_hits(hits, sys.stdout, render.use_color(sys.stdout))
+
+
+@main.command()
+@index_option
+@json_option
+def stats(index_dir: Path, as_json: bool) -> None:
+    """What the index holds: cables, date span, counts by classification/origin/year, size.
+
+    \b
+    Examples:
+      cables stats
+      cables stats --json | jq .by_year
+    """
+    from . import render
+    from . import search as lib
+
+    try:
+        result = lib.stats(index_dir)
+    except CablesError as exc:
+        raise fail(exc) from None
+    if as_json:
+        _echo_json(render.stats_to_dict(result))
+    else:
+        render.write_stats(result, sys.stdout)
+
+
+@main.command()
+@click.argument("file", type=click.File("r", encoding="utf-8"))
+@index_option
+@click.option("-n", "--limit", default=5, show_default=True, type=click.IntRange(1, 1000))
+@click.option(
+    "--format", "fmt", type=click.Choice(["csv", "jsonl"]), default="csv", show_default=True
+)
+def batch(file: Any, index_dir: Path, limit: int, fmt: str) -> None:
+    """Run one query per line of FILE ("-" for stdin): total hits and top refids per line.
+
+    Blank lines and lines starting with # are skipped. A malformed query gives a row with
+    its error and the batch goes on; the exit status is then 1.
+
+    \b
+    Examples:
+      cables batch names.txt > hits.csv
+      printf 'butenis\nashraf\n' | cables batch - --format jsonl
+    """
+    from . import render
+    from . import search as lib
+
+    try:
+        failed = render.write_batch(lib.batch(index_dir, file, limit=limit), sys.stdout, fmt)
+    except CablesError as exc:
+        raise fail(exc) from None
+    if failed:
+        sys.exit(1)
+
+
+def _echo_json(data: Any) -> None:
+    click.echo(json.dumps(data, ensure_ascii=False, indent=2))
