@@ -10,8 +10,9 @@ extraction, the HTML releases' wrong "Created" minutes) happens once, in `normal
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import datetime
+from typing import Any
 
 #: A well-formed Cablegate reference id: 2-digit year, station (letters, spaces removed),
 #: serial number. `09BAGHDAD113`, `66BUENOSAIRES2481`, `08USUNNEWYORK1097`, `09STATE12345`.
@@ -115,3 +116,16 @@ class ReadError:
     def __str__(self) -> str:
         where = self.path if self.record is None else f"{self.path}:{self.record}"
         return f"{where}: {self.reason}"
+
+
+def cable_to_dict(cable: Cable) -> dict[str, Any]:
+    """The JSON form of a cable (fields documented in README, "JSON fields: parse")."""
+    data = asdict(cable)
+    for key in ("created", "released"):
+        value = data[key]
+        data[key] = value.isoformat() if isinstance(value, datetime) else None
+    for key, value in data.items():
+        if isinstance(value, tuple):
+            data[key] = list(value)
+    data["year"] = cable.year
+    return data

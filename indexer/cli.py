@@ -344,7 +344,7 @@ def show(refid: str, index_dir: Path, query: str | None, as_json: bool) -> None:
     except CablesError as exc:
         raise fail(exc) from None
     if as_json:
-        _echo_json(render.view_to_dict(view))
+        _echo_json(lib.view_to_dict(view))
     else:
         render.write_view(view, sys.stdout, render.use_color(sys.stdout))
 
@@ -393,7 +393,7 @@ def stats(index_dir: Path, as_json: bool) -> None:
     except CablesError as exc:
         raise fail(exc) from None
     if as_json:
-        _echo_json(render.stats_to_dict(result))
+        _echo_json(lib.stats_to_dict(result))
     else:
         render.write_stats(result, sys.stdout)
 
@@ -425,6 +425,28 @@ def batch(file: Any, index_dir: Path, limit: int, fmt: str) -> None:
         raise fail(exc) from None
     if failed:
         sys.exit(1)
+
+
+@main.command()
+@index_option
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
+def serve(index_dir: Path, host: str, port: int) -> None:
+    """Serve the search web page (read-only over the index) until Ctrl-C.
+
+    Listens on localhost only, unless --host says otherwise (e.g. --host 0.0.0.0 to let
+    other machines in). Pages: / (search), /cable/REFID; JSON: /api/search?q=...,
+    /api/cable/REFID, /api/stats.
+
+    \b
+    Examples:
+      cables serve                     # http://127.0.0.1:8000/
+      cables serve --index /data/cables-index --port 8080
+    """
+    from .web import run_server
+
+    click.echo(f"serving {index_dir} on http://{host}:{port}/ (Ctrl-C to stop)", err=True)
+    run_server(index_dir, host=host, port=port)
 
 
 def _echo_json(data: Any) -> None:

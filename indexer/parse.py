@@ -4,12 +4,10 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Iterator
-from dataclasses import asdict
-from datetime import datetime
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TextIO
 
-from .cable import Cable, RawRecord, ReadError
+from .cable import Cable, RawRecord, ReadError, cable_to_dict
 from .normalize import CableError, build_cable
 from .readers import read_file, read_paths
 
@@ -32,19 +30,6 @@ def parse_paths(paths: Iterable[Path]) -> Iterator[Cable | ReadError]:
 def parse_file(path: Path) -> Iterator[Cable | ReadError]:
     for raw in read_file(path):
         yield to_cable(raw)
-
-
-def cable_to_dict(cable: Cable) -> dict[str, Any]:
-    """The JSON form of a cable (fields documented in README, "JSON fields: parse")."""
-    data = asdict(cable)
-    for key in ("created", "released"):
-        value = data[key]
-        data[key] = value.isoformat() if isinstance(value, datetime) else None
-    for key, value in data.items():
-        if isinstance(value, tuple):
-            data[key] = list(value)
-    data["year"] = cable.year
-    return data
 
 
 def write_json_line(cable: Cable, fp: TextIO) -> None:

@@ -12,7 +12,7 @@ import os
 import textwrap
 from collections.abc import Iterable
 from datetime import datetime
-from typing import Any, TextIO
+from typing import TextIO
 
 import click
 
@@ -89,33 +89,6 @@ def write_result_json(result: SearchResult, fp: TextIO) -> None:
 # --- show ----------------------------------------------------------------------------------
 
 
-def view_to_dict(view: CableView) -> dict[str, Any]:
-    """The JSON form of `cables show` (README, "JSON fields: show")."""
-    from .parse import cable_to_dict
-
-    data = cable_to_dict(view.cable)
-    data["paragraphs"] = [
-        {"text": p.text, "matches": [[s, e] for s, e in p.matches]} for p in view.paragraphs
-    ]
-    data["references"] = [
-        {"refid": r, "subject": s, "indexed": s is not None} for r, s in view.references
-    ]
-    data["cited_by"] = [{"refid": r, "subject": s} for r, s in view.cited_by]
-    data["versions"] = [
-        {
-            "path": v.path,
-            "record": v.record,
-            "format": v.format,
-            "released": v.released,
-            "created": v.created,
-            "subject": v.subject,
-            "indexed": v.indexed,
-        }
-        for v in view.versions
-    ]
-    return data
-
-
 def write_view(view: CableView, fp: TextIO, color: bool) -> None:
     """The whole cable, readable: metadata, subject, paragraphs, references both ways."""
     c = view.cable
@@ -173,21 +146,6 @@ def write_hits(hits: Iterable[Hit], fp: TextIO, color: bool) -> None:
 def write_hits_json(hits: Iterable[Hit], fp: TextIO) -> None:
     json.dump([hit_to_dict(h) for h in hits], fp, ensure_ascii=False, indent=2)
     fp.write("\n")
-
-
-def stats_to_dict(stats: Stats) -> dict[str, Any]:
-    """The JSON form of `cables stats` (README, "JSON fields: stats")."""
-    return {
-        "cables": stats.cables,
-        "first": stats.first.isoformat() if stats.first else None,
-        "last": stats.last.isoformat() if stats.last else None,
-        "by_classification": dict(stats.by_classification),
-        "by_origin": dict(stats.by_origin),
-        "by_year": dict(stats.by_year),
-        "size_bytes": stats.size_bytes,
-        "updated": stats.updated.isoformat() if stats.updated else None,
-        "generation": stats.generation,
-    }
 
 
 def write_stats(stats: Stats, fp: TextIO, top: int = 15) -> None:

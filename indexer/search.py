@@ -32,7 +32,7 @@ from array import array
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TextIO
@@ -44,7 +44,7 @@ from whoosh.support.levenshtein import damerau_levenshtein
 from whoosh.util.times import long_to_datetime
 
 from . import store
-from .cable import Cable, Source
+from .cable import Cable, Source, cable_to_dict
 from .errors import IndexMissing, NotFound, QueryError
 from .highlight import Fragment, Terms, fragments, paragraphs, query_terms, stem_word
 from .query import MAX_EXPANSIONS, parse_query, resolve
@@ -56,6 +56,8 @@ MANIFEST = "manifest.json"
 VERSIONS = "versions.json"
 
 FACET_FIELDS: tuple[str, ...] = ("origin", "classification", "year", "tags")
+#: facets that may be asked for; "month" (YYYY-MM) draws narrow histograms
+ALL_FACETS: tuple[str, ...] = (*FACET_FIELDS, "month")
 SORTS: tuple[str, ...] = ("relevance", "newest", "oldest")
 
 #: did-you-mean: only for queries with at most this many hits
@@ -64,7 +66,7 @@ SUGGEST_BELOW = 2
 WORD_SAMPLE_DOCS = 4000
 WORD_LIST_MAX = 100_000
 
-_TABLE_FILE = ".facets-v1.pickle"
+_TABLE_FILE = ".facets-v2.pickle"
 _WORDS_FILE = ".words-v1.json"
 _NO_DATE = -1
 #: DATETIME/NUMERIC columns hold the type's maximum for documents without a value
@@ -115,6 +117,7 @@ class Version:
     created: str | None
     subject: str
     indexed: bool
+    release: int | None = None
 
 
 @dataclass(frozen=True)
@@ -306,6 +309,10 @@ def build_table(reader: Any) -> FacetTable:
         ("year", _year_value),
     ):
         values[name], codes[name] = _coded(_column(reader, name, count), decode)
+    values["month"], codes["month"] = _coded(
+        [None if c == _NO_DATE else long_to_datetime(c).strftime("%Y-%m") for c in created],
+        lambda month: month,
+    )
     per_doc: list[list[int]] = [[] for _ in range(count)]
     tag_values: list[str] = []
     for code, term in enumerate(reader.lexicon("tags")):
@@ -345,9 +352,11 @@ def facet_filter(field_name: str, value: str) -> str:
         return f'class:"{value}"'
     if field_name == "year":
         return f"year:{value}"
+    if field_name == "month":
+        return f"created:{value}"
     if field_name == "tags":
         return f"tag:{value}" if re.fullmatch(r"[\w.\-]+", value) else f'tag:"{value}"'
-    raise QueryError(f'unknown facet "{field_name}" - facets are {", ".join(FACET_FIELDS)}')
+    raise QueryError(f'unknown facet "{field_name}" - facets are {", ".join(ALL_FACETS)}')
 
 
 # --- ranking ---------------------------------------------------------------------------------
@@ -482,8 +491,8 @@ def _check_options(limit: int, page: int, sort: str, facets: Sequence[str]) -> N
     if sort not in SORTS:
         raise QueryError(f'unknown sort "{sort}" - sorts are {", ".join(SORTS)}')
     for name in facets:
-        if name not in FACET_FIELDS:
-            raise QueryError(f'unknown facet "{name}" - facets are {", ".join(FACET_FIELDS)}')
+        if name not in ALL_FACETS:
+            raise QueryError(f'unknown facet "{name}" - facets are {", ".join(ALL_FACETS)}')
 
 
 def _utc(value: Any) -> datetime | None:
@@ -748,6 +757,36 @@ def hit_to_dict(hit: Hit) -> dict[str, Any]:
         "classification": hit.classification,
         "tags": list(hit.tags),
         "highlights": [fragment_to_dict(f) for f in hit.highlights],
+    }
+
+
+def view_to_dict(view: CableView) -> dict[str, Any]:
+    """The JSON form of `show` (README, "JSON fields: show"): the cable as `cables parse
+    --json` gives it, plus `paragraphs` (the body's paragraphs with query matches), `cites`
+    (its references with their subjects; `in_index` false for absent ones), `cited_by` and
+    `versions`."""
+    data = cable_to_dict(view.cable)
+    data["paragraphs"] = [fragment_to_dict(p) for p in view.paragraphs]
+    data["cites"] = [
+        {"refid": r, "subject": s, "in_index": s is not None} for r, s in view.references
+    ]
+    data["cited_by"] = [{"refid": r, "subject": s} for r, s in view.cited_by]
+    data["versions"] = [asdict(v) for v in view.versions]
+    return data
+
+
+def stats_to_dict(st: Stats) -> dict[str, Any]:
+    """The JSON form of `stats` (README, "JSON fields: stats")."""
+    return {
+        "cables": st.cables,
+        "first": st.first.isoformat() if st.first else None,
+        "last": st.last.isoformat() if st.last else None,
+        "by_classification": [{"value": v, "count": n} for v, n in st.by_classification],
+        "by_origin": [{"value": v, "count": n} for v, n in st.by_origin],
+        "by_year": [{"value": v, "count": n} for v, n in st.by_year],
+        "size_bytes": st.size_bytes,
+        "updated": st.updated.isoformat() if st.updated else None,
+        "generation": st.generation,
     }
 
 

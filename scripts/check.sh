@@ -4,6 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/venv.sh
+./scripts/install-browser.sh   # Debian's chromium, for the browser tests
 echo "== ruff" && ruff check .
 echo "== mypy" && mypy
 echo "== pytest" && pytest "$@"

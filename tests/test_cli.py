@@ -90,6 +90,6 @@ def test_index_reads_env_defaults(tmp_path: Path, monkeypatch: pytest.MonkeyPatc
 
 
 def test_index_missing_corpus_is_one_line_error(tmp_path: Path) -> None:
-    code, out, err = run("index", str(tmp_path / "nope"), "--index", str(tmp_path / "i"))
+    code, _, err = run("index", str(tmp_path / "nope"), "--index", str(tmp_path / "i"))
     assert code == 1
     assert err.startswith("Error: corpus folder") and len(err.strip().splitlines()) == 1

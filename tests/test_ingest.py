@@ -27,7 +27,9 @@ def corpus(tmp_path: Path) -> Path:
     folder = tmp_path / "corpus"
     write_cable(folder, "09BAGHDAD113")
     write_cable(folder, "09BAGHDAD200", subject="IRAQI ELECTIONS PREPARATIONS")
-    write_cable(folder / "sub", "08BAGHDAD4006", subject="EARLIER CABLE", created="2008-12-01 10:00")
+    write_cable(
+        folder / "sub", "08BAGHDAD4006", subject="EARLIER CABLE", created="2008-12-01 10:00"
+    )
     return folder
 
 

@@ -31,7 +31,9 @@ def snapshot(root: Path) -> dict[str, str]:
         return {f["refid"]: f["subject"] for f in searcher.all_stored_fields()}
 
 
-def start_index(corpus: Path, root: Path, pause_at: str | None, *args: str) -> subprocess.Popen[str]:
+def start_index(
+    corpus: Path, root: Path, pause_at: str | None, *args: str
+) -> subprocess.Popen[str]:
     env = dict(os.environ)
     if pause_at:
         env["CABLES_TEST_PAUSE_AT"] = pause_at
@@ -115,7 +117,7 @@ def test_kill9_leaves_previous_index_then_next_run_completes(
 def test_second_writer_fails_at_once_naming_the_first(
     indexed: tuple[Path, Path, dict[str, str]],
 ) -> None:
-    corpus, root, before = indexed
+    corpus, root, _ = indexed
     first = start_index(corpus, root, "parse", "--procs", "1")
     try:
         wait_for_pause(first, "parse")
