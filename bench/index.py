@@ -234,7 +234,11 @@ def search_all(index_dir: Path) -> dict[str, list[tuple[str, float]]]:
     from whoosh import index
     from whoosh.qparser import MultifieldParser
 
-    ix = index.open_dir(str(index_dir))
+    from indexer import store
+
+    # `cables index` publishes generations under index_dir/live; stock writes index_dir itself
+    folder = store.require_live(index_dir) if (index_dir / store.LIVE).is_symlink() else index_dir
+    ix = index.open_dir(str(folder))
     parser = MultifieldParser(["subject", "title", "tags", "body"], ix.schema)
     results: dict[str, list[tuple[str, float]]] = {}
     with ix.searcher() as searcher:

@@ -20,7 +20,7 @@ import multiprocessing
 import os
 import shutil
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -30,7 +30,7 @@ from whoosh import index as whoosh_index
 from whoosh.filedb.filestore import FileStorage
 from whoosh.reading import SegmentReader
 
-from . import store
+from . import fastwrite, store
 from .cable import Cable, ReadError
 from .document import to_document
 from .errors import CorpusMissing, IndexUnwritable
@@ -244,61 +244,59 @@ def _record_entry(cable: Cable) -> RecordEntry:
     )
 
 
-def _parse_part(
-    paths: list[str], tick: Callable[[], None]
-) -> tuple[dict[str, FileEntry], list[WrittenRecord], list[str], list[dict[str, Any]]]:
-    files: dict[str, FileEntry] = {}
-    written: list[WrittenRecord] = []
-    errors: list[str] = []
-    docs: list[dict[str, Any]] = []
-    for path in paths:
-        p = Path(path)
-        try:
-            st = p.stat()
-            sha = file_sha256(p)
-        except OSError as exc:
-            errors.append(f"{path}: cannot read: {exc.strerror or exc}")
-            tick()
-            continue
-        records: list[RecordEntry] = []
-        failures: list[str] = []
-        for item in parse_file(p):
-            if isinstance(item, ReadError):
-                failures.append(str(item))
+class _PartParser:
+    """Parses a list of files into Whoosh documents, streamed, remembering what it read."""
+
+    def __init__(self, paths: list[str], tick: Callable[[], None]) -> None:
+        self.paths = paths
+        self.tick = tick
+        self.files: dict[str, FileEntry] = {}
+        self.written: list[WrittenRecord] = []
+        self.errors: list[str] = []
+
+    def documents(self) -> Iterator[dict[str, Any]]:
+        position = 0
+        for path in self.paths:
+            p = Path(path)
+            try:
+                st = p.stat()
+                sha = file_sha256(p)
+            except OSError as exc:
+                self.errors.append(f"{path}: cannot read: {exc.strerror or exc}")
+                self.tick()
                 continue
-            entry = _record_entry(item)
-            records.append(entry)
-            written.append(WrittenRecord(path, entry, len(docs)))
-            docs.append(to_document(item))
-            checkpoint("parse")
-        errors.extend(failures)
-        files[path] = FileEntry(st.st_size, st.st_mtime_ns, sha, tuple(records), tuple(failures))
-        tick()
-    return files, written, errors, docs
+            records: list[RecordEntry] = []
+            failures: list[str] = []
+            for item in parse_file(p):
+                if isinstance(item, ReadError):
+                    failures.append(str(item))
+                    continue
+                entry = _record_entry(item)
+                records.append(entry)
+                self.written.append(WrittenRecord(path, entry, position))
+                position += 1
+                yield to_document(item)
+                checkpoint("parse")
+            self.errors.extend(failures)
+            self.files[path] = FileEntry(
+                st.st_size, st.st_mtime_ns, sha, tuple(records), tuple(failures)
+            )
+            self.tick()
 
 
-def write_segments_stock(gen: Path, docs: list[dict[str, Any]]) -> list[Any]:
-    """Write `docs` as new segments in `gen` with stock Whoosh (in a private sub-index)."""
-    if not docs:
-        return []
-    part = Path(
-        os.path.join(gen, f".part-{os.getpid()}-{time.monotonic_ns()}")
+def write_documents(gen: Path, docs: Iterable[dict[str, Any]]) -> list[Any]:
+    """Write `docs` as new segments in `gen` (not yet listed in its TOC), in input order."""
+    segments = fastwrite.write_segment(
+        FileStorage(str(gen)), build_schema(), docs, segment_docs=SEGMENT_DOCS
     )
-    part.mkdir()
-    try:
-        ix = whoosh_index.create_in(str(part), build_schema(), indexname=INDEX_NAME)
-        writer = ix.writer()
-        for doc in docs:
-            writer.add_document(**doc)
-        checkpoint("write")
-        writer.commit(merge=False)
-        toc = whoosh_index.TOC.read(FileStorage(str(part)), INDEX_NAME)
-        for item in part.iterdir():
-            if not item.name.startswith("_"):  # segment files; the part's TOC stays behind
-                os.replace(item, gen / item.name)
-        return list(toc.segments)
-    finally:
-        shutil.rmtree(part, ignore_errors=True)
+    checkpoint("write")
+    return segments
+
+
+def _build(gen: Path, paths: list[str], tick: Callable[[], None]) -> PartResult:
+    parser = _PartParser(paths, tick)
+    segments = write_documents(gen, parser.documents())
+    return PartResult(parser.files, parser.written, parser.errors, segments)
 
 
 _COUNTER: Any = None
@@ -316,9 +314,7 @@ def _tick_shared() -> None:
 
 
 def _build_part(gen: str, paths: list[str]) -> PartResult:
-    files, written, errors, docs = _parse_part(paths, _tick_shared)
-    segments = write_segments_stock(Path(gen), docs)
-    return PartResult(files, written, errors, segments)
+    return _build(Path(gen), paths, _tick_shared)
 
 
 def _split(paths: list[str], parts: int) -> list[list[str]]:
@@ -342,8 +338,7 @@ def build_parts(
             done += 1
             on_progress(done)
 
-        files, written, errors, docs = _parse_part(paths, tick)
-        return [PartResult(files, written, errors, write_segments_stock(gen, docs))]
+        return [_build(gen, paths, tick)]
     ctx = multiprocessing.get_context("fork")
     counter = ctx.Value("q", 0)
     with ctx.Pool(len(chunks), initializer=_init_worker, initargs=(counter,)) as pool:
@@ -574,7 +569,7 @@ def _update_generation(
 
     if rewrite:
         extra_docs = _reparse(rewrite)
-        new_segments.extend(write_segments_stock(gen, extra_docs))
+        new_segments.extend(write_documents(gen, extra_docs))
 
     toc = _open_toc(gen) if base is not None else None
     old_segments = list(toc.segments) if toc is not None else []

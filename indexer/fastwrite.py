@@ -1,0 +1,1039 @@
+"""A fast writer of real Whoosh 2.7.4 segments (default codec W3Codec).
+
+Stock `SegmentWriter.add_document` spends most of its time on per-posting Python objects:
+a token object per word, a tuple per posting pickled into a sorting pool, then one codec
+call per posting. This module writes the same segments in bulk:
+
+* text fields whose analyzer is exactly Whoosh's `StemmingAnalyzer` are analysed by
+  `FastAnalyzer` (one regex `findall`, a dict cache around the Porter stemmer, the same
+  position numbering as `StopFilter(renumber=True)`); every other field is indexed by the
+  field's own `field.index(value)`, so ID/KEYWORD/NUMERIC/DATETIME terms are Whoosh's own;
+* postings are kept per term in compact byte arrays and written at segment end as W3
+  posting blocks (blocks of 128, same ids, weights, values, block stats and term infos,
+  same term-index keys), without a Python object per posting until then;
+* stored fields, field lengths and sortable columns go through the codec's own per-document
+  writer, exactly as stock `add_document` calls it.
+
+With `exact=True` every file is byte-identical to what stock writes for the same documents
+(tested). By default two encoding details differ, both read by stock Whoosh's own code:
+block data is pickled with protocol 5 instead of 2 (stock pickles each bytes value as a
+`_codecs.encode` call, ~40 bytes of overhead per posting), and blocks whose pickle is too
+small for zlib to shrink are stored raw (compression 0 in the block header, which the
+reader checks). Postings, values, lengths, stored fields and columns are the same.
+
+`add_documents` appends new segments to an index and publishes them with one new TOC (the
+atomic commit point, as in stock `commit`), holding the index's write lock. Existing
+segments, and their deletions, are kept as they are; nothing is merged. With `procs > 1`
+worker processes build whole segments of consecutive documents, so document numbers follow
+input order exactly as a single stock writer would number them.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import multiprocessing
+import os
+import queue
+import re
+import struct
+import sys
+import traceback
+import zlib
+from array import array
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sized
+from dataclasses import dataclass
+from itertools import islice
+from operator import sub
+from pathlib import Path
+from pickle import dumps
+from typing import TYPE_CHECKING, Any
+
+from whoosh import formats
+from whoosh.analysis import (
+    CompositeAnalyzer,
+    LowercaseFilter,
+    RegexTokenizer,
+    StemFilter,
+    StopFilter,
+)
+from whoosh.analysis.tokenizers import default_pattern
+from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC, W3Codec
+from whoosh.fields import FieldType, Schema, UnknownFieldError
+from whoosh.filedb.filestore import FileStorage, Storage
+from whoosh.filedb.filetables import OrderedHashWriter
+from whoosh.index import TOC, LockError, clean_files, exists_in
+from whoosh.lang import porter, porter2
+from whoosh.system import pack_int, pack_uint, pack_ushort
+from whoosh.util.numeric import byte_to_length, length_to_byte
+
+from .schema import build_schema
+
+if TYPE_CHECKING:
+    from multiprocessing.queues import Queue
+
+__all__ = [
+    "DEFAULT_SEGMENT_DOCS",
+    "FastAnalyzer",
+    "add_documents",
+    "fast_analyzer_for",
+    "write_segment",
+]
+
+#: Documents per segment. Bounds a worker's memory (postings of one segment live in RAM,
+#: roughly 30 MB per 1,000 cables of 7 KB) and, with procs > 1, the parent's read-ahead.
+DEFAULT_SEGMENT_DOCS = 10_000
+
+INDEXNAME = "MAIN"  # whoosh.index._DEF_INDEX_NAME
+
+# W3Codec() defaults, which stock `ix.writer()` uses: postings per block, zlib level
+_BLOCK_LIMIT = 128
+_COMPRESSION = 3
+# (fast mode) pickled blocks shorter than this are stored raw: zlib's header, trailer and
+# per-call setup cost more than it saves on them
+_MIN_COMPRESS = 96
+# W3TermInfo layout: flags, total weight, doc freq, min/max length bytes, max weight,
+# first/last docnum; then (for postings not inlined) offset and length in the .pst file
+_TERMINFO = struct.Struct("!BfIBBfII")
+_LONG = struct.Struct("!q")
+
+# Whoosh's default token pattern without the capture group, so `findall` returns whole
+# matches; the language matched is the same.
+_TOKEN_PATTERN = re.compile(r"\w+(?:\.?\w+)*")
+
+# Stemmers known to return tokens without ASCII letters unchanged (see FastAnalyzer)
+_LETTERLESS_FIXED = frozenset({porter.stem, porter2.stem})
+_ASCII_LETTER = re.compile("[a-z]")
+
+# Past this many cached tokens the stem cache is emptied, keeping a worker's RAM bounded on
+# a corpus with millions of distinct tokens (numbers, redaction strings).
+_STEM_CACHE_LIMIT = 500_000
+
+
+# --- process tuning ---------------------------------------------------------------------
+
+_M_TOP_PAD = -2  # glibc mallopt parameter
+_malloc_tuned = False
+
+
+def _tune_malloc() -> None:
+    """Stops glibc from handing zlib's work area back to the OS after every compress call.
+
+    Each `zlib.compress` allocates ~256 KB (four 64 KB buffers, below the mmap threshold,
+    so on the heap); freeing them leaves a top chunk above glibc's 128 KB trim threshold,
+    so glibc shrinks the heap and the next call faults the pages back in: ~50 us per
+    call instead of ~3 us, and a segment compresses one block per term. Keeping 1 MB of
+    padding at the top of the heap avoids that. No effect where libc is not glibc.
+    """
+    global _malloc_tuned
+    if _malloc_tuned or not sys.platform.startswith("linux"):
+        return
+    _malloc_tuned = True
+    try:
+        libc = ctypes.CDLL("libc.so.6")
+        libc.mallopt(_M_TOP_PAD, 1 << 20)
+    except (OSError, AttributeError):
+        pass  # not glibc: nothing to tune
+
+
+# --- analysis ---------------------------------------------------------------------------
+
+
+class FastAnalyzer:
+    """Whoosh's `StemmingAnalyzer` (regex tokens, lowercase, stop words, Porter stems) in bulk.
+
+    Gives the very terms and positions that the Whoosh analyzer chain it was made from
+    gives in `mode="index"` with `positions=True`, without a token object per word.
+    """
+
+    __slots__ = (
+        "_cache",
+        "_ignore",
+        "_letterless_fixed",
+        "_maxsize",
+        "_minsize",
+        "_renumber",
+        "_stem",
+        "_stops",
+    )
+
+    def __init__(
+        self,
+        *,
+        stops: frozenset[str],
+        minsize: int,
+        maxsize: int | None,
+        renumber: bool,
+        stemfn: Callable[[str], str],
+        ignore: frozenset[str],
+    ) -> None:
+        # Whoosh's Porter and Porter2 stemmers only rewrite ASCII-letter suffixes, "y" and
+        # apostrophes (never in a token), so tokens without an ASCII letter (numbers,
+        # other scripts) come back unchanged: skip the call, ~25 us each for Porter2, and
+        # most of a cable's new tokens are numbers. Other stemmers are always called.
+        self._letterless_fixed = stemfn in _LETTERLESS_FIXED
+        self._stops = stops
+        self._minsize = minsize
+        self._maxsize = maxsize
+        self._renumber = renumber
+        self._stem = stemfn
+        self._ignore = ignore
+        # lowercased token -> its term, or None when the stop filter drops it
+        self._cache: dict[str, str | None] = {}
+
+    def _term(self, token: str) -> str | None:
+        n = len(token)
+        if n < self._minsize or (self._maxsize is not None and n > self._maxsize):
+            return None
+        if token in self._stops:
+            return None
+        if token in self._ignore:
+            return token
+        if self._letterless_fixed and not _ASCII_LETTER.search(token):
+            return token
+        return self._stem(token)
+
+    def _mapped(self, text: str) -> list[str | None]:
+        """Each regex token's term (None = dropped), in text order."""
+        # For ASCII text lowercasing first is the same as lowercasing each token (it maps
+        # A-Z to a-z only, so token boundaries do not move); other text is done per token
+        # because str.lower() can change length and word characters (e.g. U+0130).
+        if text.isascii():
+            tokens = _TOKEN_PATTERN.findall(text.lower())
+        else:
+            tokens = [t.lower() for t in _TOKEN_PATTERN.findall(text)]
+        cache = self._cache
+        missing = set(tokens).difference(cache)
+        if missing:
+            if len(cache) + len(missing) > _STEM_CACHE_LIMIT:
+                cache.clear()
+                missing = set(tokens)
+            term = self._term
+            for token in missing:
+                cache[token] = term(token)
+        return list(map(cache.__getitem__, tokens))
+
+    def terms(self, text: str) -> list[str]:
+        """The indexed terms of `text` in order (what a query on the text looks up)."""
+        return [t for t in self._mapped(text) if t is not None]
+
+    def positions(self, text: str) -> dict[str, list[int]]:
+        """term -> ascending positions, numbered exactly as Whoosh numbers them."""
+        mapped = self._mapped(text)
+        poses: dict[str, list[int]] = {}
+        get = poses.get
+        if self._renumber:
+            # StopFilter(renumber=True): the first kept token keeps its tokenizer position,
+            # each later kept token gets the previous kept position + 1.
+            first = next((i for i, t in enumerate(mapped) if t is not None), 0)
+            numbered: Iterable[tuple[int, str]] = enumerate(
+                [t for t in mapped if t is not None], first
+            )
+        else:
+            numbered = ((i, t) for i, t in enumerate(mapped) if t is not None)
+        for pos, term in numbered:
+            found = get(term)
+            if found is None:
+                poses[term] = [pos]
+            else:
+                found.append(pos)
+        return poses
+
+
+def fast_analyzer_for(analyzer: Any) -> FastAnalyzer | None:
+    """A `FastAnalyzer` equal to `analyzer`, or None when `analyzer` is anything else.
+
+    Only the exact chain RegexTokenizer(default pattern) | LowercaseFilter | StopFilter |
+    StemFilter (no language stemmer) qualifies; stop list, sizes, renumbering and the
+    stemmer's ignore set are taken from the chain itself.
+    """
+    if type(analyzer) is not CompositeAnalyzer or len(analyzer.items) != 4:
+        return None
+    tokenizer, lower, stop, stemmer = analyzer.items
+    if not (
+        type(tokenizer) is RegexTokenizer
+        and not tokenizer.gaps
+        and tokenizer.expression.pattern == default_pattern.pattern
+        and tokenizer.expression.flags == default_pattern.flags
+        and type(lower) is LowercaseFilter
+        and type(stop) is StopFilter
+        and type(stemmer) is StemFilter
+        and not stemmer.lang
+    ):
+        return None
+    return FastAnalyzer(
+        stops=frozenset(stop.stops),
+        minsize=stop.min,
+        maxsize=stop.max,
+        renumber=bool(stop.renumber),
+        stemfn=stemmer.stemfn,
+        ignore=frozenset(stemmer.ignore),
+    )
+
+
+def _encode_positions(poslist: list[int]) -> bytes:
+    """`whoosh.formats.Positions.encode`: count, then the pickled position deltas."""
+    return bytes(pack_uint(len(poslist))) + dumps(list(map(sub, poslist, [0, *poslist])), 2)
+
+
+# Encoded Positions value of a term seen once, by position: the commonest posting.
+_SINGLES: tuple[bytes, ...] = tuple(_encode_positions([pos]) for pos in range(8192))
+
+
+# --- per-field plans --------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _FieldPlan:
+    """How one schema field is indexed and stored, worked out once per segment."""
+
+    name: str
+    field: FieldType
+    indexed: bool
+    scorable: bool
+    stored: bool
+    column: Any  # whoosh.columns.Column | None
+    fast: FastAnalyzer | None  # set for text fields analysed by FastAnalyzer
+    positions: bool  # fast field with a Positions format (else Frequency)
+    field_boost: float  # the format's field_boost (stock multiplies weights by it)
+
+
+def _plan(name: str, field: FieldType) -> _FieldPlan:
+    if field.separate_spelling() or field.vector:
+        # stock writes extra spelling postings / term vectors; not needed by our schema
+        raise NotImplementedError(f"field {name!r}: spelling fields and vectors unsupported")
+    fmt = field.format
+    fast = None
+    if field.indexed and type(fmt) in (formats.Positions, formats.Frequency):
+        fast = fast_analyzer_for(field.analyzer)
+    return _FieldPlan(
+        name=name,
+        field=field,
+        indexed=bool(field.indexed),
+        scorable=bool(field.scorable),
+        stored=bool(field.stored),
+        column=field.column_type,
+        fast=fast,
+        positions=fast is not None and type(fmt) is formats.Positions,
+        field_boost=float(fmt.field_boost) if fmt is not None else 1.0,
+    )
+
+
+# A term's postings: docnums, weights (doubles, as stock passes them to the block writer),
+# all encoded values concatenated, and the end offset of each value.
+_Postings = tuple["array[int]", "array[float]", bytearray, "array[int]"]
+
+
+def _new_postings() -> _Postings:
+    return array("I"), array("d"), bytearray(), array("I")
+
+
+_SINGLE = 0x80000000  # record ref flag: the term occurs once, at position ref & ~_SINGLE
+_RECORD = struct.Struct("=I")
+_UINT = struct.Struct("!I")  # whoosh.system.pack_uint
+# record refs of single occurrences, by position
+_SINGLE_REFS: tuple[bytes, ...] = tuple(_RECORD.pack(_SINGLE | pos) for pos in range(8192))
+# record ref of a single occurrence -> its encoded value
+_SINGLE_VALUES: dict[int, bytes] = {_SINGLE | pos: value for pos, value in enumerate(_SINGLES)}
+
+
+class _PositionsPostings:
+    """Postings of a Positions field analysed by FastAnalyzer, in as few objects as possible.
+
+    One posting costs a dict lookup and two appends to its term's bytearray: an 8-byte
+    record (docnum, ref). `ref` is either _SINGLE | position (a term seen once: the
+    commonest posting, encoded at write time from a table) or the offset in `store` of a
+    length-prefixed encoded value. Weights are derived at write time from the frequency,
+    the format's boost and the document's boost (kept only when not 1.0). Compared with
+    four arrays per term this touches a third of the memory, which is what bounds the
+    speed of this loop.
+    """
+
+    __slots__ = ("boosts", "store", "terms")
+
+    def __init__(self) -> None:
+        self.terms: dict[str, bytearray] = {}
+        self.store = bytearray()
+        self.boosts: dict[int, float] = {}
+
+    def add(self, poses: dict[str, list[int]], docnum: int, boost: float) -> None:
+        if boost != 1.0:
+            self.boosts[docnum] = boost
+        terms = self.terms
+        get = terms.get
+        store = self.store
+        header = _RECORD.pack(docnum)
+        singles = _SINGLE_REFS
+        nsingles = len(singles)
+        pack_ref = _RECORD.pack
+        encode = _encode_positions
+        for term, poslist in poses.items():
+            records = get(term)
+            if records is None:
+                records = terms[term] = bytearray()
+            records += header
+            if len(poslist) == 1 and poslist[0] < nsingles:
+                records += singles[poslist[0]]
+            else:
+                records += pack_ref(len(store))
+                value = encode(poslist)
+                store += pack_ref(len(value))
+                store += value
+
+    def add_encoded(
+        self, items: Iterable[tuple[bytes, int, float, bytes]], docnum: int, boost: float
+    ) -> int:
+        """Adds postings already encoded by `field.index`; returns the field length."""
+        if boost != 1.0:
+            self.boosts[docnum] = boost
+        length = 0
+        for tbytes, freq, _weight, value in items:
+            term = tbytes.decode("utf-8")
+            records = self.terms.get(term)
+            if records is None:
+                records = self.terms[term] = bytearray()
+            records += _RECORD.pack(docnum)
+            records += _RECORD.pack(len(self.store))
+            self.store += _RECORD.pack(len(value))
+            self.store += value
+            length += freq
+        return length
+
+    def expand(
+        self, records: bytearray, fb: float, exact: bool
+    ) -> tuple[array[int], array[float], list[bytes]]:
+        """A term's (docnums, weights, values) as stock would pass them to the writer."""
+        both = array("I")
+        both.frombytes(records)
+        docs = both[0::2]
+        refs = both[1::2]
+        count = len(docs)
+        # Single occurrences (most postings) in C: a table lookup each, weight 1 * fb.
+        # In exact mode every value must be its own object, as in stock: pickle memoizes
+        # by identity, so shared objects would change the bytes (not the values).
+        values: list[Any] = [None] * count if exact else list(map(_SINGLE_VALUES.get, refs))
+        weights = array("d", (fb,)) * count
+        freqs: dict[int, int] = {}  # index -> frequency, where it is not 1
+        if None in values:
+            store = self.store
+            for i, ref in enumerate(refs):
+                if values[i] is not None:
+                    continue
+                if ref & _SINGLE:
+                    values[i] = _encode_positions([ref & ~_SINGLE])
+                else:
+                    start = ref + 4
+                    value = bytes(store[start : start + _RECORD.unpack_from(store, ref)[0]])
+                    values[i] = value
+                    freq = freqs[i] = _UINT.unpack_from(value)[0]
+                    weights[i] = freq * fb
+        if self.boosts:
+            boosts = self.boosts
+            for i, docnum in enumerate(docs):
+                boost = boosts.get(docnum)
+                if boost is not None:
+                    # stock: (frequency * format boost) * field/doc boost
+                    weights[i] = freqs.get(i, 1) * fb * boost
+        return docs, weights, values
+
+
+# --- one segment ------------------------------------------------------------------------
+
+
+class _SegmentBuilder:
+    """Collects documents in memory and writes them as one W3 segment."""
+
+    def __init__(
+        self,
+        storage: Storage,
+        schema: Schema,
+        indexname: str,
+        *,
+        compound: bool = True,
+        exact: bool = False,
+    ) -> None:
+        _tune_malloc()
+        self._exact = exact
+        self._storage = storage
+        self._codec = W3Codec()
+        self._segment = self._codec.new_segment(storage, indexname)
+        self._perdoc = self._codec.per_document_writer(storage, self._segment)
+        self._compound = compound
+        self._plans = {name: _plan(name, schema[name]) for name in schema.names()}
+        self._postings: dict[str, dict[Any, _Postings]] = {
+            name: {} for name, plan in self._plans.items() if plan.indexed
+        }
+        self._positions: dict[str, _PositionsPostings] = {
+            name: _PositionsPostings() for name, plan in self._plans.items() if plan.positions
+        }
+        # quantized field length (length_to_byte) per doc, as the lengths column holds it
+        self._lengths: dict[str, bytearray] = {
+            name: bytearray() for name, plan in self._plans.items() if plan.scorable
+        }
+        self.doc_count = 0
+
+    def add(self, doc: Mapping[str, Any]) -> None:
+        """What stock `SegmentWriter.add_document(**doc)` does, minus the posting pool."""
+        docnum = self.doc_count
+        plans = self._plans
+        names = sorted(name for name in doc if not name.startswith("_"))
+        for name in names:
+            if name not in plans:
+                raise UnknownFieldError(f"No field named {name!r} in the schema")
+        docboost = float(doc.get("_boost", 1.0))
+        for lengths in self._lengths.values():
+            lengths.append(0)
+
+        perdoc = self._perdoc
+        perdoc.start_doc(docnum)
+        for name in names:
+            value = doc[name]
+            if value is None:
+                continue
+            plan = plans[name]
+            length = 0
+            if plan.indexed:
+                boost = float(doc.get(f"_{name}_boost", docboost))
+                length = self._index(plan, value, docnum, boost)
+                if not plan.scorable:
+                    length = 0  # stock records lengths of scorable fields only
+                elif length:
+                    self._lengths[name][docnum] = length_to_byte(length)
+            custom = doc.get(f"_stored_{name}", value)
+            perdoc.add_field(name, plan.field, custom if plan.stored else None, length)
+            if plan.column and custom is not None:
+                perdoc.add_column_value(name, plan.column, plan.field.to_column_value(custom))
+        perdoc.finish_doc()
+        self.doc_count += 1
+
+    def _index(self, plan: _FieldPlan, value: Any, docnum: int, boost: float) -> int:
+        """Adds the field's postings; returns the field length stock would record."""
+        terms = self._postings[plan.name]
+        if plan.positions:
+            compact = self._positions[plan.name]
+            if isinstance(value, str):
+                assert plan.fast is not None
+                poses = plan.fast.positions(value)
+                compact.add(poses, docnum, boost)
+                return sum(map(len, poses.values()))
+            # not text (a list of tokens): Whoosh's own analysis, same store
+            return compact.add_encoded(plan.field.index(value), docnum, boost)
+        if plan.fast is not None and isinstance(value, str):
+            return self._index_frequency(plan, plan.fast, terms, value, docnum, boost)
+        length = 0
+        for tbytes, freq, weight, vbytes in plan.field.index(value):
+            postings = terms.get(tbytes)
+            if postings is None:
+                postings = terms[tbytes] = _new_postings()
+            docs, weights, vals, ends = postings
+            docs.append(docnum)
+            weights.append(weight * boost)
+            if vbytes:
+                vals += vbytes
+            ends.append(len(vals))
+            length += freq
+        return length
+
+    @staticmethod
+    def _index_frequency(
+        plan: _FieldPlan,
+        fast: FastAnalyzer,
+        terms: dict[Any, _Postings],
+        value: str,
+        docnum: int,
+        boost: float,
+    ) -> int:
+        """A Frequency-format text field analysed by FastAnalyzer."""
+        fb = plan.field_boost
+        poses = fast.positions(value)
+        for term, poslist in poses.items():
+            postings = terms.get(term)
+            if postings is None:
+                postings = terms[term] = _new_postings()
+            docs, weights, vals, ends = postings
+            docs.append(docnum)
+            # stock: (sum of 1.0 token boosts) * format boost, then * field/doc boost
+            weights.append(len(poslist) * fb * boost)
+            vals += pack_uint(len(poslist))
+            ends.append(len(vals))
+        return sum(map(len, poses.values()))
+
+    def abort(self) -> None:
+        """Closes open files after a failure; the caller deletes the segment's files."""
+        if not self._perdoc.is_closed:
+            # already failing: the first error is the one to report
+            with contextlib.suppress(Exception):
+                self._perdoc.close()
+
+    def finish(self) -> Any:
+        """Writes the segment's files and returns the (uncommitted) W3Segment."""
+        self._perdoc.close()  # columns, stored fields, segment._fieldlengths
+        segment = self._segment
+        segment.set_doc_count(self.doc_count)
+        storage = self._storage
+        tindex = OrderedHashWriter(segment.create_file(storage, W3Codec.TERMS_EXT))
+        fieldmap: dict[str, int] = {}
+        tindex.extras["fieldmap"] = fieldmap
+        postfile = segment.create_file(storage, W3Codec.POSTS_EXT)
+        # stock sorts postings by (field name, term bytes, docnum); field ids follow that
+        for name in sorted(self._postings):
+            compact = self._positions.get(name)
+            terms: Mapping[Any, Any] = compact.terms if compact else self._postings[name]
+            if not terms:
+                continue
+            fieldmap[name] = len(fieldmap)
+            prefix = pack_ushort(fieldmap[name])
+            plan = self._plans[name]
+            writer = _TermWriter(
+                postfile, plan.field.format, self._lengths.get(name), 2 if self._exact else 5
+            )
+            # sorting str by code point == sorting their UTF-8 bytes
+            for key in sorted(terms):
+                tbytes = key.encode("utf-8") if isinstance(key, str) else key
+                if compact:
+                    postings = compact.expand(terms[key], plan.field_boost, self._exact)
+                else:
+                    postings = _split_values(terms[key])
+                tindex.add(prefix + tbytes, writer.write(*postings))
+            self._postings[name].clear()
+            self._positions.pop(name, None)
+        tindex.close()
+        postfile.close()
+        if self._compound:
+            segment.create_compound_file(storage)
+        return segment
+
+
+def _split_values(postings: _Postings) -> tuple[array[int], array[float], list[bytes]]:
+    docs, weights, vals, ends = postings
+    values = bytes(vals)
+    starts = [0, *ends[:-1]]
+    return docs, weights, [values[a:b] for a, b in zip(starts, ends, strict=True)]
+
+
+class _TermWriter:
+    """Writes posting lists as `W3PostingsWriter` does (blocks of 128, pickled, zlib 3).
+
+    `protocol` is the pickle protocol of each block's data tuple. Stock uses 2, which
+    pickles every bytes value as a `_codecs.encode(str, "latin1")` call (about 40 bytes of
+    overhead per posting, all of it to compress). The reader only calls `pickle.loads`, so
+    a newer protocol reads back to the very same tuple, for a third of the bytes.
+    """
+
+    def __init__(
+        self, postfile: Any, fmt: formats.Format, lengths: bytearray | None, protocol: int
+    ) -> None:
+        self._postfile = postfile
+        self._fixedsize = fmt.fixed_value_size()
+        self._lengths = lengths
+        self._protocol = protocol
+        # exact mode compresses every block, as stock does; otherwise blocks whose pickle
+        # is too small for zlib to shrink are stored raw (compression 0 in the block info,
+        # which the reader checks before decompressing)
+        self._min_compress = 0 if protocol == 2 else _MIN_COMPRESS
+
+    def write(self, docs: array[int], weights: array[float], values: list[bytes]) -> bytes:
+        """Writes one term's posting blocks; returns its W3TermInfo bytes."""
+        if len(docs) == 1:
+            return self._write_single(docs[0], weights[0], values[0])
+        parts = [WHOOSH3_HEADER_MAGIC]
+        total = 0.0
+        maxweight: float = 0
+        minlength: int | None = None
+        maxlength = 0
+        n = len(docs)
+        for first in range(0, n, _BLOCK_LIMIT):
+            last = min(first + _BLOCK_LIMIT, n)
+            ids = docs[first:last]
+            block_weights = weights[first:last]
+            # the block writer keeps weights in an array("f"): float32 on disk and in sums
+            stored_weights = array("f", block_weights)
+            block_max = max(block_weights)
+            block_maxweight = block_max if block_max > 0 else 0
+            block_min, block_max_len = self._length_range(ids)
+            data = (
+                tuple(map(sub, ids, [0, *ids])),
+                _mini_weights(stored_weights),
+                self._mini_values(values[first:last]),
+            )
+            databytes, comp = self._pack(data)
+            infobytes = dumps(
+                (
+                    len(ids),
+                    ids[-1],
+                    block_maxweight,
+                    comp,
+                    length_to_byte(block_min),
+                    length_to_byte(block_max_len),
+                ),
+                2,
+            )
+            blocklength = len(infobytes) + len(databytes)
+            parts += (pack_int(-blocklength if last == n else blocklength), infobytes, databytes)
+            # W3TermInfo.add_block
+            total += sum(stored_weights)
+            if minlength is None:
+                minlength = block_min
+            elif block_min is not None:
+                minlength = min(minlength, block_min)
+            maxlength = max(maxlength, block_max_len)
+            maxweight = max(maxweight, block_maxweight)
+        info = _TERMINFO.pack(
+            0,
+            total,
+            n,
+            0 if minlength is None else length_to_byte(minlength),
+            length_to_byte(maxlength),
+            maxweight,
+            docs[0],
+            docs[-1],
+        )
+        blob = b"".join(parts)
+        postfile = self._postfile
+        start = postfile.tell()
+        postfile.write(blob)
+        return info + _LONG.pack(start) + bytes(pack_int(len(blob)))
+
+    def _pack(self, data: tuple[Any, ...]) -> tuple[bytes, int]:
+        """A block's data bytes and its compression level (0 = stored raw)."""
+        pickled = dumps(data, self._protocol)
+        if len(pickled) < self._min_compress:
+            return pickled, 0
+        return zlib.compress(pickled, _COMPRESSION), _COMPRESSION
+
+    def _write_single(self, docnum: int, weight: float, value: bytes) -> bytes:
+        """`write` for a term in one document (most terms): same bytes, less work."""
+        stored_weight = array("f", (weight,))[0]
+        fixedsize = self._fixedsize
+        if fixedsize == 0:
+            values: Any = None
+        elif fixedsize is not None and fixedsize > 0:
+            values = value
+        else:
+            values = (value,) if value else ()
+        databytes, comp = self._pack(
+            ((docnum,), None if stored_weight == 1.0 else stored_weight, values)
+        )
+        maxweight = weight if weight > 0 else 0
+        lengthbyte = self._lengths[docnum] if self._lengths is not None else 0
+        # stock: block min length None (byte 0) when the doc has no length
+        maxlength = byte_to_length(lengthbyte) if lengthbyte else 0
+        infobytes = dumps(
+            (
+                1,
+                docnum,
+                maxweight,
+                comp,
+                length_to_byte(maxlength or None),
+                length_to_byte(maxlength),
+            ),
+            2,
+        )
+        blocklength = len(infobytes) + len(databytes)
+        blob = b"".join((WHOOSH3_HEADER_MAGIC, pack_int(-blocklength), infobytes, databytes))
+        postfile = self._postfile
+        start = postfile.tell()
+        postfile.write(blob)
+        info = _TERMINFO.pack(
+            0,
+            0 + stored_weight,
+            1,
+            length_to_byte(maxlength or None),
+            length_to_byte(maxlength),
+            maxweight,
+            docnum,
+            docnum,
+        )
+        return info + _LONG.pack(start) + bytes(pack_int(len(blob)))
+
+    def _length_range(self, ids: array[int]) -> tuple[int | None, int]:
+        """(min, max) field length of the block's docs, as the block writer tracks them.
+
+        Stock reads lengths back from the lengths column (quantized by length_to_byte) and
+        skips docs whose length is 0; None / 0 when no doc has one.
+        """
+        lengths = self._lengths
+        if lengths is None:
+            return None, 0
+        found = [b for b in map(lengths.__getitem__, ids) if b]
+        if not found:
+            return None, 0
+        return int(byte_to_length(min(found))), int(byte_to_length(max(found)))
+
+    def _mini_values(self, values: list[bytes]) -> Any:
+        """`W3PostingsWriter._mini_values` (the block writer drops empty values)."""
+        fixedsize = self._fixedsize
+        if fixedsize == 0:
+            return None
+        if fixedsize is not None and fixedsize > 0:
+            return b"".join(values)
+        return tuple(filter(None, values))
+
+
+def _mini_weights(weights: array[float]) -> Any:
+    """`W3PostingsWriter._mini_weights`: None if all 1.0, one float if all equal."""
+    # array.count compares with ==, as stock's all(w == ...) does, but in C
+    count = len(weights)
+    if weights.count(1.0) == count:
+        return None
+    if weights.count(weights[0]) == count:
+        return weights[0]
+    return tuple(weights)
+
+
+# --- segments and commits ---------------------------------------------------------------
+
+
+def _chunks(docs: Iterable[Mapping[str, Any]], size: int) -> Iterator[list[Mapping[str, Any]]]:
+    it = iter(docs)
+    while chunk := list(islice(it, size)):
+        yield chunk
+
+
+def write_segment(
+    storage: Storage,
+    schema: Schema,
+    docs: Iterable[Mapping[str, Any]],
+    *,
+    segment_docs: int = DEFAULT_SEGMENT_DOCS,
+    indexname: str = INDEXNAME,
+    compound: bool = True,
+    exact: bool = False,
+) -> list[Any]:
+    """Writes `docs` as new segments of at most `segment_docs` documents each.
+
+    Returns the W3Segment objects in input order. They are not part of the index until a
+    TOC lists them (see `add_documents`); the caller must hold the index's write lock, or
+    a concurrent stock commit may delete their files as unreferenced.
+    """
+    if segment_docs < 1:
+        raise ValueError("segment_docs must be >= 1")
+    segments = []
+    builder: _SegmentBuilder | None = None
+    try:
+        for doc in docs:
+            if builder is None:
+                builder = _SegmentBuilder(
+                    storage, schema, indexname, compound=compound, exact=exact
+                )
+            builder.add(doc)
+            if builder.doc_count >= segment_docs:
+                segments.append(builder.finish())
+                builder = None
+        if builder is not None:
+            segments.append(builder.finish())
+            builder = None
+    except BaseException:
+        if builder is not None:
+            builder.abort()
+        raise
+    return segments
+
+
+def add_documents(
+    index_dir: Path,
+    docs: Iterable[Mapping[str, Any]],
+    *,
+    procs: int = 2,
+    segment_docs: int = DEFAULT_SEGMENT_DOCS,
+    schema: Schema | None = None,
+    indexname: str = INDEXNAME,
+    compound: bool = True,
+    exact: bool = False,
+    expected_docs: int | None = None,
+) -> None:
+    """Appends `docs` to the index in `index_dir` (created with `schema`, by default
+    `build_schema()`, if absent) as new segments, and commits them with one new TOC.
+
+    Workers build whole segments of consecutive documents, so with `procs` workers the
+    input is only spread over all of them when it spans `procs` segments: when `docs` has
+    a length, or `expected_docs` says how many documents to expect, segments are cut to
+    about 1/procs of the input (never above `segment_docs`). `exact=True` writes files
+    byte-identical to stock Whoosh's (slower: see `_TermWriter`).
+
+    Like stock `add_document` this never replaces documents: a refid already in the index
+    is indexed twice unless the caller deletes the old one. Raises whoosh's LockError if
+    another writer holds the index.
+    """
+    if expected_docs is None and isinstance(docs, Sized):
+        expected_docs = len(docs)
+    if procs > 1 and expected_docs:
+        segment_docs = min(segment_docs, max(1, -(-expected_docs // procs)))
+    index_dir = Path(index_dir)
+    index_dir.mkdir(parents=True, exist_ok=True)
+    storage = FileStorage(str(index_dir))
+    if not exists_in(str(index_dir), indexname):
+        TOC.create(storage, schema if schema is not None else build_schema(), indexname)
+    lock = storage.lock(f"{indexname}_WRITELOCK")
+    if not lock.acquire():
+        raise LockError(f"index {index_dir} is locked by another writer")
+    try:
+        toc = TOC.read(storage, indexname)
+        try:
+            if procs <= 1:
+                new = write_segment(
+                    storage,
+                    toc.schema,
+                    docs,
+                    segment_docs=segment_docs,
+                    indexname=indexname,
+                    compound=compound,
+                    exact=exact,
+                )
+            else:
+                new = _parallel_segments(
+                    index_dir, toc.schema, docs, procs, segment_docs, (indexname, compound, exact)
+                )
+        except BaseException:
+            # drop the files of unpublished segments (we hold the lock: they are ours)
+            clean_files(storage, indexname, toc.generation, toc.segments)
+            raise
+        if new:
+            generation = toc.generation + 1
+            segments = [*toc.segments, *new]
+            TOC(toc.schema, segments, generation).write(storage, indexname)
+            clean_files(storage, indexname, generation, segments)
+    finally:
+        _remove_temp_dir(index_dir / f"{indexname}.tmp")
+        lock.release()
+
+
+def _remove_temp_dir(path: Path) -> None:
+    """The per-doc writers' scratch folder (stock writers remove it at commit too)."""
+    if path.is_dir():
+        FileStorage(str(path)).destroy()
+
+
+# --- worker processes -------------------------------------------------------------------
+
+_BATCH_DOCS = 64  # documents per queue message: amortizes queue overhead, little latency
+
+
+def _worker(
+    index_dir: str,
+    schema: Schema,
+    options: tuple[str, bool, bool],
+    inbox: Queue[Any],
+    outbox: Queue[Any],
+) -> None:
+    """Builds the segments sent to it: ("docs", [doc, ...]) ... ("flush", segment_no)."""
+    indexname, compound, exact = options
+    storage = FileStorage(index_dir)
+    builder: _SegmentBuilder | None = None
+    try:
+        while (message := inbox.get()) is not None:
+            kind, payload = message
+            if kind == "docs":
+                if builder is None:
+                    builder = _SegmentBuilder(
+                        storage, schema, indexname, compound=compound, exact=exact
+                    )
+                for doc in payload:
+                    builder.add(doc)
+            elif builder is not None:
+                outbox.put(("segment", payload, builder.finish()))
+                builder = None
+    except BaseException:
+        if builder is not None:
+            builder.abort()
+        outbox.put(("error", None, traceback.format_exc()))
+
+
+class _Workers:
+    """`procs` worker processes; segment k (consecutive docs) goes to worker k % procs."""
+
+    def __init__(
+        self, procs: int, backlog_docs: int, args: tuple[str, Schema, tuple[str, bool, bool]]
+    ) -> None:
+        ctx: Any = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
+        # Each worker may have about one segment of documents queued: the parent reads
+        # ahead while worker k builds segment k, so the others never starve.
+        maxsize = max(2, backlog_docs // _BATCH_DOCS)
+        self._inboxes: list[Queue[Any]] = [ctx.Queue(maxsize=maxsize) for _ in range(procs)]
+        self._outbox: Queue[Any] = ctx.Queue()
+        self._procs = [
+            ctx.Process(target=_worker, args=(*args, inbox, self._outbox), daemon=True)
+            for inbox in self._inboxes
+        ]
+        self.segments: dict[int, Any] = {}
+        for proc in self._procs:
+            proc.start()
+
+    def send(self, worker: int, message: Any) -> None:
+        while True:
+            try:
+                self._inboxes[worker].put(message, timeout=0.5)
+                return
+            except queue.Full:
+                self._check()
+
+    def _check(self) -> None:
+        """Collects finished segments; raises if a worker failed or died."""
+        while True:
+            try:
+                kind, number, payload = self._outbox.get_nowait()
+            except queue.Empty:
+                break
+            if kind == "error":
+                raise RuntimeError(f"fast index worker failed:\n{payload}")
+            self.segments[number] = payload
+        for proc in self._procs:
+            if proc.exitcode not in (None, 0):
+                raise RuntimeError(f"fast index worker exited with code {proc.exitcode}")
+
+    def finish(self, count: int) -> list[Any]:
+        for worker in range(len(self._inboxes)):
+            self.send(worker, None)
+        while len(self.segments) < count:
+            try:
+                kind, number, payload = self._outbox.get(timeout=0.5)
+            except queue.Empty:
+                self._check()
+                if all(p.exitcode is not None for p in self._procs):
+                    self._check()  # a last message may have arrived meanwhile
+                    if len(self.segments) < count:
+                        raise RuntimeError("fast index workers exited early") from None
+                continue
+            if kind == "error":
+                raise RuntimeError(f"fast index worker failed:\n{payload}")
+            self.segments[number] = payload
+        for proc in self._procs:
+            proc.join()
+        return [self.segments[k] for k in range(count)]
+
+    def stop(self) -> None:
+        for proc in self._procs:
+            if proc.is_alive():
+                proc.terminate()
+            proc.join()
+
+
+def _parallel_segments(
+    index_dir: Path,
+    schema: Schema,
+    docs: Iterable[Mapping[str, Any]],
+    procs: int,
+    segment_docs: int,
+    options: tuple[str, bool, bool],
+) -> list[Any]:
+    if segment_docs < 1:
+        raise ValueError("segment_docs must be >= 1")
+    workers = _Workers(procs, segment_docs, (str(index_dir), schema, options))
+    try:
+        count = 0
+        it = iter(docs)
+        while True:
+            worker = count % procs
+            sent = 0
+            for batch in _chunks(islice(it, segment_docs), _BATCH_DOCS):
+                workers.send(worker, ("docs", batch))
+                sent += len(batch)
+            if not sent:
+                break
+            workers.send(worker, ("flush", count))
+            count += 1
+            if sent < segment_docs:
+                break
+        return workers.finish(count)
+    finally:
+        workers.stop()

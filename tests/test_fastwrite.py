@@ -1,0 +1,428 @@
+"""The fast segment writer against stock Whoosh: same postings, lengths, columns, hits.
+
+One stock index (`ix.writer().add_document(**doc)` per document) is built per module and
+compared with indexes written by `indexer.fastwrite`: in one segment, in many segments by
+worker processes, byte for byte in `exact` mode, and after appends and stock deletions.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import random
+import re
+import warnings
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from itertools import accumulate
+from pathlib import Path
+from typing import Any
+
+import pytest
+from bs4 import BeautifulSoup, XMLParsedAsHTMLWarning
+from bs4.filter import SoupStrainer
+from conftest import REAL_CABLES, needs_real_cables
+from whoosh import index
+from whoosh.analysis import StemmingAnalyzer
+from whoosh.filedb.filestore import FileStorage
+from whoosh.index import LockError
+from whoosh.lang import porter, porter2
+from whoosh.qparser import MultifieldParser, QueryParser
+from whoosh.reading import IndexReader
+from whoosh.scoring import BM25F
+
+from indexer.fastwrite import add_documents, fast_analyzer_for
+from indexer.schema import ANALYZER, DEFAULT_FIELDS, build_schema
+
+Doc = dict[str, Any]
+
+_WORDS = [
+    "the",
+    "of",
+    "and",
+    "to",
+    "in",
+    "a",
+    "is",
+    "that",
+    "for",
+    "on",
+    "minister",
+    "said",
+    "government",
+    "embassy",
+    "ambassador",
+    "talks",
+    "negotiations",
+    "negotiate",
+    "negotiated",
+    "security",
+    "baghdad",
+    "iraq",
+    "turkey",
+    "election",
+    "parliament",
+    "party",
+    "oil",
+    "forces",
+    "military",
+    "nuclear",
+    "program",
+    "sanctions",
+    "u.s.",
+    "1.5",
+    "09baghdad113",
+    "İstanbul",
+    "ÉLYSÉE",
+    "straße",
+    "x",
+    "y",
+    "2009",
+    "pm",
+    "p.m.",
+    "bogotC!",
+    "maiquetC-a",
+    "xxxxxxxxxxxx",
+    "president,s",
+]
+
+
+def _documents(count: int, seed: int, prefix: str) -> list[Doc]:
+    """Cable-like documents with the quirks that matter for analysis and weights."""
+    rng = random.Random(seed)
+    vocab = _WORDS + [f"w{rng.getrandbits(20):x}" for _ in range(600)]
+    cum = list(accumulate(1.0 / (rank + 1.5) for rank in range(len(vocab))))
+    docs = []
+    for number in range(count):
+        words = rng.choices(vocab, cum_weights=cum, k=rng.choice((0, 5, 80, 250, 400)))
+        body = " ".join(w.upper() if rng.random() < 0.4 else w for w in words)
+        doc: Doc = {
+            "refid": f"{prefix}{number:04d}",
+            "classification": rng.choice(("SECRET", "CONFIDENTIAL", "UNCLASSIFIED")),
+            "origin": rng.choice(("Embassy Baghdad", "Embassy Ankara", "Secretary of State")),
+            "tags": " ".join(rng.sample(["PREL", "PGOV", "IZ", "TU", "ECON", "MARR"], 3)),
+            "references": " ".join(f"09BAGHDAD{rng.randint(1, 50)}" for _ in range(2)),
+            "signed_by": rng.choice(("crocker", "hill", "rice clinton")),
+            "subject": " ".join(rng.choices(vocab, cum_weights=cum, k=6)).upper(),
+            "title": " ".join(rng.choices(vocab, cum_weights=cum, k=4)),
+            "body": body,
+            "record_hash": f"{rng.getrandbits(128):032x}",
+            "source": json.dumps({"path": f"{prefix}{number}.html"}),
+            "cable": json.dumps({"refid": f"{prefix}{number:04d}"}),
+        }
+        doc["origin_words"] = doc["origin"]
+        if number % 9:
+            created = datetime(2003, 1, 1) + timedelta(minutes=rng.randrange(4_000_000))
+            doc["created"] = created
+            doc["year"] = created.year
+        if number % 4 == 0:
+            doc["classified_by"] = "robert s. ford"
+        docs.append(doc)
+    return docs
+
+
+DOCS = _documents(300, seed=7, prefix="09TEST")
+MORE = _documents(40, seed=8, prefix="10MORE")
+
+QUERIES = [
+    "baghdad",
+    "negotiations",  # stems: finds negotiate, negotiated
+    "minister AND government",
+    "minister OR ambassador",
+    "security NOT iraq",
+    'body:"oil forces"~2',
+    'body:"talks negotiations" OR subject:"security baghdad"',
+    "nego*",
+    "tags:prel",
+    "subject:election title:nuclear",
+    "origin:EMBASSY*",
+    "created:[20040101 TO 20051231]",
+    "year:[2005 TO 2006]",
+    "classification:SECRET security",
+    "u.s. 1.5",
+    "İstanbul straße",
+]
+
+
+def _stock_index(folder: Path, docs: list[Doc]) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    ix = index.create_in(str(folder), build_schema())
+    with ix.writer() as writer:
+        for doc in docs:
+            writer.add_document(**doc)
+
+
+@pytest.fixture(scope="module")
+def stock(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("stock")
+    _stock_index(folder, DOCS)
+    return folder
+
+
+@pytest.fixture(scope="module")
+def fast(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("fast")
+    add_documents(folder, iter(DOCS), procs=1)
+    return folder
+
+
+# --- helpers ------------------------------------------------------------------------------
+
+
+def _refids(reader: IndexReader) -> dict[int, str]:
+    return {docnum: fields["refid"] for docnum, fields in reader.iter_docs()}
+
+
+def _postings(reader: IndexReader) -> dict[tuple[str, bytes], list[tuple[str, float, bytes]]]:
+    """(field, term) -> [(refid, weight, raw value)] in docnum order."""
+    refids = _refids(reader)
+    out = {}
+    for fieldname, term in reader.all_terms():
+        matcher = reader.postings(fieldname, term)
+        rows = []
+        while matcher.is_active():
+            rows.append((refids[matcher.id()], matcher.weight(), matcher.value()))
+            matcher.next()
+        out[fieldname, term] = rows
+    return out
+
+
+def _search(folder: Path, query: str) -> list[tuple[str, float]]:
+    ix = index.open_dir(str(folder))
+    parser = MultifieldParser(list(DEFAULT_FIELDS), ix.schema)
+    with ix.searcher(weighting=BM25F()) as searcher:
+        return [
+            (hit["refid"], hit.score) for hit in searcher.search(parser.parse(query), limit=None)
+        ]
+
+
+def _assert_same_index(expected: Path, actual: Path) -> None:
+    with index.open_dir(str(expected)).reader() as ref, index.open_dir(str(actual)).reader() as got:
+        assert got.doc_count() == ref.doc_count()
+        ref_ids, got_ids = _refids(ref), _refids(got)
+        ref_stored = {f["refid"]: f for _, f in ref.iter_docs()}
+        assert {f["refid"]: f for _, f in got.iter_docs()} == ref_stored
+        assert _postings(got) == _postings(ref)
+        for fieldname in ("subject", "title", "body", "tags"):
+            assert got.field_length(fieldname) == ref.field_length(fieldname)
+            assert got.max_field_length(fieldname) == ref.max_field_length(fieldname)
+            assert got.min_field_length(fieldname) == ref.min_field_length(fieldname)
+            ref_lengths = {ref_ids[d]: ref.doc_field_length(d, fieldname) for d in ref_ids}
+            got_lengths = {got_ids[d]: got.doc_field_length(d, fieldname) for d in got_ids}
+            assert got_lengths == ref_lengths
+        for fieldname in ("refid", "created", "year", "classification", "origin"):
+            assert got.has_column(fieldname) == ref.has_column(fieldname)
+            if not ref.has_column(fieldname):
+                continue
+            # raw values: a missing DATETIME reads back as a default Whoosh cannot translate
+            ref_col = ref.column_reader(fieldname, translate=False)
+            got_col = got.column_reader(fieldname, translate=False)
+            ref_values = {ref_ids[d]: ref_col[d] for d in ref_ids}
+            assert {got_ids[d]: got_col[d] for d in got_ids} == ref_values
+    for query in QUERIES:
+        assert _search(actual, query) == _search(expected, query), query
+
+
+# --- analysis -----------------------------------------------------------------------------
+
+_TRICKY = [
+    "The talks; the NEGOTIATIONS were negotiated by U.S. and U.N. officials in 1.5 hours.",
+    "a an the of",  # nothing kept
+    "İSTANBUL İstanbul ǅemal Straße ÉLYSÉE x y z 09BAGHDAD113 pres.,s",
+    "1966 12345 00000113 1.5 3_000 ΑΘΗΝΑ Москва K 42km 7TH",  # K: Kelvin sign lowers to k
+    "",
+    "of of of talks of talks",  # renumbering after leading stop words
+]
+
+
+@pytest.mark.parametrize("text", _TRICKY)
+@pytest.mark.parametrize("analyzer", [StemmingAnalyzer(), ANALYZER], ids=["porter", "schema"])
+def test_fast_analyzer_matches_whoosh(text: str, analyzer: Any) -> None:
+    fast = fast_analyzer_for(analyzer)
+    assert fast is not None
+    expected: dict[str, list[int]] = {}
+    for token in analyzer(text, positions=True, mode="index"):
+        expected.setdefault(token.text, []).append(token.pos)
+    assert fast.positions(text) == expected
+    assert fast.terms(text) == [t.text for t in analyzer(text, mode="query")]
+
+
+@pytest.mark.parametrize("stemfn", [porter.stem, porter2.stem])
+def test_stemmers_keep_tokens_without_ascii_letters(stemfn: Callable[[str], str]) -> None:
+    # FastAnalyzer skips the stemmer for such tokens; this pins the property it relies on
+    rng = random.Random(5)
+    pools = ["0123456789", "0123456789_", "αβγδεηικλμνοςστυ", "абвгдеёжзийклмнопрсты", "éèçàùß_0"]
+    tokens = ["".join(rng.choices(rng.choice(pools), k=rng.randint(2, 14))) for _ in range(3000)]
+    tokens += ["1.5", "2009", "00000113", "___"]
+    assert [t for t in tokens if stemfn(t) != t] == []
+    assert stemfn("negotiations") != "negotiations"  # the stemmer does stem letters
+
+
+def test_fast_analyzer_only_for_the_exact_chain() -> None:
+    assert fast_analyzer_for(StemmingAnalyzer(stoplist=None)) is None
+    assert fast_analyzer_for(StemmingAnalyzer(expression=r"\w+")) is None
+    assert fast_analyzer_for(build_schema()["tags"].analyzer) is None
+    assert fast_analyzer_for(build_schema()["body"].analyzer) is not None
+
+
+@needs_real_cables
+def test_fast_analyzer_on_real_cable_text() -> None:
+    analyzer = StemmingAnalyzer()
+    fast = fast_analyzer_for(analyzer)
+    assert fast is not None
+    for text in _real_bodies()[:40]:
+        expected: dict[str, list[int]] = {}
+        for token in analyzer(text, positions=True):
+            expected.setdefault(token.text, []).append(token.pos)
+        assert fast.positions(text) == expected
+
+
+# --- whole indexes ------------------------------------------------------------------------
+
+
+def test_same_index_as_stock(stock: Path, fast: Path) -> None:
+    _assert_same_index(stock, fast)
+    assert all(_search(fast, q) for q in QUERIES[:8])  # the queries do find things
+
+
+def test_exact_mode_writes_stock_bytes(stock: Path, tmp_path: Path) -> None:
+    add_documents(tmp_path, DOCS, procs=1, exact=True, compound=False)
+    ours = index.open_dir(str(tmp_path))._segments()
+    theirs = index.open_dir(str(stock))._segments()
+    assert len(ours) == len(theirs) == 1
+    compound = theirs[0].open_compound_file(FileStorage(str(stock)))
+    try:
+        names = [p.name for p in tmp_path.iterdir() if p.name.startswith(ours[0].segment_id())]
+        assert len(names) >= 10  # terms, postings, stored, lengths, columns
+        for name in names:
+            ext = name[len(ours[0].segment_id()) :]
+            with compound.open_file(theirs[0].make_filename(ext)) as original:
+                assert (tmp_path / name).read_bytes() == original.read(), ext
+    finally:
+        compound.close()
+    assert ours[0]._fieldlengths == theirs[0]._fieldlengths
+
+
+def test_boosts_and_token_lists_as_stock(tmp_path: Path) -> None:
+    docs: list[Doc] = [dict(doc) for doc in DOCS[:40]]
+    for number, doc in enumerate(docs):
+        if number % 3 == 0:
+            doc["_boost"] = 2.0
+        if number % 5 == 0:
+            doc["_body_boost"] = 0.5
+        if number % 7 == 0:
+            doc["_tags_boost"] = 3.0
+    docs[1]["body"] = ["pre", "tokenized", "words", "words"]  # TEXT also takes token lists
+    _stock_index(tmp_path / "stock", docs)
+    add_documents(tmp_path / "fast", docs, procs=1)
+    _assert_same_index(tmp_path / "stock", tmp_path / "fast")
+    add_documents(tmp_path / "exact", docs, procs=1, exact=True)
+    _assert_same_index(tmp_path / "stock", tmp_path / "exact")
+
+
+def test_worker_processes_and_many_segments(stock: Path, tmp_path: Path) -> None:
+    add_documents(tmp_path, iter(DOCS), procs=2, segment_docs=45)
+    segments = index.open_dir(str(tmp_path))._segments()
+    assert [s.doc_count_all() for s in segments] == [45] * 6 + [30]
+    _assert_same_index(stock, tmp_path)
+
+
+def test_segments_follow_input_order_with_known_length(tmp_path: Path) -> None:
+    add_documents(tmp_path, DOCS, procs=2)  # a list: cut into 2 segments of 150
+    ix = index.open_dir(str(tmp_path))
+    assert [s.doc_count_all() for s in ix._segments()] == [150, 150]
+    with ix.reader() as reader:
+        assert [f["refid"] for _, f in reader.iter_docs()] == [d["refid"] for d in DOCS]
+
+
+def test_append_batch_keeps_first(stock: Path, tmp_path: Path) -> None:
+    both = tmp_path / "both"
+    add_documents(both, DOCS, procs=1)
+    generation = index.open_dir(str(both)).latest_generation()
+    add_documents(both, MORE, procs=2)
+    ix = index.open_dir(str(both))
+    assert ix.latest_generation() == generation + 1
+    assert ix.doc_count() == len(DOCS) + len(MORE)
+    assert len(ix._segments()) == 3
+    reference = tmp_path / "reference"
+    _stock_index(reference, DOCS + MORE)
+    _assert_same_index(reference, both)
+
+
+def test_stock_deletes_on_fast_segments(tmp_path: Path) -> None:
+    add_documents(tmp_path, DOCS[:60], procs=1)
+    ix = index.open_dir(str(tmp_path))
+    with ix.writer() as writer:
+        assert writer.delete_by_term("refid", "09TEST0003") == 1
+    assert ix.doc_count() == 59
+    assert _search(tmp_path, "refid:09TEST0003") == []
+    add_documents(tmp_path, DOCS[60:80], procs=1)  # deletions survive our commit
+    ix = index.open_dir(str(tmp_path))
+    assert ix.doc_count() == 79
+    with ix.searcher() as searcher:
+        assert searcher.document_number(refid="09TEST0003") is None
+        assert searcher.document_number(refid="09TEST0070") is not None
+
+
+def test_locked_index_is_refused(tmp_path: Path) -> None:
+    add_documents(tmp_path, DOCS[:5], procs=1)
+    writer = index.open_dir(str(tmp_path)).writer()
+    try:
+        with pytest.raises(LockError):
+            add_documents(tmp_path, DOCS[5:10], procs=1)
+    finally:
+        writer.cancel()
+    assert index.open_dir(str(tmp_path)).doc_count() == 5
+
+
+@pytest.mark.parametrize("procs", [1, 2])
+def test_failure_commits_nothing_and_cleans_up(tmp_path: Path, procs: int) -> None:
+    add_documents(tmp_path, DOCS[:5], procs=1)
+    before = sorted(p.name for p in tmp_path.iterdir())
+    bad = [*DOCS[5:100], {"refid": "X", "no_such_field": "boom"}]
+    with pytest.raises((RuntimeError, Exception), match="no_such_field"):
+        add_documents(tmp_path, iter(bad), procs=procs, segment_docs=30)
+    assert index.open_dir(str(tmp_path)).doc_count() == 5
+    assert sorted(p.name for p in tmp_path.iterdir()) == before
+
+
+# --- real cables --------------------------------------------------------------------------
+
+
+@functools.cache
+def _real_bodies() -> tuple[str, ...]:
+    """Cable texts: the second <pre> of the cablegate HTML pages (read in place)."""
+    bodies = []
+    only_pre = SoupStrainer("pre")
+    for page in sorted(REAL_CABLES.glob("html-cablegate-r1862-*/cable/*/*/*.html"))[:70]:
+        with warnings.catch_warnings():
+            # the pages declare XHTML; they are parsed as the HTML they really are
+            warnings.simplefilter("ignore", XMLParsedAsHTMLWarning)
+            pres = BeautifulSoup(page.read_bytes(), "lxml", parse_only=only_pre).find_all("pre")
+        if len(pres) > 1:
+            bodies.append(pres[1].get_text())
+    return tuple(bodies)
+
+
+@needs_real_cables
+def test_real_cable_text_same_as_stock(tmp_path: Path) -> None:
+    docs = []
+    for number, body in enumerate(_real_bodies()):
+        subject = re.search(r"SUBJECT:([^\n]*)", body)
+        docs.append(
+            {
+                "refid": f"REAL{number:04d}",
+                "body": body,
+                "subject": subject.group(1) if subject else "",
+                "title": subject.group(1) if subject else "",
+                "tags": "PREL PGOV",
+            }
+        )
+    assert len(docs) >= 60
+    _stock_index(tmp_path / "stock", docs)
+    add_documents(tmp_path / "fast", docs, procs=2)
+    _assert_same_index(tmp_path / "stock", tmp_path / "fast")
+    assert _search(tmp_path / "fast", "embassy")
+    with index.open_dir(str(tmp_path / "fast")).searcher() as searcher:
+        parsed = QueryParser("body", searcher.schema).parse('"prime minister"')
+        assert len(searcher.search(parsed)) > 0
