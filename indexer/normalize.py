@@ -1,8 +1,24 @@
-"""RawRecord -> Cable: cleaning the text and extracting fields. (Being written.)"""
+"""RawRecord -> Cable: split off the header, clean the body, extract and reconcile the fields.
+
+A reader's metadata wins over what the text says when the metadata is trustworthy (reference
+id, classification, origin, the cables.csv references column). The text fills the gaps, and
+the header's date-time group (DTG) corrects the "Created" time of the Cablegate HTML releases,
+whose minutes were wrong. Every correction is written into `Cable.notes`: nothing is changed
+silently.
+"""
 
 from __future__ import annotations
 
-from .cable import Cable, RawRecord
+from datetime import datetime, timedelta
+
+from . import extract
+from .cable import REFID_RE, Cable, RawRecord
+from .clean import clean_body
+from .references import derive_refid, parse_references
+
+#: a text with no header and fewer words than this is not a cable (e.g. a page's
+#: "Appears in these articles:" box cut out instead of the cable text)
+MIN_WORDS = 5
 
 
 class CableError(ValueError):
@@ -10,4 +26,144 @@ class CableError(ValueError):
 
 
 def build_cable(raw: RawRecord) -> Cable:
-    raise NotImplementedError
+    """The clean `Cable` of a reader's record; `CableError` when it holds no usable cable."""
+    header, text = (
+        (raw.header, raw.text) if raw.header is not None else extract.split_header(raw.text)
+    )
+    if not text.strip() and not (header or "").strip():
+        raise CableError("no cable text")
+    notes = list(raw.notes)
+    body = clean_body(text).text
+    if not header and len(body.split()) < MIN_WORDS:
+        raise CableError(f"no cable text: {body[:60]!r}" if body else "no cable text")
+    header = extract.normalize_header(header or "")
+
+    # Only a header's DTG is the cable's own: a body cites other cables' DTGs in its REF block.
+    dtg = _time_source(header, text)
+    created = _created(raw, dtg, notes)
+    refid = _refid(raw, text, created, notes)
+
+    classification = _classification(raw, text, notes)
+    origin = raw.origin or (extract.origin_from_header(header) if header else None) or ""
+    subject = extract.subject(body) or _normalize_or_none(raw.subject) or ""
+    tags = extract.tags(body) or tuple(raw.tags or ())
+    references = _references(raw, body, _year(created, refid))
+    recipients, info = extract.addressees(header) if header else ((), ())
+    if extract.is_partial(raw.text) and not any("partial extract" in n for n in notes):
+        notes.append("partial extract: the full text of the original cable is not available")
+
+    return Cable(
+        refid=refid,
+        created=created,
+        classification=classification,
+        origin=origin,
+        title=raw.title or subject,
+        subject=subject,
+        tags=tags,
+        references=references,
+        signed_by=extract.signed_by(body),
+        classified_by=extract.classified_by(body),
+        recipients=recipients,
+        info=info,
+        header=header,
+        body=body,
+        summary=extract.summary(body),
+        released=raw.released,
+        declassify=extract.declassify(body),
+        source=raw.source,
+        notes=tuple(notes),
+    )
+
+
+def _normalize_or_none(value: str | None) -> str | None:
+    return " ".join(value.split()) or None if value else None
+
+
+def _time_source(header: str, text: str) -> tuple[datetime, str] | None:
+    """The cable's own send time and where it was read (for the note)."""
+    if header:
+        dtg = extract.parse_dtg(header)
+        return (dtg[0], f"the header's date-time group {dtg[1]}") if dtg else None
+    line = extract.parse_date_line(text)
+    return (line[0], f"the body's date line '{line[1]}'") if line else None
+
+
+def _created(raw: RawRecord, dtg: tuple[datetime, str] | None, notes: list[str]) -> datetime | None:
+    """The creation time: the metadata's, with its time corrected from the header's DTG.
+
+    The DTG is the time the cable was sent. When the metadata time is known to be unreliable
+    (Cablegate HTML releases) or disagrees with the DTG, the DTG's time is used; its date too
+    when it is within a day of the metadata's (a cable re-sent later keeps its first date).
+    """
+    if raw.created is None:
+        if dtg is None:
+            return None
+        notes.append(f"created taken from {dtg[1]}")
+        return dtg[0]
+    created = raw.created
+    if dtg is None:
+        if raw.created_minutes_unreliable:
+            notes.append(
+                f"created time {created:%H:%M} may be wrong: the release's minutes are "
+                "unreliable and the cable has no header date-time group to check them"
+            )
+        return created
+    when, written = dtg
+    if when == created:
+        return created
+    if abs(when - created) <= timedelta(days=1):
+        fixed = when
+    else:
+        fixed = created.replace(hour=when.hour, minute=when.minute)
+    if fixed == created:
+        return created
+    what = "created" if fixed.date() != created.date() else "created time"
+    shown = f"{created:%Y-%m-%d %H:%M}" if fixed.date() != created.date() else f"{created:%H:%M}"
+    value = f"{fixed:%Y-%m-%d %H:%M}" if fixed.date() != created.date() else f"{fixed:%H:%M}"
+    notes.append(f"{what} {value} taken from {written} (the release showed {shown})")
+    return fixed
+
+
+def _refid(raw: RawRecord, text: str, created: datetime | None, notes: list[str]) -> str:
+    if raw.refid:
+        return raw.refid
+    derived = derive_refid(text, _year(created, raw.refid_hint))
+    if derived:
+        if raw.refid_hint and raw.refid_hint != derived:
+            notes.append(
+                f"reference id {derived} derived from the cable's banner "
+                f"(the record suggested {raw.refid_hint})"
+            )
+        return derived
+    if raw.refid_hint:
+        return raw.refid_hint
+    raise CableError("no reference id: none in the record and none in the cable's banner")
+
+
+def _classification(raw: RawRecord, text: str, notes: list[str]) -> str:
+    if raw.classification:
+        value = extract.normalize_classification(raw.classification)
+        if value:
+            return value
+        notes.append(f"classification {raw.classification!r} not understood")
+    return extract.classification_from_text(text) or ""
+
+
+def _year(created: datetime | None, refid: str | None) -> int | None:
+    """The cable's year: from its creation time, else from the 2-digit year its id starts with."""
+    if created is not None:
+        return created.year
+    m = REFID_RE.match(refid or "")
+    if m is None:
+        return None
+    yy = int(m.group(1))
+    return 1900 + yy if yy >= 50 else 2000 + yy
+
+
+def _references(raw: RawRecord, body: str, year: int | None) -> tuple[str, ...]:
+    if raw.references:
+        return tuple(raw.references)
+    block = extract.reference_block(body)
+    if block is None:
+        return ()
+    return tuple(parse_references(block, year))

@@ -1,0 +1,759 @@
+"""Field extraction: the values a cable states about itself, from its header and cleaned body.
+
+The routing header (ACP-127: "VZCZC...", "P 151648Z JAN 09", "FM AMEMBASSY BAGHDAD",
+"TO RUEHC/SECSTATE WASHDC PRIORITY 1244", "INFO ...") gives the date-time group, the origin and
+the addressees. The body (after `indexer.clean.clean_body`, one paragraph per line) gives the
+classification banner, E.O./DECL, TAGS, SUBJECT, REF, "Classified By", the summary and the
+signer. Every function here is total: it returns None / an empty tuple when the cable does not
+say, and never guesses a value it cannot read (a wrong field is worse than a missing one).
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, date, datetime
+
+from .clean import BANNER_LINE_RE, BANNER_WINDOW, PARTIAL_NOTE, SPACED_BANNER, normalize_space
+
+# --------------------------------------------------------------------------- header
+
+MONTHS = {
+    m: i
+    for i, m in enumerate(
+        ["JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC"], 1
+    )
+}
+#: date-time group: day, hour, minute, "Z", month, 2-digit year ("151648Z JAN 09")
+DTG_RE = re.compile(
+    r"(?<![0-9])(?P<day>\d{2})(?P<hour>\d{2})(?P<minute>\d{2})Z[ \t]+"
+    r"(?P<month>JAN|FEB|MAR|APR|MAY|JUN|JUL|AUG|SEP|OCT|NOV|DEC)[A-Z]*[ \t]+"
+    r"(?P<year>\d{2})(?![0-9])",
+    re.IGNORECASE,
+)
+#: the start of a routing header written at the top of a text
+_HEADER_START_RE = re.compile(
+    r"\s*(?:VZCZC|[A-Z]{1,2}(?:[ \t]+[A-Z]{1,2})?[ \t]+\d{6}Z[ \t]+[A-Z]{3}[ \t]+\d{2}\b)"
+)
+_FM_RE = re.compile(r"(?:^|\s)FM[ \t]+(?P<origin>[^\n]+?)(?=[ \t]+TO[ \t]|[ \t]*\n|[ \t]*$)")
+_TO_RE = re.compile(r"(?:^|\s)TO[ \t]+")
+_INFO_RE = re.compile(r"(?:^|\s)INFO[ \t]+")
+#: routing indicators before an addressee ("RUEHC/", "RHMFISS/", "ZEN/")
+_ROUTING_PREFIX_RE = re.compile(r"^(?:[A-Z0-9]{3,8}/)+")
+_ROUTING_SPLIT_RE = re.compile(r"\s+(?=[A-Z]{4,8}/[A-Z])")
+#: precedence and channel serial after an addressee ("PRIORITY 1244", "IMMEDIATE", "3078")
+_PRECEDENCE_RE = re.compile(
+    r"(?:\s+(?:NIACT\s+)?(?:FLASH|IMMEDIATE|IMMED|PRIORITY|PRIORIT|ROUTINE))?(?:\s+\d{1,5})?\s*$",
+    re.IGNORECASE,
+)
+_HEADER_END_RE = re.compile(
+    # The spaced banner may be glued to the last addressee ("MIAMI FLC O N F I D E N T I A L").
+    rf"(?:(?i:{SPACED_BANNER})|(?m:^)[ \t]*(?:UNCLAS|CONFIDENTIAL|SECRET|"
+    r"LIMITED OFFICIAL USE)\b|\n[ \t]*\n)"
+)
+
+
+def _fm_line(header: str) -> re.Match[str] | None:
+    """The FM line, which follows the date-time group (prose may say "FM" for a minister)."""
+    dtg = DTG_RE.search(header)
+    return _FM_RE.search(header, dtg.end() if dtg else 0)
+
+
+def split_header(text: str) -> tuple[str | None, str]:
+    """(routing header, rest) when `text` starts with a header, else (None, text).
+
+    The header runs from "VZCZC..." (or the precedence + DTG line) to the classification
+    banner (which some dumps glue to the last addressee: "MIAMI FLC O N F I D E N T I A L") or
+    the first blank line after the FM line.
+    """
+    if not _HEADER_START_RE.match(text) or not DTG_RE.search(text, 0, 2000):
+        return None, text
+    fm = _fm_line(text[:5000])
+    if fm is None:
+        return None, text
+    end = _HEADER_END_RE.search(text, fm.end())
+    cut = end.start() if end else len(text)
+    return text[:cut], text[cut:]
+
+
+def normalize_header(header: str) -> str:
+    """The header with each line whitespace-normalized and blank lines dropped."""
+    lines = (normalize_space(line) for line in header.replace("\r", "\n").split("\n"))
+    return "\n".join(line for line in lines if line)
+
+
+def parse_dtg(text: str) -> tuple[datetime, str] | None:
+    """The first date-time group in `text` as a UTC datetime, with the DTG as written."""
+    for m in DTG_RE.finditer(text):
+        yy = int(m.group("year"))
+        # Cablegate spans 1966-2010: two-digit years from 50 on are 19xx.
+        year = 1900 + yy if yy >= 50 else 2000 + yy
+        try:
+            when = datetime(
+                year,
+                MONTHS[m.group("month").upper()[:3]],
+                int(m.group("day")),
+                int(m.group("hour")),
+                int(m.group("minute")),
+                tzinfo=UTC,
+            )
+        except ValueError:
+            continue
+        return when, normalize_space(m.group(0)).upper()
+    return None
+
+
+_FULL_MONTHS = {
+    m: i
+    for i, m in enumerate(
+        [
+            "january",
+            "february",
+            "march",
+            "april",
+            "may",
+            "june",
+            "july",
+            "august",
+            "september",
+            "october",
+            "november",
+            "december",
+        ],
+        1,
+    )
+}
+#: the date line some releases put at the top of the body ("Tuesday, 03 July 2001, 12:03")
+_DATE_LINE_RE = re.compile(
+    r"\s*(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday),\s+(?P<day>\d{1,2})\s+"
+    r"(?P<month>[A-Za-z]+)\s+(?P<year>\d{4}),\s+(?P<hour>\d{1,2}):(?P<minute>\d{2})\s*\n"
+)
+
+
+def parse_date_line(text: str) -> tuple[datetime, str] | None:
+    """The date line at the very top of some bodies, which carries the cable's real time."""
+    m = _DATE_LINE_RE.match(text)
+    if m is None or m.group("month").lower() not in _FULL_MONTHS:
+        return None
+    try:
+        when = datetime(
+            int(m.group("year")),
+            _FULL_MONTHS[m.group("month").lower()],
+            int(m.group("day")),
+            int(m.group("hour")),
+            int(m.group("minute")),
+            tzinfo=UTC,
+        )
+    except ValueError:
+        return None
+    return when, normalize_space(m.group(0))
+
+
+#: FM lines whose Cablegate "Origin" is not "Embassy X" / "Consulate X"
+ORIGIN_NAMES = {
+    "SECSTATE WASHDC": "Secretary of State",
+    "SECSTATE WASHINGTON DC": "Secretary of State",
+    "USMISSION USUN NEW YORK": "USUN New York",
+    "USUN NEW YORK": "USUN New York",
+    "USMISSION USNATO": "Mission USNATO",
+    "USNATO": "Mission USNATO",
+    "USMISSION USOSCE": "Mission USOSCE",
+    "USMISSION GENEVA": "US Mission Geneva",
+    "USMISSION UNVIE VIENNA": "UNVIE",
+    "UNVIE VIENNA": "UNVIE",
+    "USEU BRUSSELS": "USEU Brussels",
+    "USINT HAVANA": "US Interests Section Havana",
+    "AIT TAIPEI": "American Institute Taiwan, Taipei",
+    "IRAN RPO DUBAI": "Iran RPO Dubai",
+    "RPO DUBAI": "Iran RPO Dubai",
+    "USDEL SECRETARY": "US Delegation, Secretary",
+    "USOFFICE PRISTINA": "US Office Pristina",
+    "USMISSION UNESCO PARIS": "Mission UNESCO",
+    "USUN ROME": "UN Rome",
+}
+_POST_PREFIXES = {
+    "AMEMBASSY": "Embassy",
+    "AMCONSUL": "Consulate",
+    "AMCONSULATE": "Consulate",
+    "AMCONGEN": "Consulate",
+    "REO": "REO",
+}
+
+
+def origin_from_header(header: str) -> str | None:
+    """The Cablegate "Origin" spelling of the header's FM line ("Embassy Baghdad")."""
+    m = _fm_line(header)
+    if m is None:
+        return None
+    name = normalize_space(re.split(r"//|\(", m.group("origin"))[0]).upper()
+    name = _PRECEDENCE_RE.sub("", name)
+    if name in ORIGIN_NAMES:
+        return ORIGIN_NAMES[name]
+    first, _, rest = name.partition(" ")
+    if first in _POST_PREFIXES and re.fullmatch(r"[A-Z][A-Z .'-]*", rest):
+        return f"{_POST_PREFIXES[first]} {rest.title()}"
+    return None
+
+
+def _split_addressees(part: str) -> tuple[str, ...]:
+    out: list[str] = []
+    for line in part.split("\n"):
+        for item in _ROUTING_SPLIT_RE.split(line.strip()):
+            name = _PRECEDENCE_RE.sub("", _ROUTING_PREFIX_RE.sub("", item.strip()))
+            name = normalize_space(name)
+            if name and name not in out:
+                out.append(name)
+    return tuple(out)
+
+
+def addressees(header: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """(recipients, info): the TO and INFO addressees of a header, as written, minus routing
+    indicators ("RUEHC/") and precedence ("PRIORITY 1244")."""
+    header = normalize_header(header)
+    fm = _fm_line(header)
+    if fm is None:
+        return (), ()
+    to = _TO_RE.search(header, fm.end())
+    if to is None:
+        return (), ()
+    info = _INFO_RE.search(header, to.end())
+    to_part = header[to.end() : info.start() if info else len(header)]
+    info_part = header[info.end() :] if info else ""
+    return _split_addressees(to_part), _split_addressees(info_part)
+
+
+# --------------------------------------------------------------------------- classification
+
+CLASSIFICATIONS = (
+    "UNCLASSIFIED",
+    "UNCLASSIFIED//FOR OFFICIAL USE ONLY",
+    "CONFIDENTIAL",
+    "CONFIDENTIAL//NOFORN",
+    "SECRET",
+    "SECRET//NOFORN",
+)
+_FOUO_RE = re.compile(r"LIMITED OFFICIAL USE|SENSITIVE|\bSBU\b|FOR OFFICIAL USE ONLY|\bFOUO\b")
+_NOFORN_RE = re.compile(r"NOFORN|\bNF\b|NO FOREIGN")
+
+
+def _unspace(value: str) -> str:
+    """ "C O N F I D E N T I A L" -> "CONFIDENTIAL" (only letter-space-letter runs)."""
+    return re.sub(r"\b(?:[A-Za-z] ){3,}[A-Za-z]\b", lambda m: m.group(0).replace(" ", ""), value)
+
+
+def normalize_classification(value: str) -> str | None:
+    """One of `CLASSIFICATIONS` for a classification as written, or None if it is not one."""
+    up = normalize_space(_unspace(value)).upper()
+    # (a banner may have lost its first letter: "O N F I D E N T I A L")
+    if re.search(r"\bS{0,2}ECRET\b", up):
+        base = "SECRET"
+    elif re.search(r"\bC{0,2}ONFIDENTIAL\b", up):
+        base = "CONFIDENTIAL"
+    elif _FOUO_RE.search(up):
+        return "UNCLASSIFIED//FOR OFFICIAL USE ONLY"
+    elif re.search(r"\bU?NCLAS", up):
+        return "UNCLASSIFIED"
+    else:
+        return None
+    return f"{base}//NOFORN" if _NOFORN_RE.search(up) else base
+
+
+#: where the caveats of the banner ("NOFORN", "SENSITIVE") may be written: before E.O./TAGS
+_CAVEAT_AREA_RE = re.compile(r"\b(?:E\.?\s?O\.?\s*\d{5}|TAGS\b|SUBJECT\b)", re.IGNORECASE)
+
+
+def classification_from_text(text: str) -> str | None:
+    """The classification stated by the banner at the top of a raw cable text."""
+    for m in BANNER_LINE_RE.finditer(text, 0, BANNER_WINDOW):
+        word = m.group("word")
+        if " " not in word.strip() and not (m.group("section") or m.group("station")):
+            continue
+        area_end = _CAVEAT_AREA_RE.search(text, m.end())
+        area = text[m.start() : area_end.start() if area_end else m.end() + 200]
+        # Caveats follow the banner before E.O./TAGS, often on lines of their own
+        # ("SIPDIS\n\nNOFORN", "SIPDIS SENSITIVE"); only the capitalized words count.
+        caveats = " ".join(re.findall(r"\b(?:NOFORN|SENSITIVE|NO FOREIGN DISSEM)\b", area))
+        # "CC O N F I D E N T I A L": a doubled first letter is a typo of the banner.
+        return normalize_classification(f"{word.replace(' ', '')} {m.group('caveat')} {caveats}")
+    return None
+
+
+# --------------------------------------------------------------------------- body fields
+
+_STOP_WORDS = r"SUBJECT|SUBJ|TAGS|REF|REFS|REFTEL"
+#: (the keyword may be written twice: "SUBJECT: SUBJECT: DEPUTY NSA ...")
+_SUBJECT_RE = re.compile(
+    r"^(?:(?:SUBJECT|SUBJ)\b[ \t]*(?::|-{1,2}|\.)[ \t]*(?:\n\n(?=SUBJ))?)+(?P<value>.*)$",
+    re.I | re.M,
+)
+_SUBJECT_STOP_RE = re.compile(
+    r"\s(?:REF|REFS|REFTEL|Ref)\s?:|(?i:classified\s+by)\b|\bE\.\s?O\.\s?\d{5}|\bTAGS:"
+    r"|\((?:U|C|S|SBU|LOU|S/NF|C/NF|S//NF|C//NF|U//FOUO|S/REL)\)|\s\d{1,2}\.\s+\(|(?i:\bsipdis\b)"
+)
+
+
+def subject(body: str) -> str | None:
+    """The SUBJECT line ("SUBJECT:", "SUBJ:", "SUBJECT -"), continued lines joined."""
+    m = _SUBJECT_RE.search(body)
+    if m is None:
+        return None
+    value = m.group("value")
+    stop = _SUBJECT_STOP_RE.search(value, 1)
+    if stop:
+        value = value[: stop.start()]
+    value = normalize_space(value)
+    return value or None
+
+
+_TAGS_RE = re.compile(r"^TAGS\b[ \t]*:?[ \t]*(?P<value>.*)$", re.I | re.M)
+_TAG_TOKEN_RE = re.compile(r"^[A-Z0-9][A-Z0-9&/_.-]*$")
+
+
+def tags(body: str) -> tuple[str, ...]:
+    """The TAGS tokens, upper-cased, in order, without duplicates."""
+    m = _TAGS_RE.search(body)
+    if m is None:
+        return ()
+    out: list[str] = []
+    for token in re.split(r"[\s,;]+", m.group("value")):
+        tok = token.strip(".:").upper()
+        if re.fullmatch(_STOP_WORDS, tok):
+            break
+        if tok and _TAG_TOKEN_RE.match(tok) and tok not in out:
+            out.append(tok)
+    return tuple(out)
+
+
+_REF_RE = re.compile(r"^(?:REF|REFS|REFTEL|REFTELS)\b[ \t]*[:.]?[ \t]*(?P<value>.*)$", re.I | re.M)
+_REF_ITEM_RE = re.compile(r"^(?:[A-Z]\.|\([A-Za-z]\))\s")
+
+
+def reference_block(body: str) -> str | None:
+    """The text of the REF block (without the "REF:" keyword), lettered items included."""
+    m = _REF_RE.search(body)
+    if m is None:
+        return None
+    parts = [m.group("value")]
+    rest = body[m.end() :].split("\n\n")
+    for para in rest[1:] if rest and not rest[0].strip() else rest:
+        para = para.strip()
+        if not _REF_ITEM_RE.match(para) or len(para) > 300:
+            break
+        parts.append(para)
+    value = normalize_space(" ".join(parts))
+    return value or None
+
+
+_CLASSIFIED_BY_RE = re.compile(r"classified\s+by\s*:?\s*(?P<value>[^\n]*)", re.IGNORECASE)
+#: where the name part of "Classified By" ends: the reasons, the E.O., a colon or semicolon
+_REASON_RE = re.compile(
+    r"(?i:\bfor\b\s*(?:r|\d|$)|\bbased\s+(?:up)?on\b|\breasons?\b|\breason\b|\bunder\s+(?:e\.?\s?o|sec(?:tion|\.)|1\.)"
+    r"|\bper\s+(?:1\.|e\.?\s?o|sec|reasons?|$)"
+    r"|\.\s+re\s?a|\be\.\s?o\.|\b1\.[4-6]\b)|[;:\\(]"
+)
+#: words of a job title, not of a name (compared lower-case, final "." dropped)
+TITLE_WORDS = frozenset(
+    [
+        "a/dcm",
+        "a/polcouns",
+        "acting",
+        "affairs",
+        "alternate",
+        "amb",
+        "ambassador",
+        "assistant",
+        "attache",
+        "attaché",
+        "cda",
+        "charge",
+        "chargé",
+        "chargé",
+        "d'affaires",
+        "d'affaires",
+        "dcm",
+        "defense",
+        "deputy",
+        "chief",
+        "director",
+        "econ",
+        "econcouns",
+        "economic",
+        "econoff",
+        "embassy",
+        "consul",
+        "consular",
+        "general",
+        "counselor",
+        "counsellor",
+        "couns",
+        "head",
+        "mission",
+        "minister",
+        "minister-counselor",
+        "officer",
+        "pol",
+        "polcouns",
+        "polcounselor",
+        "pol-mil",
+        "polmil",
+        "poloff",
+        "political",
+        "political/economic",
+        "principal",
+        "public",
+        "diplomacy",
+        "regional",
+        "representative",
+        "section",
+        "senior",
+        "special",
+        "coordinator",
+        "of",
+        "the",
+        "and",
+        "for",
+        "to",
+        "a.i.",
+        "ai",
+        "ad",
+        "interim",
+        "interim",
+        "leader",
+        "team",
+        "prt",
+        "mil",
+        "military",
+        "management",
+        "secretary",
+        "under",
+        "permanent",
+        "consulate",
+        "office",
+        "u.s.",
+        "us",
+        "usun",
+        "usnato",
+        "usoscce",
+        "affairs/",
+        "economics",
+        "politics",
+        "deputy/chief",
+        "pao",
+        "rso",
+        "lega",
+        "attache/",
+        "mgmt",
+        "ds",
+        "dos",
+        "pol/econ",
+        "polecon",
+        "polec",
+        "polecouns",
+        "econpol",
+        "acting/dcm",
+        "ambassador's",
+        "chief/political",
+        "affaires",
+        "d'",
+        "d’",
+        "d’affaires",
+        "minster",
+        "councelor",
+        "counsel",
+        "officer-in-charge",
+        "classified",
+        "by",
+        "cg",
+        "chg",
+        "das",
+        "com",
+        "eap",
+        "isn",
+        "m-c",
+        "adviser",
+        "advisor",
+        "ambasador",
+        "polmincouns",
+        "polmincons",
+        "polmin",
+        "econmincouns",
+        "charge'",
+        "chargé'",
+        "per",
+        "a/s",
+        "dep",
+        "cons",
+    ]
+)
+_NAME_TOKEN_RE = re.compile(
+    r"^(?:[A-Z][A-Za-z'’-]*\.?|[A-Z]\.(?:[A-Z][A-Za-z'’-]+)?|(?:van|von|de|der|den|da|del|al-\w+|bin|le|la))$"
+)
+#: a user name rather than a name ("RBlau", "TLManlowe")
+_USERNAME_RE = re.compile(r"^[A-Z]{2,}[a-z]")
+#: "Surname, Given, Title, DOS, Office" (the layout of later cables)
+_AGENCIES = frozenset({"DOS", "STATE", "DOD", "USAID", "DHS", "DOJ", "FBI", "CIA"})
+
+
+def _title_case_name(name: str) -> str:
+    """Capitalized words ("JEFFREY", "MCCORMICK") in title case, so one person is one value."""
+
+    def fix(word: str) -> str:
+        if not word.isupper() or len(word.rstrip(".")) < 3:
+            return word
+        return re.sub(r"\bMc([a-z])", lambda m: "Mc" + m.group(1).upper(), word.title())
+
+    return " ".join(fix(w) for w in name.split())
+
+
+def _name_in(segment: str) -> str | None:
+    tokens = segment.split()
+    # In mixed-case text an all-capital token is an office or title ("EAP DAS David Shear").
+    mixed = not segment.isupper()
+    run: list[str] = []
+    for tok in reversed(tokens):
+        word = tok.rstrip(".,:").lower()
+        bare = tok.rstrip(".")
+        acronym = mixed and 1 < len(bare) <= 4 and bare.isupper()
+        if word in TITLE_WORDS or acronym or not _NAME_TOKEN_RE.match(tok):
+            break
+        run.insert(0, tok)
+    while run and _USERNAME_RE.match(run[0]):
+        run.pop(0)
+    if not run or (len(run) == 1 and not _is_surname(run[0])):
+        return None
+    titled = len(run) < len(tokens)
+    if len(run) > 4 or (len(run) == 1 and not titled):
+        return None
+    return _title_case_name(" ".join(run).rstrip(".,"))
+
+
+def classified_by(body: str) -> str | None:
+    """The person who classified the cable: the NAME only, without the job title.
+
+    "Classified By: Acting Pol-Mil Counselor Philip Kosnett for reasons 1.4 (b) and (d)" gives
+    "Philip Kosnett"; "CLASSIFIED BY DCM JAMES F. JEFFREY FOR REASONS: 1.5" gives "James F.
+    Jeffrey" (all-capital names are title-cased so that both spellings are one facet value).
+    The name is what users search by; titles change with every posting. None when no person
+    is named ("Classified By: Charge d'Affaires, for reasons ...").
+    """
+    m = _CLASSIFIED_BY_RE.search(body)
+    if m is None:
+        return None
+    # "CHG: James L Williams": a title before a colon
+    value = re.sub(r"^\s*[A-Za-z/'.]{1,12}:\s*", "", m.group("value"))
+    cut = _REASON_RE.search(value)
+    if cut:
+        value = value[: cut.start()]
+    segments = [seg.strip(" -–.") for seg in value.split(",")]
+    segments = [seg for seg in segments if seg]
+    if not segments:
+        return None
+    first = _name_in(segments[0])
+    if first:
+        return first
+    # "Martinez, Vilma, Ambassador, DOS, EXEC" / "Stephenson, Ambassador": surname first.
+    if len(segments) >= 2 and _is_surname(segments[0]) and any(map(_is_title, segments[1:])):
+        given = segments[1]
+        if _is_surname(given) and given.upper() not in _AGENCIES:
+            return _title_case_name(f"{given} {segments[0]}")
+        return _title_case_name(segments[0])
+    for segment in segments[1:]:
+        name = _name_in(segment)
+        if name:
+            return name
+    return None
+
+
+def _is_surname(token: str) -> bool:
+    return (
+        bool(_NAME_TOKEN_RE.match(token))
+        and token.lower() not in TITLE_WORDS
+        and len(token.rstrip(".")) > 2
+        and not _USERNAME_RE.match(token)
+    )
+
+
+def _is_title(segment: str) -> bool:
+    word = segment.split()[0].lower() if segment.split() else ""
+    return word in TITLE_WORDS or segment.upper() in _AGENCIES
+
+
+_DECL_RE = re.compile(
+    r"\bE\.?\s?O\.?\s*\d{5}\s*:?\s*(?:DECL(?:ASSIFY)?\b\s*:?\s*)?(?P<value>[^\n]*)",
+    re.IGNORECASE,
+)
+
+
+def declassify(body: str) -> str | None:
+    """The declassification instruction of the E.O. line: an ISO date when it is one date
+    ("DECL: 01/14/2018" -> "2018-01-14"), else the raw value ("OADR", "N/A", ...)."""
+    m = _DECL_RE.search(body)
+    if m is None:
+        return None
+    value = re.split(r"\s+TAGS\b", m.group("value"), maxsplit=1, flags=re.I)[0]
+    value = normalize_space(value).rstrip(".,;")
+    if not value:
+        return None
+    return _iso_date(value) or value
+
+
+def _iso_date(value: str) -> str | None:
+    m = re.fullmatch(r"(\d{1,2})/(\d{1,2})/(\d{2}|\d{4})", value)
+    if m:
+        month, day, year = int(m.group(1)), int(m.group(2)), int(m.group(3))
+    else:
+        m = re.fullmatch(r"(\d{4})[/-](\d{1,2})[/-](\d{1,2})", value)
+        if not m:
+            return None
+        year, month, day = int(m.group(1)), int(m.group(2)), int(m.group(3))
+    if year < 100:
+        year += 1900 if year >= 50 else 2000
+    try:
+        return date(year, month, day).isoformat()
+    except ValueError:
+        return None
+
+
+_END_SUMMARY_RE = re.compile(r"\bEND\s+(?:OF\s+)?SUMMARY\b", re.IGNORECASE)
+_SUMMARY_START_RE = re.compile(
+    r"(?<![A-Za-z])(?<!END )(?<!END  )SUMMARY\b(?:\s+AND\s+COMMENT\b)?\s*[:.\-]*", re.IGNORECASE
+)
+
+
+def summary(body: str) -> str | None:
+    """The text between "SUMMARY:" and "END SUMMARY" (None when the cable has no such pair)."""
+    end = _END_SUMMARY_RE.search(body)
+    if end is None:
+        return None
+    starts = [m for m in _SUMMARY_START_RE.finditer(body, 0, end.start())]
+    starts = [m for m in starts if not _END_SUMMARY_RE.match(body, max(0, m.start() - 8))]
+    if not starts:
+        return None
+    text = body[starts[-1].end() : end.start()].strip()
+    # the number and marking of the paragraph it starts ("SUMMARY\n\n1. (C) ACCORDING ...")
+    text = re.sub(r"^\d{1,2}\.\s*", "", text)
+    text = re.sub(r"^\((?:U|C|S|SBU|LOU|[A-Z]{1,2}/[A-Z]{1,4}|[A-Z]//[A-Z]{1,4})\)\s*", "", text)
+    text = "\n\n".join(normalize_space(p) for p in text.split("\n\n") if p.strip())
+    return text.strip(" -") or None
+
+
+#: words that end bodies but are not signatures
+_NOT_SIGNERS = frozenset(
+    [
+        "END",
+        "COMMENT",
+        "NOTE",
+        "SUMMARY",
+        "UNQUOTE",
+        "QUOTE",
+        "STATE",
+        "SIPDIS",
+        "NNNN",
+        "BT",
+        "FYI",
+        "THANKS",
+        "CONFIDENTIAL",
+        "SECRET",
+        "UNCLASSIFIED",
+        "NOFORN",
+        "UNCLAS",
+        "LIMITED",
+        "OFFICIAL",
+        "USE",
+        "DECL",
+        "DECLASSIFIED",
+        "ACTION",
+        "INFO",
+        "TEXT",
+        "MESSAGE",
+        "SENSITIVE",
+        "PARA",
+        "PARAS",
+        "REF",
+        "REFTEL",
+        "XXXXXXXXXXXX",
+        "AND",
+        "THE",
+        "OF",
+        "FOR",
+        "TO",
+        "OK",
+        "YES",
+        "NO",
+        "SBU",
+        "REPEAT",
+        "RPT",
+        "ENDS",
+        "ALL",
+        "CLASSIFIED",
+        "BY",
+        "SEPTEL",
+        "PLEASE",
+        "ADVISE",
+        "REGARDS",
+        "THANK",
+        "YOU",
+        "COMMENTS",
+        "NOTES",
+        "SUMMARY",
+        "BEGIN",
+        "TEXT",
+        "CONSIDERED",
+        "MINIMIZE",
+        "GREETINGS",
+        "ADVISE",
+        "CLEARED",
+        "DRAFTED",
+        "APPROVED",
+        "NNN",
+        "TRANS",
+    ]
+)
+_SIGNER_RE = re.compile(
+    r"(?:^|(?<=[.!?)\"'”\]:])\s+|\n|(?<=END COMMENT)\.?\s+|(?<=END TEXT)\.?\s+"
+    r"|https?://\S+\s+(?:/\s+)?|(?<![A-Za-z])GP-\d\s+)"
+    r"(?P<names>[A-Z][A-Z'-]+(?:[ /][A-Z][A-Z'-]+){0,2}"
+    # A surname in its own case ("Satterfield", "van Voorst", "LeBaron", "Thompson-Jones"),
+    # not followed by a full stop (a sentence would end with one).
+    r"|(?:(?:[Vv]an|[Vv]on|[Dd]e|[Dd]el|[Dd]a|[Aa]l|[Ll]a)[ ])?[A-Z][a-z]*[A-Z]?[a-z]+"
+    r"(?:-[A-Z][a-z]+)?)$"
+)
+
+
+def signed_by(body: str) -> tuple[str, ...]:
+    """The signer at the end of the body ("BUTENIS"), as upper-case names; () when unsure.
+
+    Only the last line (or the end of the last sentence of a collapsed body) counts: one to
+    three capitalized words, or one surname in its own case ("Satterfield"), after a sentence
+    end, a URL or "END COMMENT", and not followed by a full stop. In all-capital text, where a
+    short last sentence cannot be told from a name, only one word on its own line or a single
+    word counts.
+    """
+    tail = re.sub(r"(?:\s+\.|\s*\\)+$", "", body.rstrip()[-300:]).rstrip()
+    m = _SIGNER_RE.search(tail)
+    # "END COMMENT DELL": the match may start too early; try again after each stop word.
+    while m is not None and m.group("names").split()[0].upper() in _NOT_SIGNERS:
+        m = _SIGNER_RE.search(tail, m.start("names") + len(m.group("names").split()[0]))
+    if m is None:
+        return ()
+    names = m.group("names")
+    words = re.split(r"[ /]", names.upper())
+    if any(w in _NOT_SIGNERS or len(w) < 2 for w in words) or set("".join(words)) <= {"X"}:
+        return ()
+    before = tail[: m.start("names")]
+    own_line = before.rstrip(" ").endswith("\n") or not before.strip()
+    last_para = before[before.rfind("\n") + 1 :]
+    letters = [c for c in last_para if c.isalpha()]
+    mostly_upper = bool(letters) and sum(c.isupper() for c in letters) > 0.8 * len(letters)
+    if names.isupper() and mostly_upper and not own_line and (len(words) > 1 or len(names) < 3):
+        return ()
+    out: list[str] = []
+    for name in names.upper().split("/"):
+        # "BOYCE BOYCE": the signature line printed twice
+        name = " ".join(dict.fromkeys(name.split()))
+        if name and name not in out:
+            out.append(name)
+    return tuple(out)
+
+
+def is_partial(text: str) -> bool:
+    return normalize_space(PARTIAL_NOTE) in normalize_space(text[:400])
