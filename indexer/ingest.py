@@ -6,9 +6,10 @@
     new generation = old segments + new segments + manifest --publish--> index/live
 
 One document per refid. When several records carry the same refid (several releases or
-formats of one cable) the indexed one is the record with the greatest `rank`:
-newest `released` date first, then the richer format (FORMAT_RANK), then the greater path,
-then the greater record number. The others are kept as its versions (`versions.json`).
+formats of one cable) the indexed one is the record with the greatest `rank`: the newest
+Cablegate release first (the release pages' "released so far" counter, 243 ... 251287), then
+the later `released` date, then the richer format (FORMAT_RANK), then the greater path, then
+the greater record number. The others are kept as its versions (`versions.json`).
 """
 
 from __future__ import annotations
@@ -77,10 +78,10 @@ class RecordEntry:
     subject: str
     release: int  # Cablegate release size (243 ... 251287), 0 when unknown
 
-    def rank(self, path: str) -> tuple[str, int, int, str, int]:
+    def rank(self, path: str) -> tuple[int, str, int, str, int]:
         return (
-            self.released,
             self.release,
+            self.released,
             FORMAT_RANK.get(self.format, 0),
             path,
             self.record or 0,
