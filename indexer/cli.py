@@ -120,7 +120,9 @@ def _default_corpus() -> tuple[Path, ...]:
     "--watch", is_flag=True, help="Keep running; index new or changed cables as they land."
 )
 @click.option(
-    "--procs", default=2, show_default=True, type=click.IntRange(1, 64), help="Worker processes."
+    "--procs",
+    type=click.IntRange(1, 64),
+    help="Worker processes [default: one per core for big jobs, 1 for small ones].",
 )
 @json_option
 @quiet_option
@@ -129,7 +131,7 @@ def index(
     index_dir: Path,
     rebuild: bool,
     watch: bool,
-    procs: int,
+    procs: int | None,
     as_json: bool,
     quiet: bool,
 ) -> None:
@@ -175,7 +177,7 @@ def index(
     _render_index_report(report, as_json)
 
 
-def _watch(folders: list[Path], index_dir: Path, procs: int, as_json: bool) -> None:
+def _watch(folders: list[Path], index_dir: Path, procs: int | None, as_json: bool) -> None:
     from .watch import watch_index
 
     click.echo(f"watching {', '.join(map(str, folders))} (Ctrl-C to stop)", err=True)

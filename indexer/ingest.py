@@ -20,6 +20,7 @@ import json
 import multiprocessing
 import os
 import shutil
+import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -57,6 +58,10 @@ FORMAT_RANK: dict[str, int] = {
     "alx": 2,
     "pre": 1,
 }
+
+#: With automatic `procs`, fewer files than this are read in one process (starting workers
+#: would cost more than it saves).
+PARALLEL_FROM = 200
 
 #: Documents per segment a worker writes before starting the next (bounds memory).
 SEGMENT_DOCS = 20_000
@@ -327,9 +332,12 @@ def _split(paths: list[str], parts: int) -> list[list[str]]:
 
 
 def build_parts(
-    gen: Path, paths: list[str], procs: int, on_progress: Callable[[int], None]
+    gen: Path, paths: list[str], procs: int | None, on_progress: Callable[[int], None]
 ) -> list[PartResult]:
     """Parse `paths` and write their documents as segments in `gen`, `procs` processes."""
+    if procs is None:
+        # auto: one worker per core, unless starting workers costs more than it saves
+        procs = 1 if len(paths) < PARALLEL_FROM else min(os.cpu_count() or 1, 4)
     chunks = _split(paths, procs)
     if procs <= 1 or len(chunks) == 1:
         done = 0
@@ -340,7 +348,9 @@ def build_parts(
             on_progress(done)
 
         return [_build(gen, paths, tick)]
-    ctx = multiprocessing.get_context("fork")
+    # fork is the cheapest start, but forking a process that runs other threads (the
+    # watchdog observer of --watch) can deadlock the child: use forkserver there
+    ctx = multiprocessing.get_context("fork" if threading.active_count() == 1 else "forkserver")
     counter = ctx.Value("q", 0)
     with ctx.Pool(len(chunks), initializer=_init_worker, initargs=(counter,)) as pool:
         pending = [pool.apply_async(_build_part, (str(gen), chunk)) for chunk in chunks]
@@ -381,7 +391,7 @@ def update_index(
     index_root: Path,
     *,
     rebuild: bool = False,
-    procs: int = 2,
+    procs: int | None = None,
     on_start: Callable[[int], None] | None = None,
     on_progress: Callable[[int], None] | None = None,
 ) -> IndexReport:
@@ -507,7 +517,7 @@ def _update_generation(
     base: Path | None,
     old_manifest: dict[str, FileEntry],
     scan_result: ScanResult,
-    procs: int,
+    procs: int | None,
     on_start: Callable[[int], None] | None,
     on_progress: Callable[[int], None] | None,
 ) -> _GenerationReport:

@@ -36,7 +36,7 @@ def watch_index(
     on_report: Callable[[IndexReport], None],
     *,
     settle: float = 1.0,
-    procs: int = 2,
+    procs: int | None = None,
     stop: threading.Event | None = None,
 ) -> None:
     """Update now, then after every burst of changes, until `stop` is set (or Ctrl-C)."""

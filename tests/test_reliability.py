@@ -6,6 +6,7 @@ A real `cables index` is stopped with SIGKILL at a known step: the CABLES_TEST_P
 
 from __future__ import annotations
 
+import json
 import os
 import select
 import signal
@@ -190,3 +191,42 @@ for n in range(8):
     time.sleep(0.2)
 print("flipped")
 """
+
+
+def test_watch_indexes_new_cables_within_seconds(tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus"
+    write_cable(corpus, "09BAGHDAD100", subject="ALREADY THERE")
+    root = tmp_path / "index"
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "indexer", "index", str(corpus), "--index", str(root),
+         "--watch", "--json", "--procs", "1"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while not (root / "live").is_symlink() and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert snapshot(root) == {"09BAGHDAD100": "ALREADY THERE"}
+
+        landed = time.monotonic()
+        write_cable(corpus / "new", "09BAGHDAD200", subject="JUST LANDED")
+        while "09BAGHDAD200" not in snapshot(root) and time.monotonic() < landed + 30:
+            time.sleep(0.1)
+        took = time.monotonic() - landed
+        assert snapshot(root) == {"09BAGHDAD100": "ALREADY THERE", "09BAGHDAD200": "JUST LANDED"}
+        assert took < 10, f"indexed {took:.1f} s after landing"
+
+        (corpus / "09BAGHDAD100.txt").unlink()
+        gone = time.monotonic()
+        while "09BAGHDAD100" in snapshot(root) and time.monotonic() < gone + 30:
+            time.sleep(0.1)
+        assert snapshot(root) == {"09BAGHDAD200": "JUST LANDED"}
+    finally:
+        os.killpg(proc.pid, signal.SIGINT)
+        out, err = proc.communicate(timeout=30)
+    summaries = [json.loads(line) for line in out.splitlines()]
+    assert [s["added"] for s in summaries][:2] == [1, 1]
+    assert "Traceback" not in err
