@@ -32,7 +32,7 @@ from whoosh import index as whoosh_index
 from whoosh.filedb.filestore import FileStorage
 from whoosh.reading import SegmentReader
 
-from . import fastwrite, store
+from . import fastwrite, search, store
 from .cable import Cable, ReadError
 from .document import to_document
 from .errors import CorpusMissing, IndexUnwritable
@@ -192,7 +192,9 @@ def scan(corpus: Iterable[Path], old: dict[str, FileEntry]) -> ScanResult:
     """Compare the corpus with the manifest: stat first, hash only files whose stat differs."""
     stats: dict[str, tuple[int, int]] = {}
     errors: list[ReadError] = []
-    for item in iter_files(corpus):
+    # resolve the roots once: the manifest keys are absolute paths, and resolving every
+    # file would cost a syscall per path component
+    for item in iter_files(p.resolve() for p in corpus):
         if isinstance(item, ReadError):
             errors.append(item)
             continue
@@ -201,7 +203,7 @@ def scan(corpus: Iterable[Path], old: dict[str, FileEntry]) -> ScanResult:
         except OSError as exc:
             errors.append(ReadError(str(item), None, f"cannot read: {exc.strerror or exc}"))
             continue
-        stats[str(item.resolve())] = (st.st_size, st.st_mtime_ns)
+        stats[str(item)] = (st.st_size, st.st_mtime_ns)
     to_read: list[str] = []
     unchanged: dict[str, FileEntry] = {}
     for path, (size, mtime_ns) in stats.items():
@@ -681,6 +683,7 @@ def _finish_generation(
     )
     if versions is not None:
         _write_json(gen / VERSIONS, versions)
+    search.warm_caches(gen)
     store.fsync_tree(gen)
     checkpoint("swap")
     store.publish(root, gen)

@@ -223,6 +223,14 @@ def open_index(index_root: Path) -> Searchable:
     raise AssertionError("unreachable")
 
 
+def warm_caches(generation: Path) -> None:
+    """Build a generation's facet table and word list now (`cables index` calls this before
+    publishing), so that the first search after an update is as fast as the next ones."""
+    ix = whoosh_index.open_dir(str(generation), indexname=INDEX_NAME)
+    with Searchable(generation.parent, generation, ix) as s:
+        _ = s.table, s.words
+
+
 @contextmanager
 def _opened(index: Path | Searchable) -> Iterator[Searchable]:
     if isinstance(index, Searchable):
