@@ -45,10 +45,16 @@ def quiet_option(f: F) -> F:
     return click.option("-q", "--quiet", is_flag=True, help="No progress bar on stderr.")(f)
 
 
+class BadQuery(click.ClickException):
+    """A malformed query: one line like every error, but exit status 2 (a usage error)."""
+
+    exit_code = 2
+
+
 def fail(exc: CablesError) -> click.ClickException:
-    """Library error -> one-line CLI error (usage errors exit 2, the rest 1)."""
+    """Library error -> one-line CLI error (bad queries exit 2, the rest 1)."""
     if isinstance(exc, QueryError):
-        return click.UsageError(str(exc))
+        return BadQuery(str(exc))
     return click.ClickException(str(exc))
 
 

@@ -93,3 +93,95 @@ def test_index_missing_corpus_is_one_line_error(tmp_path: Path) -> None:
     code, _, err = run("index", str(tmp_path / "nope"), "--index", str(tmp_path / "i"))
     assert code == 1
     assert err.startswith("Error: corpus folder") and len(err.strip().splitlines()) == 1
+
+
+@pytest.fixture
+def indexed(tmp_path: Path) -> str:
+    corpus = tmp_path / "corpus"
+    write_cable(corpus, "09BAGHDAD113")
+    write_cable(
+        corpus, "09BAGHDAD200", subject="CAMP ASHRAF FOLLOW-UP", created="2009-02-01 10:00"
+    )
+    write_cable(corpus, "08BAGHDAD4006", subject="EARLIER WORD", created="2008-12-01 10:00")
+    index = str(tmp_path / "index")
+    code, _, err = run("index", str(corpus), "--index", index, "--quiet")
+    assert code == 0, err
+    return index
+
+
+def test_search_json(indexed: str) -> None:
+    code, out, err = run("search", "ashraf", "--index", indexed, "--json", "--limit", "2")
+    assert code == 0, err
+    data = json.loads(out)
+    assert data["query"] == "ashraf" and data["total"] == 3 and data["pages"] == 2
+    hit = data["hits"][0]
+    assert hit["refid"] == "09BAGHDAD200"  # the subject match first
+    assert set(hit) == {
+        "refid", "score", "subject", "created", "origin", "classification", "tags", "highlights",
+    }
+    fragment = hit["highlights"][0]
+    for start, end in fragment["matches"]:
+        assert fragment["text"][start:end].lower() == "ashraf"
+    assert {f["value"]: f["count"] for f in data["facets"]["year"]} == {"2009": 2, "2008": 1}
+
+
+def test_search_malformed_query_is_one_line_exit_2(indexed: str) -> None:
+    code, out, err = run("search", '"camp ashraf', "--index", indexed)
+    assert code == 2
+    assert out == ""
+    assert len(err.strip().splitlines()) == 1 and "quote" in err
+
+
+def test_search_without_index_says_how_to_build_one(tmp_path: Path) -> None:
+    code, _, err = run("search", "x", "--index", str(tmp_path / "none"))
+    assert code == 1
+    assert "run `cables index` first" in err and len(err.strip().splitlines()) == 1
+
+
+def test_search_all_csv_export(indexed: str) -> None:
+    code, out, _ = run("search", "ashraf", "--index", indexed, "--all", "--format", "csv")
+    assert code == 0
+    lines = out.strip().splitlines()
+    assert lines[0] == "refid,score,created,classification,origin,tags,subject"
+    assert len(lines) == 4
+
+
+def test_show_json_has_references_both_ways(indexed: str) -> None:
+    code, out, err = run("show", "09baghdad113", "--index", indexed, "--json")
+    assert code == 0, err
+    data = json.loads(out)
+    assert data["refid"] == "09BAGHDAD113"
+    assert {c["refid"]: c["in_index"] for c in data["cites"]} == {
+        "09BAGHDAD3": False,
+        "08BAGHDAD4006": True,
+    }
+    code, out, _ = run("show", "08BAGHDAD4006", "--index", indexed, "--json")
+    # every page-text copy of the example cites 08BAGHDAD4006 (which never cites itself)
+    cited_by = {c["refid"] for c in json.loads(out)["cited_by"]}
+    assert cited_by == {"09BAGHDAD113", "09BAGHDAD200"}
+
+
+def test_show_unknown_refid(indexed: str) -> None:
+    code, _, err = run("show", "09NOWHERE1", "--index", indexed)
+    assert code == 1 and "no cable 09NOWHERE1" in err
+
+
+def test_stats_and_similar_json(indexed: str) -> None:
+    code, out, _ = run("stats", "--index", indexed, "--json")
+    assert code == 0
+    stats = json.loads(out)
+    assert stats["cables"] == 3
+    assert stats["by_year"] == [{"value": "2008", "count": 1}, {"value": "2009", "count": 2}]
+    code, out, _ = run("similar", "09BAGHDAD113", "--index", indexed, "--json")
+    assert code == 0
+    assert "09BAGHDAD113" not in {h["refid"] for h in json.loads(out)}
+
+
+def test_batch_reports_bad_lines_and_goes_on(indexed: str, tmp_path: Path) -> None:
+    queries = tmp_path / "q.txt"
+    queries.write_text("ashraf\n# a comment\n\n\"unbalanced\nbutenis\n")
+    code, out, _ = run("batch", str(queries), "--index", indexed, "--format", "jsonl")
+    assert code == 1
+    rows = [json.loads(line) for line in out.splitlines()]
+    assert [r["query"] for r in rows] == ["ashraf", '"unbalanced', "butenis"]
+    assert rows[0]["total"] == 3 and rows[1]["error"] and rows[2]["total"] == 3
