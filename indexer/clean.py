@@ -16,10 +16,11 @@ character of the original is either in the body or in a removal of a known noise
 
 from __future__ import annotations
 
+import functools
 import html
 import itertools
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
 # --------------------------------------------------------------------------- records
@@ -161,6 +162,34 @@ BANNER_WORD = (
 # Spaced out, it is a banner even when glued to the words around it ("LCAIRO 000079").
 # (the leading look-ahead is only there to make the scan fast)
 _SPACED_BANNER_RE = re.compile(rf"(?=[CSUONE][ CSONEC])(?:{SPACED_BANNER})", re.IGNORECASE)
+#: the parts every spaced banner contains, looked up in the upper-cased text with `str.find`
+#: (much faster than any IGNORECASE scan); a banner starts at most 4 characters before
+SPACED_CORES = ("O N F I D E N T I A L", "E C R E T", "N C L A S S I F I E D")
+SPACED_LEAD = 4
+#: the plain classification words a banner line can start with (case matters)
+_PLAIN_BANNER_WORD_RE = re.compile(r"UNCLAS|CONFIDENTIAL|SECRET|LIMITED OFFICIAL USE")
+#: characters that IGNORECASE matches to an ASCII letter but that `str.upper` (`str.lower`)
+#: does not map to it (dotted and dotless i, long s, Kelvin sign): where one occurs, a scan
+#: of the upper-cased (lower-cased) text is not exact and the slow pattern is used instead
+_UPPER_UNSAFE = ("\u0130", "\u212a")
+_LOWER_UNSAFE = ("\u0130", "\u0131", "\u017f", "\u212a")
+
+
+def find_all(text: str, needle: str) -> Iterator[int]:
+    """Every position of `needle` in `text`, overlapping ones too."""
+    i = text.find(needle)
+    while i != -1:
+        yield i
+        i = text.find(needle, i + 1)
+
+
+@functools.lru_cache(maxsize=4)  # (the field extractors ask for the same body in turn)
+def lower_exact(s: str) -> str | None:
+    """`s.lower()` when its positions and letters are those an IGNORECASE pattern sees."""
+    if any(c in s for c in _LOWER_UNSAFE):
+        return None
+    return s.lower()
+
 
 #: the banner line at the top of a body: classification word(s), caveats, "SECTION nn OF nn",
 #: the station and serial ("C O N F I D E N T I A L SECTION 01 OF 02 BAGHDAD 000113")
@@ -176,7 +205,7 @@ BANNER_LINE_RE = re.compile(
 BANNER_WINDOW = 1500
 
 _PAGE_MARKER_CORE_RE = re.compile(
-    r"(?<!\d)\d{8}[ \t]+\d{3}(?:\.\d{1,2})?[ \t]+OF[ \t]+\d{3}(?!\d)", re.I
+    r"\d(?<!\d\d)\d{7}[ \t]+\d{3}(?:\.\d{1,2})?[ \t]+OF[ \t]+\d{3}(?!\d)", re.I
 )
 _STATION_WORD_RE = re.compile(r"(?:(?<=\s)|^)([A-Za-z][A-Za-z.'-]*)[ \t]+$")
 #: "PAGE 02 HARARE 05461 01 OF 02 271458Z", with the classification line printed before it
@@ -189,9 +218,14 @@ _OLD_PAGE_RE = re.compile(
 )
 #: "PAGE 02 RUEHFRA2440": the page header of teletype copies, with the routing indicator
 _RI_PAGE_RE = re.compile(r"(?<![A-Za-z])PAGE[ \t]+\d{2,3}[ \t]+R[A-Z]{3,6}\d{4}(?![A-Za-z0-9])")
-_SIPDIS_RE = re.compile(r"(?<![A-Za-z])(?:(?i:sipdis))+(?![a-z])")
-_END_MARKER_RE = re.compile(r"(?<![A-Za-z])NNNN(?![A-Za-z])|=+[ \t]*CABLE ENDS[ \t]*=+")
-_RULE_RE = re.compile(r"(?<![^\s])(?:[-_=*]{3,}|(?:- ){3,}-)(?![^\s])")
+# These patterns start with the characters they need and look behind afterwards: `re` then
+# scans for those characters in C instead of trying the whole pattern at every position.
+# ("[Ssſ][Iiİı]": exactly the characters IGNORECASE matches to "s" and "i".)
+_SIPDIS_RE = re.compile(
+    r"[Ssſ](?<![A-Za-z][Ssſ])[Iiİı][Pp][Dd][Iiİı][Ssſ](?:(?i:sipdis))*(?![a-z])"
+)
+_END_MARKER_RE = re.compile(r"NNNN(?<![A-Za-z]NNNN)(?![A-Za-z])|==*[ \t]*CABLE ENDS[ \t]*=+")
+_RULE_RE = re.compile(r"[-_=*](?<![^\s][-_=*])(?:[-_=*]{2,}|(?<=-) (?:- ){2,}-)(?![^\s])")
 PARTIAL_NOTE = (
     "This record is a partial extract of the original cable. "
     "The full text of the original cable is not available."
@@ -202,7 +236,8 @@ _PARTIAL_RE = re.compile(re.escape(PARTIAL_NOTE).replace(r"\ ", r"\s+"))
 # real words starting with Q (Qatar, Qom, QF) never repeat that much by chance.
 Q_MIN_OVERLAP = 20
 Q_WINDOW = 600
-_Q_RE = re.compile(r"(?<![A-Za-z0-9])Q")
+# (the look-behind comes after the "Q" so that `re` scans for the letter, not every position)
+_Q_RE = re.compile(r"Q(?<![A-Za-z0-9]Q)")
 
 # --------------------------------------------------------------------------- layout patterns
 
@@ -216,27 +251,31 @@ KEYWORD_START = (
 )
 _LINE_STARTER_RE = re.compile(rf"^[ \t]*(?:{KEYWORD_START}|--?[ \t]|\d{{1,2}}\.[ \t])")
 #: keywords glued to the previous word ("PARTIESSUBJECT: NO SPLITS", "EgyptREF: CAIRO 493")
+# (matched where `_KEYWORD_START_RE` finds a keyword: the break goes before it)
 _GLUED_KEYWORD_RE = re.compile(
-    r"(?=(?:SUBJECT|SUBJ|TAGS|REF)\s?:|E\.\s?[Oo]\.\s?(?:12958|12356|13526|12065)\b)"
-    r"(?<=[A-Za-z0-9.,;)'\"])"
+    r"(?:SUBJECT|SUBJ|TAGS|REF)\s?:|E\.\s?[Oo]\.\s?(?:12958|12356|13526|12065)\b"
 )
+_GLUED_AFTER = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789.,;)'\"")
 #: E.O. numbers of classification orders (prose cites others: "designated under E.O. 13224")
 _EO = r"E\.?\s?[Oo]\.?\s?(?:12958|12356|13526|12065|11652|13292)\b"
 #: keywords that start a paragraph wherever they are written in capitals after a space
 _ALWAYS_KEYWORD_RE = re.compile(
-    rf"[ \t]+(?=(?:SUBJECT|Subject|SUBJ|TAGS|Tags|REF|REFS|REFTEL)[ \t]?:|{_EO}"
-    r"|CLASSIFIED\s+BY\b|Classified\s+By\b)"
+    rf"(?:SUBJECT|Subject|SUBJ|TAGS|Tags|REF|REFS|REFTEL)[ \t]?:|{_EO}"
+    r"|CLASSIFIED\s+BY\b|Classified\s+By\b"
 )
 #: the same keywords in any case, after a space in a collapsed (one-line) body
 _INLINE_KEYWORD_RE = re.compile(
-    r"[ \t]+(?=(?:SUBJECT|Subject|SUBJ|TAGS|Tags|REF|Ref|REFS|REFTEL)\s?:"
+    r"(?:SUBJECT|Subject|SUBJ|TAGS|Tags|REF|Ref|REFS|REFTEL)\s?:"
     rf"|{_EO}|EO\s\d{{5}}\s|(?:Classified|CLASSIFIED)\s+(?:By|by|BY)\b"
-    r"|TAGS\s+[A-Z]{2,}\b)"
+    r"|TAGS\s+[A-Z]{2,}\b"
 )
-#: a numbered paragraph start "3. (C) ...", "3.  THE ..."
+#: where any keyword pattern may start (a superset with fixed first letters, fast to scan)
+_KEYWORD_START_RE = re.compile(r"SUBJ|Subject|TAGS|Tags|REF|Ref|E[.\sOo]|CLASSIFIED|Classified")
+#: a numbered paragraph start "3. (C) ...", "3.  THE ...": the match starts at the full stop
+#: (a fast scan), the number (group 1 or 2) is looked for behind it, after a space
 _NUMBERED_RE = re.compile(
-    r"(?:^|(?<=\s))(\d{1,2})\.[ \t]+(?=(\((?:[A-Z]{1,4}(?:/[A-Z]{1,4})?|[A-Z]+ ?//? ?[A-Z]+)\))"
-    r"|[A-Z\"'])"
+    r"\.(?:(?<=(?<![^\s])(\d\d)\.)|(?<=(?<![^\s])(\d)\.))"
+    r"[ \t]+(?=(\((?:[A-Z]{1,4}(?:/[A-Z]{1,4})?|[A-Z]+ ?//? ?[A-Z]+)\))|[A-Z\"'])"
 )
 #: a line is "collapsed" (several paragraphs on one line) from this length on
 COLLAPSED_LINE = 400
@@ -250,9 +289,13 @@ def _decode_html(t: _Text) -> None:
     t.sub(_ENTITY_RE, "html", lambda m: html.unescape(m.group(0)))
 
 
+_PILCROW_RE = re.compile("¶")
+
+
 def _remove_pilcrows(t: _Text) -> None:
     # A pilcrow always starts a paragraph; collapsed bodies keep it as their only break.
-    t.sub(re.compile("¶"), "pilcrow", "\n\n")
+    if "¶" in t.s:
+        t.sub(_PILCROW_RE, "pilcrow", "\n\n")
 
 
 def _overlap(after: str, before: str) -> int:
@@ -317,16 +360,69 @@ def _page_marker_station(s: str, start: int) -> int:
     if not words:
         return start
     best = words[-1][0]
+    tails: list[tuple[int, int]] | None = None
     for i in range(len(words) - 2, -1, -1):
         name = s[words[i][0] : start].split()
         if len(" ".join(name)) > 14:
             break
-        pat = re.compile(r"\s+".join(map(re.escape, name)) + r"[A-Z]*\s+0*" + serial + r"(?!\d)")
-        if any(m.start() != words[i][0] for m in pat.finditer(s)):
+        if tails is None:  # (the last word is the same for every i)
+            tails = _station_serials(s, name[-1], serial)
+        if _written_elsewhere(s, name, tails, words[i][0]):
             best = words[i][0]
         else:
             break
     return best
+
+
+#: what follows a station name before its serial: the rest of a cut word, zeros, the serial
+_SERIAL_AFTER_RE = re.compile(r"[A-Z]*\s+0*(\d+)(?!\d)")
+
+
+def _station_serials(s: str, last: str, serial: str) -> list[tuple[int, int]]:
+    """(start, end) of each `last` + `[A-Z]*\\s+0*` + `serial` written in `s`, in order."""
+    out: list[tuple[int, int]] = []
+    for i in find_all(s, last):
+        m = _SERIAL_AFTER_RE.match(s, i + len(last))
+        if m is not None and m.group(1) == serial:
+            out.append((i, m.end()))
+    return out
+
+
+def _written_elsewhere(s: str, name: list[str], tails: list[tuple[int, int]], here: int) -> bool:
+    """True when `name` (words apart by any whitespace, the last one maybe cut short) and the
+    serial is written in `s` other than at `here`, as `finditer` would find it.
+
+    The name is matched backwards from each place its last word is followed by the serial
+    (`tails`): no pattern is compiled per marker (that cost more than the rest of the marker
+    removal) and no place is tried where a common first word ("the") is not before the serial.
+    """
+    found = sorted(
+        (first, end)
+        for last, end in tails
+        if (first := _words_before(s, last, name[:-1])) is not None
+    )
+    pos = 0
+    for first, end in found:
+        if first < pos:  # (inside the previous match: finditer does not see it)
+            continue
+        if first != here:
+            return True
+        pos = end
+    return False
+
+
+def _words_before(s: str, pos: int, words: list[str]) -> int | None:
+    """Where `words`, each followed by whitespace, are written so that they end at `pos`."""
+    for word in reversed(words):
+        j = pos
+        while j > 0 and s[j - 1].isspace():
+            j -= 1
+        if j == pos:
+            return None
+        pos = j - len(word)
+        if pos < 0 or not s.startswith(word, pos):
+            return None
+    return pos
 
 
 def _joining_edit(s: str, start: int, end: int) -> Edit:
@@ -342,10 +438,39 @@ def _joining_edit(s: str, start: int, end: int) -> Edit:
     return (start, end, " " if mid_sentence else "\n\n")
 
 
+#: the "OF nnn" of a page marker, in the lower-cased text (a fixed first letter: a fast scan)
+_PAGE_OF_RE = re.compile(r"of[ \t]+\d{3}(?!\d)")
+
+
+def _page_marker_matches(s: str) -> Iterator[re.Match[str]]:
+    """`_PAGE_MARKER_CORE_RE.finditer(s)`, searching only from just before each "OF nnn".
+
+    A marker is digits, blanks and full stops up to its "OF": so none starts before the run
+    of those characters in front of the first "OF nnn" not yet passed, and a search from
+    there finds the next marker (if that "OF" was not one, a later one; never an earlier one).
+    """
+    low = lower_exact(s)
+    if low is None:
+        yield from _PAGE_MARKER_CORE_RE.finditer(s)
+        return
+    pos = 0
+    for of in _PAGE_OF_RE.finditer(low):
+        if of.start() < pos:
+            continue
+        j = of.start()
+        while j > pos and (s[j - 1] in " \t." or s[j - 1].isdecimal()):
+            j -= 1
+        m = _PAGE_MARKER_CORE_RE.search(s, j)
+        if m is None:
+            return
+        yield m
+        pos = m.end()
+
+
 def _remove_page_markers(t: _Text) -> None:
     s = t.s
     edits: list[Edit] = []
-    for m in _PAGE_MARKER_CORE_RE.finditer(s):
+    for m in _page_marker_matches(s):
         edits.append(_joining_edit(s, _page_marker_station(s, m.start()), m.end()))
     t.apply(edits, "page-marker")
     for pattern in (_OLD_PAGE_RE, _RI_PAGE_RE):
@@ -361,11 +486,47 @@ def _at_line_start(s: str, i: int) -> bool:
     return i == 0 or s[i - 1] == "\n"
 
 
+def _spaced_banner_starts(s: str) -> list[int] | None:
+    """Every position where a spaced-out banner may start (a superset, in order), or None
+    when the text has characters that make the upper-cased scan inexact."""
+    up = s.upper()
+    if len(up) != len(s) or any(c in s for c in _UPPER_UNSAFE):
+        return None
+    starts: set[int] = set()
+    for core in SPACED_CORES:
+        for i in find_all(up, core):
+            starts.update(range(max(0, i - SPACED_LEAD), i + 1))
+    return sorted(starts)
+
+
+def _matches_at(pattern: re.Pattern[str], s: str, starts: Iterable[int]) -> Iterator[re.Match[str]]:
+    """What `pattern.finditer(s)` finds, given (in order) every position where it may match:
+    `pattern` is tried only there, which is much faster when it has no fixed first letter."""
+    pos = 0
+    for start in starts:
+        if start < pos:
+            continue
+        m = pattern.match(s, start)
+        if m is not None:
+            yield m
+            pos = m.end()
+
+
+def _banner_line_matches(s: str) -> Iterable[re.Match[str]]:
+    """`BANNER_LINE_RE.finditer(s)`, trying the pattern only where a banner word starts."""
+    spaced = _spaced_banner_starts(s)
+    if spaced is None:
+        return BANNER_LINE_RE.finditer(s)
+    plain = [m.start() for m in _PLAIN_BANNER_WORD_RE.finditer(s)]
+    # (plain words cannot overlap each other; a position in both lists is tried once)
+    return _matches_at(BANNER_LINE_RE, s, sorted(set(plain).union(spaced)))
+
+
 def _remove_banners(t: _Text) -> None:
     """Classification banner lines, at the top and at later section starts."""
     edits: list[Edit] = []
     s = t.s
-    for m in BANNER_LINE_RE.finditer(s):
+    for m in _banner_line_matches(s):
         spaced = " " in m.group("word").strip()
         # A plain word ("SECRET") is a banner only at a line start, before a section mark or
         # as the first thing of the body; a spaced-out one is never prose.
@@ -392,13 +553,19 @@ def _remove_spaced_banners(t: _Text) -> None:
     s = t.s
     up = s.upper()
     if "N F I D" in up or "E C R E T" in up or "C L A S S" in up:  # (a cheap test first)
-        edits = [_joining_edit(s, m.start(), m.end()) for m in _SPACED_BANNER_RE.finditer(s)]
-        t.apply(edits, "banner")
+        starts = _spaced_banner_starts(s)
+        found = (
+            _SPACED_BANNER_RE.finditer(s)
+            if starts is None
+            else _matches_at(_SPACED_BANNER_RE, s, starts)
+        )
+        t.apply([_joining_edit(s, m.start(), m.end()) for m in found], "banner")
     s = t.s
     tail = max(0, len(s) - 300)
     t.apply([(m.start(), m.end(), "") for m in _FOOTER_RE.finditer(s, tail)], "banner")
 
 
+#: a run of whitespace other than newlines (what `_squeeze_spaces` makes one space)
 _SPACE_RE = re.compile(r"[^\S\n]+")
 
 
@@ -410,53 +577,116 @@ def is_collapsed(text: str) -> bool:
 
 def _layout(s: str, collapsed: bool) -> str:
     """One paragraph per line, paragraphs separated by one blank line (whitespace changes only)."""
-    s = _SPACE_RE.sub(" ", s)
-    s = re.sub(r" ?\n ?", "\n", s)
-    s = re.sub(r"\n{3,}", "\n\n", s)
+    s = _squeeze_spaces(s)
+    if "\n\n\n" in s:
+        s = _BLANK_LINES_RE.sub("\n\n", s)
     s = _break_collapsed_lines(s, collapsed)
     s = _join_wrapped_lines(s)
     return s.strip()
 
 
+_BLANK_LINES_RE = re.compile(r"\n{3,}")
+
+
+_SPACES_RE = re.compile("   *")
+#: every whitespace character but " " and newline
+_OTHER_SPACES = tuple(c for c in map(chr, range(0x3001)) if c.isspace() and c not in " \n")
+
+
+def _squeeze_spaces(s: str) -> str:
+    """Each run of whitespace other than newlines as one space, and no space next to a newline.
+
+    (As `_SPACE_RE.sub(" ", s)` followed by `re.sub(" ?\\n ?", "\\n", s)`, which replace every
+    single space and try every position, but 5-10 times faster.)
+    """
+    # A run of whitespace is the same run of spaces after this.
+    # (`c in s` is instant for a character wider than any of `s`, as in ASCII text)
+    for c in _OTHER_SPACES:
+        if c in s:
+            s = s.replace(c, " ")
+    if "  " in s:
+        s = _SPACES_RE.sub(" ", s)
+    lines = s.split("\n")
+    if len(lines) == 1:
+        return lines[0]
+    # Spaces now come one at a time: each one next to a newline goes.
+    middle = [line.strip(" ") for line in lines[1:-1]]
+    return "\n".join([lines[0].rstrip(" "), *middle, lines[-1].lstrip(" ")])
+
+
+_LINE_RE = re.compile(r"[^\n]+")
+
+
 def _break_collapsed_lines(s: str, collapsed: bool) -> str:
     """Restore paragraph starts inside long lines (bodies collapsed onto one line)."""
     edits: list[Edit] = []
-    long_lines = [
-        (m.start(), m.end())
-        for m in re.finditer(r"[^\n]+", s)
-        if collapsed or m.end() - m.start() >= COLLAPSED_LINE
-    ]
-    for m in _GLUED_KEYWORD_RE.finditer(s):
-        edits.append((m.start(), m.start(), "\n\n"))
-    for m in _ALWAYS_KEYWORD_RE.finditer(s):
-        edits.append((m.start(), m.end(), "\n\n"))
+    long_lines = (
+        [
+            (m.start(), m.end())
+            for m in _LINE_RE.finditer(s)
+            if collapsed or m.end() - m.start() >= COLLAPSED_LINE
+        ]
+        if collapsed or max(map(len, s.split("\n"))) >= COLLAPSED_LINE
+        else []
+    )
+    keywords = list(_keyword_starts(s))
+    for i in keywords:
+        if i > 0 and s[i - 1] in _GLUED_AFTER and _GLUED_KEYWORD_RE.match(s, i):
+            edits.append((i, i, "\n\n"))
+    edits.extend(_breaks_before(s, _ALWAYS_KEYWORD_RE, keywords, 0, len(s)))
     for start, end in long_lines:
-        for m in _INLINE_KEYWORD_RE.finditer(s, start, end):
-            edits.append((m.start(), m.end(), "\n\n"))
-    edits.extend(_numbered_breaks(s, long_lines))
+        edits.extend(_breaks_before(s, _INLINE_KEYWORD_RE, keywords, start, end))
+    if long_lines:  # (numbered breaks are only made inside long lines)
+        edits.extend(_numbered_breaks(s, long_lines))
     return _apply_edits(s, edits)
+
+
+def _keyword_starts(s: str) -> Iterator[int]:
+    """Every position where `_KEYWORD_START_RE` matches (overlapping ones too)."""
+    m = _KEYWORD_START_RE.search(s)
+    while m is not None:
+        yield m.start()
+        m = _KEYWORD_START_RE.search(s, m.start() + 1)
+
+
+def _breaks_before(
+    s: str, keyword: re.Pattern[str], starts: list[int], start: int, end: int
+) -> Iterator[Edit]:
+    """A paragraph break for the spaces before each `keyword` in s[start:end]: the matches
+    `[ \\t]+(?=keyword)` would have, with the keyword looked for only at `starts`."""
+    for i in starts:
+        if i <= start or i >= end or s[i - 1] not in " \t" or not keyword.match(s, i, end):
+            continue
+        ws = i - 1
+        while ws > start and s[ws - 1] in " \t":
+            ws -= 1
+        yield (ws, i, "\n\n")
 
 
 def _numbered_breaks(s: str, long_lines: list[tuple[int, int]]) -> list[Edit]:
     """Breaks before numbered paragraphs inside long lines, trusting only the next number."""
-    candidates = list(_NUMBERED_RE.finditer(s))
-    marked = sum(1 for m in candidates if m.group(2)) >= 2
+    # (number start, number, marking "(C)" or None)
+    candidates = [
+        (m.start() - len(number), int(number), m.group(3))
+        for m in _NUMBERED_RE.finditer(s)
+        for number in (m.group(1) or m.group(2),)
+    ]
+    marked = sum(1 for _, _, marking in candidates if marking) >= 2
     edits: list[Edit] = []
     last = 0
-    for m in candidates:
-        n = int(m.group(1))
-        if m.start() == 0 or s[m.start() - 1] == "\n":
+    for start, n, marking in candidates:
+        if start == 0 or s[start - 1] == "\n":
             last = n
             continue
-        if n != last + 1 or (marked and not m.group(2)):
+        if n != last + 1 or (marked and not marking):
             continue
-        if not any(a <= m.start() < b for a, b in long_lines):
+        if not any(a <= start < b for a, b in long_lines):
             continue
         last = n
-        ws = m.start()
+        ws = start
         while ws > 0 and s[ws - 1] in " \t":
             ws -= 1
-        edits.append((ws, m.start(), "\n\n"))
+        edits.append((ws, start, "\n\n"))
     return edits
 
 
@@ -465,11 +695,33 @@ def _join_wrapped_lines(s: str) -> str:
     out: list[str] = []
     for para in s.split("\n\n"):
         lines = para.split("\n")
-        joined = lines[0]
+        pieces = [lines[0]]
         for line in lines[1:]:
-            joined += ("\n\n" if _LINE_STARTER_RE.match(line) else " ") + line
-        out.append(joined.strip())
+            starter = _could_start_line(line) and _LINE_STARTER_RE.match(line)
+            pieces.append("\n\n" if starter else " ")
+            pieces.append(line)
+        out.append("".join(pieces).strip())
     return "\n\n".join(p for p in out if p)
+
+
+#: the characters a `_LINE_STARTER_RE` match can start with (and digits)
+_LINE_STARTER_FIRST = frozenset("STREC- \t")
+
+
+def _could_start_line(line: str) -> bool:
+    """False for most lines, which `_LINE_STARTER_RE` then need not be tried on."""
+    first = line[:1]
+    return not first or first in _LINE_STARTER_FIRST or first.isdecimal()
+
+
+def _remove_sipdis(t: _Text) -> None:
+    s = t.s
+    low = lower_exact(s)
+    if low is None:
+        t.sub(_SIPDIS_RE, "sipdis", "\n")
+    elif "sipdis" in low:
+        found = _matches_at(_SIPDIS_RE, s, find_all(low, "sipdis"))
+        t.apply([(m.start(), m.end(), "\n") for m in found], "sipdis")
 
 
 def clean_body(text: str, trace: bool = False) -> CleanText:
@@ -490,7 +742,7 @@ def clean_body(text: str, trace: bool = False) -> CleanText:
     _remove_page_markers(t)
     _remove_banners(t)
     _remove_spaced_banners(t)
-    t.sub(_SIPDIS_RE, "sipdis", "\n")
+    _remove_sipdis(t)
     if "NNNN" in t.s or "CABLE ENDS" in t.s:
         t.sub(_END_MARKER_RE, "end-marker", "")
     t.sub(_RULE_RE, "rule", "\n\n")

@@ -303,3 +303,23 @@ def test_trace_on_example_accounts_for_everything() -> None:
 )
 def test_is_collapsed(text: str, collapsed: bool) -> None:
     assert is_collapsed(text) is collapsed
+
+
+def test_fast_scans_agree_with_the_plain_patterns() -> None:
+    """A dotted capital I (which `str.lower`/`upper` do not map letter for letter) makes every
+    step use its plain IGNORECASE pattern instead of the fast lower/upper-case scans: the
+    body must come out the same."""
+    from conftest import EXAMPLE
+
+    from indexer import extract
+    from indexer.clean import lower_exact
+
+    body = EXAMPLE.read_text(encoding="utf-8").splitlines()[5]
+    assert lower_exact(body) is not None and lower_exact(body + " \u0130") is None
+    fast = clean_body(body).text
+    slow = clean_body(body + " \u0130").text
+    assert "SIPDIS" not in fast and "00000113 002 OF 002" not in fast
+    assert slow == fast + " \u0130"
+    for field in (extract.subject, extract.summary, extract.classified_by):
+        assert field(fast) is not None
+        assert field(fast) == field(fast + " \u0130"), field.__name__
