@@ -12,7 +12,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from . import extract
-from .cable import REFID_RE, Cable, RawRecord
+from .cable import REFID_RE, Cable, RawRecord, is_wellformed_refid
 from .clean import clean_body
 from .references import derive_refid, parse_references
 
@@ -47,7 +47,7 @@ def build_cable(raw: RawRecord) -> Cable:
     origin = raw.origin or (extract.origin_from_header(header) if header else None) or ""
     subject = extract.subject(body) or _normalize_or_none(raw.subject) or ""
     tags = extract.tags(body) or tuple(raw.tags or ())
-    references = _references(raw, body, _year(created, refid))
+    references = _references(raw, body, _year(created, refid), refid)
     recipients, info = extract.addressees(header) if header else ((), ())
     if extract.is_partial(raw.text) and not any("partial extract" in n for n in notes):
         notes.append("partial extract: the full text of the original cable is not available")
@@ -160,10 +160,16 @@ def _year(created: datetime | None, refid: str | None) -> int | None:
     return 1900 + yy if yy >= 50 else 2000 + yy
 
 
-def _references(raw: RawRecord, body: str, year: int | None) -> tuple[str, ...]:
-    if raw.references:
-        return tuple(raw.references)
+def _references(
+    raw: RawRecord, body: str, year: int | None, refid: str
+) -> tuple[str, ...]:
+    """The cables this one cites: its own REF block first. The source's references column
+    (cables.csv, the nonelater `_id`) is WikiLeaks' parse of the same block and often worse
+    (later list items missed, page-break ids and typos kept), so it only fills in when the
+    text has no REF block we can read. A cable never cites itself."""
     block = extract.reference_block(body)
-    if block is None:
-        return ()
-    return tuple(parse_references(block, year))
+    found = parse_references(block, year) if block is not None else []
+    if not found and raw.references:
+        found = [r.strip().upper() for r in raw.references]
+        found = [r for r in found if is_wellformed_refid(r)]
+    return tuple(dict.fromkeys(r for r in found if r != refid))

@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import functools
 import json
+import pickle
 import random
 import re
 import warnings
+from array import array
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from itertools import accumulate
@@ -25,13 +27,24 @@ from conftest import REAL_CABLES, needs_real_cables
 from whoosh import index
 from whoosh.analysis import StemmingAnalyzer
 from whoosh.filedb.filestore import FileStorage
+from whoosh.formats import Positions
 from whoosh.index import LockError
 from whoosh.lang import porter, porter2
 from whoosh.qparser import MultifieldParser, QueryParser
 from whoosh.reading import IndexReader
 from whoosh.scoring import BM25F
 
-from indexer.fastwrite import add_documents, fast_analyzer_for
+from indexer.fastwrite import (
+    _TOKEN_PATTERN,
+    _ascii_tokens,
+    _frame,
+    _framed_positions,
+    _hand_pickle,
+    _tokens,
+    _unframe,
+    add_documents,
+    fast_analyzer_for,
+)
 from indexer.schema import ANALYZER, DEFAULT_FIELDS, build_schema
 
 Doc = dict[str, Any]
@@ -263,6 +276,61 @@ def test_fast_analyzer_only_for_the_exact_chain() -> None:
     assert fast_analyzer_for(StemmingAnalyzer(expression=r"\w+")) is None
     assert fast_analyzer_for(build_schema()["tags"].analyzer) is None
     assert fast_analyzer_for(build_schema()["body"].analyzer) is not None
+
+
+def test_ascii_tokens_are_the_regex_tokens() -> None:
+    rng = random.Random(3)
+    alphabet = "aZ9_.. .,\n\t-'()xY0"
+    texts = ["".join(rng.choices(alphabet, k=rng.randint(0, 40))) for _ in range(20_000)]
+    texts += ["...", ".a.", "u.s.", "a..b", "a. .b", "1.5.", " .x", "x. ", "_._", ""]
+    for text in texts:
+        assert _ascii_tokens(text) == _TOKEN_PATTERN.findall(text.lower()), repr(text)
+    # and the same language as Whoosh's own default pattern
+    assert _TOKEN_PATTERN.pattern == r"\w+(?:\.?\w+)*"
+
+
+def test_tokens_with_non_ascii_marks() -> None:
+    rng = random.Random(6)
+    alphabet = "aZ9_.. ,\n¶§\u00a0–’é\u0130K"  # separators, and word chars that lower oddly
+    texts = ["".join(rng.choices(alphabet, k=rng.randint(0, 30))) for _ in range(20_000)]
+    texts += ["¶1. (C) U.S.¶", "x¶.y", "a.¶b", "İSTANBUL ¶"]
+    for text in texts:
+        assert _tokens(text) == [t.lower() for t in _TOKEN_PATTERN.findall(text)], repr(text)
+
+
+@needs_real_cables
+def test_tokens_on_real_cable_text() -> None:
+    texts = _real_bodies()
+    assert sum(not t.isascii() for t in texts) >= 30  # pilcrows: the mixed path is tested
+    for text in texts:
+        assert _tokens(text) == [t.lower() for t in _TOKEN_PATTERN.findall(text)]
+
+
+def test_framed_positions_are_whoosh_values() -> None:
+    rng = random.Random(4)
+    fmt = Positions()
+    lists = [[0], [255], [256], [65535], [65536], [3, 70_000, 70_001], list(range(1001))]
+    for _ in range(3000):
+        gaps = rng.choices((1, 2, 7, 300, 70_000), k=rng.randint(1, 30))
+        lists.append(list(accumulate(gaps, initial=rng.randrange(5))))
+    for poslist in lists:
+        assert _framed_positions(poslist) == _frame(fmt.encode(poslist)), poslist
+    frames = b"".join(_framed_positions(p) for p in lists)
+    assert _unframe(frames) == [fmt.encode(p) for p in lists]
+
+
+@pytest.mark.parametrize("weights", [[1.0, 1.0], [2.0, 2.0], [1.0, 3.0]])
+@pytest.mark.parametrize("ids", [[5, 9], [300, 70_000]])
+def test_hand_pickled_block_loads_as_stock_tuple(ids: list[int], weights: list[float]) -> None:
+    fmt = Positions()
+    values = [fmt.encode([1, 4]), fmt.encode([7])]
+    stored = array("f", weights)
+    known: dict[tuple[float, ...], Any] = {(1.0, 1.0): None, (2.0, 2.0): 2.0}
+    expected_weights = known.get(tuple(weights), tuple(stored))
+    frames = b"".join(map(_frame, values))
+    deltas = (ids[0], ids[1] - ids[0])
+    expected = (deltas, expected_weights, tuple(values))
+    assert pickle.loads(_hand_pickle(array("I", ids), stored, frames)) == expected
 
 
 @needs_real_cables

@@ -338,8 +338,17 @@ def test_metadata_wins_over_text() -> None:
     cable = build_cable(raw)
     assert cable.classification == "SECRET//NOFORN"
     assert cable.origin == "Embassy Somewhere"
-    assert cable.references == ("09BAGHDAD1",)
-    assert cable.tags[0] == "PTER"  # the text's TAGS first; raw.tags only as a fallback
+    # the text's REF block and TAGS first; the source's columns only as a fallback
+    assert cable.references == ("09BAGHDAD3", "08BAGHDAD4006")
+    assert cable.tags[0] == "PTER"
+
+
+def test_references_column_fills_in_when_the_text_has_no_ref_block() -> None:
+    text = example_record().text.replace("REF: A. BAGHDAD 003 B. 2008 BAGHDAD 4006 ", "")
+    assert "REF:" not in text
+    raw = _example_with(text=text, references=("09baghdad1", "09BAGHDAD113", "not-an-id"))
+    # canonical, well formed, and never the cable itself
+    assert build_cable(raw).references == ("09BAGHDAD1",)
 
 
 def test_fields_from_text_when_metadata_is_missing() -> None:
