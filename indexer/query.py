@@ -38,13 +38,12 @@ from datetime import datetime
 from typing import Any
 
 from whoosh import fields, query
-from whoosh.lang.porter import stem
 from whoosh.qparser import FuzzyTermPlugin, MultifieldParser, PlusMinusPlugin
 from whoosh.qparser.plugins import SingleQuotePlugin
 from whoosh.query.terms import MultiTerm
 
 from .errors import QueryError
-from .schema import DEFAULT_FIELDS
+from .schema import ANALYZER, DEFAULT_FIELDS, STEMMER
 
 #: friendly field name -> schema field (or a pseudo field resolved here: "citedby")
 FIELD_ALIASES: dict[str, str] = {
@@ -175,6 +174,14 @@ def parse_query(text: str, schema: fields.Schema) -> Any:
                 clause = clause.copy()
                 clause.boost = node.boost
             return clause
+        if (
+            isinstance(node, query.Term)
+            and node.fieldname == "tags"
+            and not any(True for _ in ANALYZER(str(node.text)))
+        ):
+            # a plain word the text fields drop (a stop word, one letter) must not become a
+            # required TAG: "ministry of defense" would only find cables tagged "OF"
+            return query.NullQuery
         if isinstance(node, query.Phrase) and not schema[node.fieldname].format.supports(
             "positions"
         ):
@@ -435,7 +442,7 @@ def _expand(node: Any, reader: Any, max_terms: int, warnings: list[str]) -> Any:
     words = [_b2s(w) for w in node._btexts(reader)]
     if isinstance(node, query.Prefix) and field in TEXT_FIELDS:
         # the text fields hold stems: `negotiat*` must also reach the stem `negoti`
-        stemmed = stem(str(node.text))
+        stemmed = STEMMER(str(node.text))
         if stemmed != node.text:
             words.extend(_b2s(w) for w in reader.expand_prefix(field, stemmed))
             words = list(dict.fromkeys(words))

@@ -178,7 +178,7 @@ class Searchable:
         self.reader: Any = self.searcher.reader()
         self.schema: Any = ix.schema
         self._table: FacetTable | None = None
-        self._words: dict[str, list[tuple[str, int]]] | None = None
+        self._words: dict[str, list[tuple[str, int, int]]] | None = None
 
     def close(self) -> None:
         self.searcher.close()
@@ -196,8 +196,8 @@ class Searchable:
         return self._table
 
     @property
-    def words(self) -> dict[str, list[tuple[str, int]]]:
-        """Surface words by first letter: [(word, sample document count)]."""
+    def words(self) -> dict[str, list[tuple[str, int, int]]]:
+        """Surface words by first letter: [(word, sample document count, letter mask)]."""
         if self._words is None:
             self._words = _load_words(self)
         return self._words
@@ -540,16 +540,16 @@ _PLAIN_WORD_RE = re.compile(r"(?<![\w:*?~^.'])([A-Za-z]{3,})(?![\w:*?~'])")
 _OPERATORS = frozenset({"AND", "OR", "NOT", "TO"})
 
 
-def _load_words(s: Searchable) -> dict[str, list[tuple[str, int]]]:
+def _load_words(s: Searchable) -> dict[str, list[tuple[str, int, int]]]:
     path = s.generation / _WORDS_FILE
     try:
         counts: dict[str, int] = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         counts = build_word_counts(s.reader)
         _write_cache(path, json.dumps(counts, separators=(",", ":")).encode("utf-8"))
-    by_letter: dict[str, list[tuple[str, int]]] = {}
+    by_letter: dict[str, list[tuple[str, int, int]]] = {}
     for word, count in counts.items():
-        by_letter.setdefault(word[0], []).append((word, count))
+        by_letter.setdefault(word[0], []).append((word, count, _letter_mask(word)))
     return by_letter
 
 
@@ -573,10 +573,22 @@ def _text_frequency(s: Searchable, word: str) -> int:
     return max(int(s.reader.doc_frequency(f, stemmed)) for f in ("subject", "title", "body"))
 
 
+def _letter_mask(word: str) -> int:
+    mask = 0
+    for ch in word:
+        mask |= 1 << (ord(ch) & 31)
+    return mask
+
+
 def _nearest(s: Searchable, word: str) -> str | None:
     best: tuple[int, int, str] | None = None
-    for candidate, count in s.words.get(word[0], ()):
-        if candidate == word or abs(len(candidate) - len(word)) > 2:
+    mask = _letter_mask(word)
+    for candidate, count, candidate_mask in s.words.get(word[0], ()):
+        # two edits change at most four letters of the set: a cheap filter before the
+        # (pure Python, slow) edit distance
+        if (mask ^ candidate_mask).bit_count() > 4 or abs(len(candidate) - len(word)) > 2:
+            continue
+        if candidate == word:
             continue
         dist = damerau_levenshtein(word, candidate, 2)
         if dist > 2:

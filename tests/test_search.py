@@ -409,3 +409,18 @@ def test_deleted_documents_are_not_found_or_counted(tmp_path: Path) -> None:
     assert result.total == 3
     assert sum(n for _, n in result.facets["origin"]) == 3
     assert stats(root).cables == 11
+
+
+def test_stop_words_in_plain_queries_do_not_become_required_tags(tmp_path: Path) -> None:
+    root = make_index(
+        tmp_path,
+        [
+            cable("09A1", "MINISTRY OF DEFENSE BUDGET", "The ministry of defense."),
+            cable("09A2", "DEFENSE MINISTRY", "Defense ministry talks.", tags=("OF",)),
+        ],
+    )
+    with_stop = search(root, "ministry of defense", facets=())
+    without = search(root, "ministry defense", facets=())
+    assert with_stop.total == without.total == 2
+    # a stop word asked for as a TAG explicitly is still a TAG query
+    assert [h.refid for h in search(root, "tag:of", facets=()).hits] == ["09A2"]
