@@ -1,0 +1,107 @@
+"""Smoke tests of `bench/search.py` (the search speed benchmark) on a tiny generated index:
+both query paths run all 20 queries, totals agree where the two languages mean the same, and
+the report prints its rows, verdicts and README table."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import ROOT
+
+from indexer.ingest import update_index
+
+sys.path.insert(0, str(ROOT / "bench"))
+import generate
+import search as bench
+from search import (
+    QUERIES,
+    Report,
+    Summary,
+    markdown,
+    measure,
+    per_query_lines,
+    percentile,
+    print_report,
+)
+
+CABLES = 30
+
+
+@pytest.fixture(scope="module")
+def tiny_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    base = tmp_path_factory.mktemp("search-bench")
+    corpus = base / "corpus"
+    generate.generate(corpus, CABLES, seed=7)
+    index_dir = base / "index"
+    report = update_index([corpus], index_dir, procs=1)
+    assert report.added == CABLES
+    return index_dir
+
+
+@pytest.fixture(scope="module")
+def report(tiny_index: Path) -> Report:
+    return measure(tiny_index, repeat=1)
+
+
+def test_the_mix_is_twenty_distinct_queries() -> None:
+    assert len(QUERIES) == 20
+    assert len({q.ours for q in QUERIES}) == 20
+    # every feature the brief asks for is in the mix
+    text = " ".join(q.ours for q in QUERIES)
+    features = (" AND ", " OR ", " NOT ", '"~3', "tag:", "origin:", "class:", "subject:",
+                "created:[", "created:>", "year:", "negotiat*", "*ment", "polise~")  # fmt: skip
+    for feature in features:
+        assert feature in text, feature
+    assert sum(q.ours.count('"') == 2 and q.phrase for q in QUERIES) >= 3  # 2-, 3-word, ~3
+
+
+def test_both_paths_ran_every_query(report: Report) -> None:
+    assert len(report.rows) == 20
+    assert report.cables == CABLES
+    assert report.index_bytes > 0
+    for row in report.rows:
+        assert row.stock_ms > 0 and row.ours_ms > 0 and row.open_ms > 0
+        assert 0 <= row.ours_total <= CABLES and 0 <= row.stock_total <= CABLES
+    # the common words of the generator are in 30 cables: both paths really found things
+    common = next(r for r in report.rows if r.query.ours == "government")
+    assert common.ours_total == common.stock_total > 0
+
+
+def test_totals_agree_where_the_semantics_are_the_same(report: Report) -> None:
+    unexpected = [r.query.ours for r in report.rows if r.flag.startswith("DIFFERS")]
+    assert unexpected == []
+
+
+def test_report_lines_and_table(report: Report) -> None:
+    lines = per_query_lines(report)
+    assert len(lines) == 21  # header + 20 rows
+    assert lines[1].split()[0] == "1" and lines[-1].split()[0] == "20"
+    table = markdown(report)
+    assert f"{CABLES:,} generated cables" in table
+    assert "| cables search, index open (+ 4 facets) |" in table
+    assert table.count("\n|") == 6  # header, rule, 4 rows
+
+
+def test_percentile_is_nearest_rank() -> None:
+    values = [float(v) for v in range(1, 21)]
+    assert percentile(values, 50) == 10.0
+    assert percentile(values, 95) == 19.0
+    assert percentile(values, 100) == 20.0
+    assert Summary.of([3.0, 1.0, 2.0]) == Summary(2.0, 3.0, 3.0)
+
+
+def test_printed_report(report: Report, capsys: pytest.CaptureFixture[str]) -> None:
+    passed = print_report(report, cli=None)
+    out = capsys.readouterr().out
+    assert passed  # 30 cables: far inside every target
+    assert out.count("PASS  cables search") == 3
+    assert "stock Whoosh : p50" in out and "cables search: p50" in out
+    assert out.count("ms timed") == 0  # no profile unless asked
+    assert "\n20  mixed" in out
+
+
+def test_main_refuses_a_folder_without_an_index(tmp_path: Path) -> None:
+    with pytest.raises(SystemExit, match="no index at"):
+        bench.main(["--index", str(tmp_path), "--repeat", "1", "--no-cli"])
