@@ -51,7 +51,8 @@ def to_document(cable: Cable) -> dict[str, Any]:
         "references": " ".join(cable.references),
         "signed_by": " ".join(cable.signed_by),
         "subject": cable.subject,
-        "title": cable.title,
+        # most titles repeat the subject: indexing both would count subject words twice
+        "title": cable.title if cable.title != cable.subject else "",
         "body": cable.body,
         "record_hash": record_hash(cable.source),
         "source": json.dumps(_source_dict(cable.source), separators=(",", ":")),
