@@ -19,11 +19,11 @@ import csv
 import hashlib
 import re
 from collections.abc import Iterator
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import BinaryIO
 
 from ..cable import RawRecord, ReadError, Source
+from ._common import LOSSY_NOTE, decode_text, parse_utc, strip_line_end
 
 FORMAT = "csv"
 COLUMNS = 8
@@ -41,54 +41,9 @@ _SNIFF_RE = re.compile(
 #: A line that starts a new row; used only to re-synchronise after a broken row.
 _ROW_START_RE = re.compile(r'^\ufeff?"\d+","')
 
-#: Undecodable bytes come back from `surrogateescape` as U+DC80..U+DCFF.
-_ESCAPED_BYTE_RE = re.compile("[\udc80-\udcff]")
-
-LOSSY_NOTE = "not valid UTF-8: the undecodable bytes were read as Windows-1252"
-
-
 def sniff(path: Path, head: bytes) -> bool:
     """True when the file starts with a cables.csv row: `"<digits>","<date>","<refid>",`."""
     return bool(_SNIFF_RE.match(head))
-
-
-def decode_text(raw: bytes) -> tuple[str, bool]:
-    """Decode UTF-8; bytes that are not UTF-8 are read as Windows-1252 so no text is lost.
-
-    Returns the text and whether any byte needed the fallback. Per byte rather than per record
-    because a record can mix valid UTF-8 with stray Windows bytes; decoding the whole record as
-    Windows-1252 would turn its good UTF-8 into mojibake.
-    """
-    try:
-        return raw.decode("utf-8"), False
-    except UnicodeDecodeError:
-        text = raw.decode("utf-8", "surrogateescape")
-        return _ESCAPED_BYTE_RE.sub(lambda m: _windows_1252(ord(m.group()) - 0xDC00), text), True
-
-
-def _windows_1252(byte: int) -> str:
-    # Five bytes (0x81, 0x8D, 0x8F, 0x90, 0x9D) are undefined in Windows-1252; Latin-1 keeps them.
-    try:
-        return bytes([byte]).decode("cp1252")
-    except UnicodeDecodeError:
-        return chr(byte)
-
-
-def strip_line_end(raw: bytes) -> bytes:
-    """The bytes without their final LF or CRLF (hashes do not depend on the last newline)."""
-    if raw.endswith(b"\r\n"):
-        return raw[:-2]
-    if raw.endswith(b"\n"):
-        return raw[:-1]
-    return raw
-
-
-def parse_utc(value: str, fmt: str) -> datetime | None:
-    """`value` parsed with `fmt` as a UTC time, or None when it does not fit."""
-    try:
-        return datetime.strptime(value.strip(), fmt).replace(tzinfo=UTC)
-    except ValueError:
-        return None
 
 
 class _LineFeed:

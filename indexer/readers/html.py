@@ -29,6 +29,7 @@ from bs4 import BeautifulSoup, Tag, XMLParsedAsHTMLWarning
 from bs4.exceptions import ParserRejectedMarkup
 
 from ..cable import RawRecord, ReadError, Source
+from ._common import METADATA_COLUMNS
 
 FORMAT = "html"
 
@@ -55,15 +56,6 @@ _PRE_CLOSE = re.compile(r"</pre\s*>", re.IGNORECASE)
 _HTML_CLOSE = re.compile(r"</html\s*>", re.IGNORECASE)
 _DATETIME_FORMATS = ("%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S")
 
-#: metadata column headings (lower-cased) -> our field; the first release says "Date"
-_COLUMNS = {
-    "reference id": "refid",
-    "created": "created",
-    "date": "created",
-    "released": "released",
-    "classification": "classification",
-    "origin": "origin",
-}
 
 
 class _BadPage(Exception):
@@ -186,7 +178,7 @@ def _normalize_space(text: str) -> str:
 
 
 def _metadata(table: Tag) -> dict[str, str]:
-    """Metadata cell texts keyed by field name (see `_COLUMNS`), from the first data row."""
+    """Metadata cell texts keyed by field name (see `METADATA_COLUMNS`), from the first data row."""
     names = [_normalize_space(th.get_text(" ")).lower() for th in table.find_all("th")]
     row = next((tr for tr in table.find_all("tr") if tr.find("td") is not None), None)
     if not names or row is None:
@@ -194,7 +186,7 @@ def _metadata(table: Tag) -> dict[str, str]:
     tds = row.find_all("td", recursive=False)
     cells: dict[str, str] = {}
     for name, td in zip(names, tds, strict=False):
-        field = _COLUMNS.get(name)
+        field = METADATA_COLUMNS.get(name)
         if field is not None:
             cells[field] = _normalize_space(td.get_text(" "))
     if not any(cells.values()):

@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from ..cable import RawRecord, ReadError, Source, is_wellformed_refid
-from .csvfile import LOSSY_NOTE, decode_text, parse_utc, strip_line_end
+from ._common import LOSSY_NOTE, decode_text, parse_utc, strip_line_end
 
 FORMAT = "jsonl"
 FORMATS = ("jsonl", "jsonp")

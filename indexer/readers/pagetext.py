@@ -22,7 +22,14 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from ..cable import RawRecord, ReadError
-from .plaintext import decode_bytes, file_source, head_text, refid_hint_from_name
+from ._common import (
+    METADATA_COLUMNS,
+    decode_bytes,
+    file_source,
+    head_text,
+    read_bytes,
+    refid_hint_from_name,
+)
 
 FORMAT = "pagetext"
 
@@ -34,15 +41,6 @@ _RULE_RE = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-*:?\s*)*\|?\s*$")
 _HEADER_START_RE = re.compile(
     r"^(VZCZC|[ZOPRM]{1,2}\s+\d{6}Z\s|FM\s|This record is a partial extract)"
 )
-#: Column names as they appear in the releases -> RawRecord field.
-_COLUMNS = {
-    "reference id": "refid",
-    "created": "created",
-    "date": "created",
-    "released": "released",
-    "classification": "classification",
-    "origin": "origin",
-}
 _DATE_FORMATS = ("%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S", "%Y-%m-%d")
 
 
@@ -76,10 +74,9 @@ def _parse_date(value: str) -> datetime | None:
 
 
 def read(path: Path) -> Iterator[RawRecord | ReadError]:
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        yield ReadError(str(path), None, f"cannot read: {exc.strerror or exc}")
+    data = read_bytes(path)
+    if isinstance(data, ReadError):
+        yield data
         return
     text, notes = decode_bytes(data)
     yield _parse(path, data, text, notes)
@@ -102,7 +99,11 @@ def _parse(path: Path, data: bytes, text: str, notes: tuple[str, ...]) -> RawRec
         return ReadError(
             str(path), None, f"metadata row has {len(values)} cells for {len(names)} columns"
         )
-    meta = {_COLUMNS[n]: v for n, v in zip(names, values, strict=True) if n in _COLUMNS and v}
+    meta = {
+        METADATA_COLUMNS[n]: v
+        for n, v in zip(names, values, strict=True)
+        if n in METADATA_COLUMNS and v
+    }
     dates: dict[str, datetime | None] = {}
     for key in ("created", "released"):
         if key in meta:

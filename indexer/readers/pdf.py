@@ -25,7 +25,8 @@ from pathlib import Path
 from pypdf import PdfReader
 
 from ..cable import RawRecord, ReadError
-from .plaintext import is_plausible_refid, read_routed_text
+from ._common import is_plausible_refid
+from .plaintext import read_routed_text
 
 FORMAT = "pdf"
 

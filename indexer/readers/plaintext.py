@@ -15,7 +15,6 @@ decoding, `Source` building, file-name refid hints and the header/body split.
 
 from __future__ import annotations
 
-import hashlib
 import re
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -24,53 +23,21 @@ from pathlib import Path
 from bs4 import BeautifulSoup
 from bs4.element import NavigableString, Tag
 
-from ..cable import RawRecord, ReadError, Source, is_wellformed_refid
+from ..cable import RawRecord, ReadError
+from ._common import (
+    decode_bytes,
+    file_source,
+    head_text,
+    is_plausible_refid,
+    read_bytes,
+    refid_hint_from_name,
+)
 
 FORMAT = "pre"
 FORMATS = ("pre", "pdftotext", "alx")
 
 # ---------------------------------------------------------------------------------------------
 # Helpers shared by the text-layout readers
-
-
-def decode_bytes(data: bytes) -> tuple[str, tuple[str, ...]]:
-    """Text of a file: UTF-8 if it is valid, else Latin-1 (never fails); CRLF/CR -> LF."""
-    notes: tuple[str, ...] = ()
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError:
-        # Latin-1 maps every byte, so this cannot fail; the PlusD pdftotext files are Latin-1.
-        text = data.decode("latin-1")
-        notes = ("decoded as Latin-1",)
-    text = text.removeprefix("\ufeff")
-    return text.replace("\r\n", "\n").replace("\r", "\n"), notes
-
-
-def head_text(head: bytes) -> str:
-    """The sniffing head as text; a multi-byte character cut at the end must not matter."""
-    text = head.decode("utf-8", errors="replace").removeprefix("\ufeff")
-    return text.replace("\r\n", "\n").replace("\r", "\n")
-
-
-def file_source(path: Path, fmt: str, data: bytes) -> Source:
-    return Source(str(path), fmt, None, hashlib.sha256(data).hexdigest())
-
-
-#: Ids that are malformed but real (`7575LIBREVILLE1895`, `08ECTION01OF02MANAMA492`): digits,
-#: then a station that may hold digits, then the serial.
-PLAUSIBLE_REFID_RE = re.compile(r"^\d{2,4}[A-Z][A-Z0-9]*?\d+$")
-
-
-def is_plausible_refid(candidate: str) -> bool:
-    return is_wellformed_refid(candidate) or (
-        len(candidate) <= 40 and bool(PLAUSIBLE_REFID_RE.match(candidate))
-    )
-
-
-def refid_hint_from_name(path: Path) -> str | None:
-    """The file name's stem when it looks like a reference id (a weak hint, see RawRecord)."""
-    stem = path.stem.strip().upper()
-    return stem if is_plausible_refid(stem) else None
 
 
 # ---------------------------------------------------------------------------------------------
@@ -256,10 +223,9 @@ def sniff(path: Path, head: bytes) -> bool:
 
 
 def read(path: Path) -> Iterator[RawRecord | ReadError]:
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        yield ReadError(str(path), None, f"cannot read: {exc.strerror or exc}")
+    data = read_bytes(path)
+    if isinstance(data, ReadError):
+        yield data
         return
     text, notes = decode_bytes(data)
     layout = _layout(text)
