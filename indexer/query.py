@@ -437,15 +437,45 @@ def _label(node: Any) -> str:
     return text
 
 
+#: a typed prefix may run this many letters past the stem of the word it starts
+#: ("negotiat" is "negoti" + "at": Porter2 strips "-ate", "-ation", "-ing", "-ly", ...)
+STEM_SLACK = 3
+#: endings that complete a typed prefix into words (any one letter, or a common suffix), to
+#: tell which shorter stems it can reach
+_ENDINGS = (
+    "", *"abcdefghijklmnopqrstuvwxyz", "es", "ed", "ing", "on", "ons", "ion", "ions", "ies",
+    "ly", "al", "ally", "ive", "ment", "ness", "ity", "ate", "ated", "ation", "ations", "er",
+    "ers", "or", "ors", "rs",
+)  # fmt: skip
+
+
+def _stem_prefixes(prefix: str, field: str, reader: Any) -> list[str]:
+    """Index words a prefix of a stemmed field should reach besides the words it starts.
+
+    The text fields hold Porter2 stems, and the stem of a prefix is not a prefix of the stems
+    of its words: `negotiat*` must reach `negoti` (negotiate, negotiations). So: index terms
+    the prefix itself starts with, at most STEM_SLACK letters shorter, that are the stem of
+    the prefix plus a common ending (so `secur*` does not reach an unrelated `sec`), plus the
+    words starting with the prefix's own stem.
+    """
+    prefix = prefix.lower()
+    reachable = {STEMMER(prefix + ending) for ending in _ENDINGS}
+    found = [
+        prefix[:-cut]
+        for cut in range(1, STEM_SLACK + 1)
+        if prefix[:-cut] in reachable and (field, prefix[:-cut]) in reader
+    ]
+    stemmed = STEMMER(prefix)
+    if stemmed != prefix:
+        found.extend(_b2s(w) for w in reader.expand_prefix(field, stemmed))
+    return found
+
+
 def _expand(node: Any, reader: Any, max_terms: int, warnings: list[str]) -> Any:
     field = node.field()
     words = [_b2s(w) for w in node._btexts(reader)]
     if isinstance(node, query.Prefix) and field in TEXT_FIELDS:
-        # the text fields hold stems: `negotiat*` must also reach the stem `negoti`
-        stemmed = STEMMER(str(node.text))
-        if stemmed != node.text:
-            words.extend(_b2s(w) for w in reader.expand_prefix(field, stemmed))
-            words = list(dict.fromkeys(words))
+        words = list(dict.fromkeys([*words, *_stem_prefixes(str(node.text), field, reader)]))
     label = _label(node)
     if len(words) > max_terms:
         ranked = sorted(words, key=lambda w: -reader.doc_frequency(field, w))

@@ -9,19 +9,20 @@ Consistency: `open_index` resolves `index/live` once, so one call sees one gener
 
 Ranking: BM25F. The field weights are `schema.BOOSTS`, applied at index time (Whoosh multiplies
 each posting's weight by its field's `field_boost`), so they are not applied again here. Equal
-scores are broken by date, newest first (`_DatedTop`).
+scores are broken by date, newest first, then index order (`_by_score`).
 
-Speed: per generation, a small table of per-document facet values and dates (`FacetTable`)
-is built once from the index's columns and postings and cached next to it
-(`.facets-v1.pickle`; dot files are never hard-linked into the next generation). Facets,
-date sorting and tie breaks read that table instead of stored fields; stored fields are loaded
-only for the hits on the page.
+Speed: the query tree is evaluated over whole posting lists with numpy (`scored`, `matching`):
+a boolean mask of the matching documents (the exact total and the facets come from it) and,
+for relevance order, every match's score, computed the way Whoosh's matchers would. Per
+generation, a small table of per-document facet values and dates (`FacetTable`) is built once
+from the index's columns and postings and cached next to it (`.facets-v2.pickle`; dot files are
+never hard-linked into the next generation); facets are bincounts over its codes. Stored fields
+are loaded only for the hits on the page.
 """
 
 from __future__ import annotations
 
 import csv
-import heapq
 import json
 import math
 import os
@@ -37,10 +38,17 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TextIO
 
+import numpy as np
+from numpy.typing import NDArray
 from whoosh import index as whoosh_index
 from whoosh import query as wq
-from whoosh.collectors import TopCollector
+from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher, _lenfield
+from whoosh.filedb.filestore import FileStorage
+from whoosh.matching.wrappers import FilterMatcher
+from whoosh.query.terms import MultiTerm
+from whoosh.scoring import BM25FScorer, WeightScorer
 from whoosh.support.levenshtein import damerau_levenshtein
+from whoosh.util.numeric import byte_to_length
 from whoosh.util.times import long_to_datetime
 
 from . import store
@@ -164,6 +172,21 @@ class FacetTable:
     tag_codes: array  # type: ignore[type-arg]
 
 
+#: a set of documents of one generation: mask[docnum] is True for a member
+Mask = NDArray[np.bool_]
+
+
+@dataclass(frozen=True)
+class _Arrays:
+    """numpy views of a FacetTable (no copies), for counting facets over a `Mask`."""
+
+    live: Mask  # documents not deleted
+    created: NDArray[np.int64]
+    codes: dict[str, NDArray[np.int32]]
+    tag_doc: NDArray[np.int64]  # the document of each entry of tag_codes
+    tag_codes: NDArray[np.int64]
+
+
 # --- opening ---------------------------------------------------------------------------------
 
 
@@ -178,6 +201,8 @@ class Searchable:
         self.reader: Any = self.searcher.reader()
         self.schema: Any = ix.schema
         self._table: FacetTable | None = None
+        self._arrays: _Arrays | None = None
+        self._lengths: dict[str, NDArray[np.float64]] = {}
         self._words: dict[str, list[tuple[str, int, int]]] | None = None
 
     def close(self) -> None:
@@ -194,6 +219,18 @@ class Searchable:
         if self._table is None:
             self._table = _load_table(self)
         return self._table
+
+    @property
+    def arrays(self) -> _Arrays:
+        if self._arrays is None:
+            self._arrays = _arrays(self.reader, self.table)
+        return self._arrays
+
+    def lengths(self, field_name: str) -> NDArray[np.float64]:
+        """Per-document lengths of one field (for BM25F), read once per open generation."""
+        if field_name not in self._lengths:
+            self._lengths[field_name] = _field_lengths(self, field_name)
+        return self._lengths[field_name]
 
     @property
     def words(self) -> dict[str, list[tuple[str, int, int]]]:
@@ -226,7 +263,10 @@ def open_index(index_root: Path) -> Searchable:
 def warm_caches(generation: Path) -> None:
     """Build a generation's facet table and word list now (`cables index` calls this before
     publishing), so that the first search after an update is as fast as the next ones."""
-    ix = whoosh_index.open_dir(str(generation), indexname=INDEX_NAME)
+    # plain reads, not mmap: mapped pages of the whole index would count against the
+    # indexer's memory (RSS) for no gain in a one-pass scan
+    storage = FileStorage(str(generation), supports_mmap=False)
+    ix = storage.open_index(INDEX_NAME)
     with Searchable(generation.parent, generation, ix) as s:
         _ = s.table, s.words
 
@@ -336,19 +376,40 @@ def build_table(reader: Any) -> FacetTable:
     return FacetTable(created, values, codes, starts, tag_codes)
 
 
-def _count_facet(
-    table: FacetTable, name: str, docs: Sequence[int], limit: int | None
+def _arrays(reader: Any, table: FacetTable) -> _Arrays:
+    count = reader.doc_count_all()
+    live = np.ones(count, dtype=np.bool_)
+    if reader.has_deletions():
+        live[:] = False
+        live[np.fromiter(reader.all_doc_ids(), dtype=np.int64)] = True
+    starts = np.frombuffer(table.tag_starts, dtype=np.int64)
+    return _Arrays(
+        live=live,
+        created=np.frombuffer(table.created, dtype=np.int64),
+        codes={name: np.frombuffer(codes, dtype=np.int32) for name, codes in table.codes.items()},
+        tag_doc=np.repeat(np.arange(count, dtype=np.int64), np.diff(starts)),
+        tag_codes=np.frombuffer(table.tag_codes, dtype=np.int64),
+    )
+
+
+def _count_mask(
+    s: Searchable, name: str, mask: Mask, limit: int | None
 ) -> list[tuple[str, int]]:
+    """One facet's (value, count) pairs over the documents of `mask`, most frequent first
+    (then by value); one bincount over the per-document codes."""
+    arrays = s.arrays
+    names = s.table.values[name]
+    picked: NDArray[np.integer[Any]]
     if name == "tags":
-        starts, tag_codes = table.tag_starts, table.tag_codes
-        counter: Counter[int] = Counter()
-        for d in docs:
-            counter.update(tag_codes[starts[d] : starts[d + 1]])
+        picked = arrays.tag_codes[mask[arrays.tag_doc]]
     else:
-        counter = Counter(map(table.codes[name].__getitem__, docs))
-        counter.pop(-1, None)
-    names = table.values[name]
-    ranked = sorted(((names[c], n) for c, n in counter.items()), key=lambda vn: (-vn[1], vn[0]))
+        picked = arrays.codes[name][mask]
+        picked = picked[picked >= 0]
+    counts = np.bincount(picked, minlength=len(names))
+    ranked = sorted(
+        ((names[c], int(counts[c])) for c in np.flatnonzero(counts)),
+        key=lambda vn: (-vn[1], vn[0]),
+    )
     return ranked if limit is None else ranked[:limit]
 
 
@@ -367,55 +428,434 @@ def facet_filter(field_name: str, value: str) -> str:
     raise QueryError(f'unknown facet "{field_name}" - facets are {", ".join(ALL_FACETS)}')
 
 
+# --- the matching set --------------------------------------------------------------------------
+#
+# The exact total and the facets need every matching document but none of their scores, so the
+# query tree is evaluated into document masks from whole posting lists: far cheaper than walking
+# Whoosh's scoring matchers one document at a time. Node types without a rule here (numeric
+# ranges, spans, ...) fall back to Whoosh's own unscored `docs_for_query` for that node only.
+
+
+def matching(s: Searchable, q: Any) -> Mask:
+    """The mask of the live documents that `q` matches."""
+    return _mask(s, q) & s.arrays.live
+
+
+def _mask(s: Searchable, q: Any) -> Mask:
+    kind = type(q)
+    if kind is wq.Term:
+        return _terms_mask(s, q.fieldname, (q.text,))
+    if isinstance(q, MultiTerm):
+        return _terms_mask(s, q.field(), q._btexts(s.reader))
+    if kind is wq.And or kind is wq.Require:
+        return _reduce(s, q.children(), np.logical_and)
+    if (kind is wq.Or and not q.minmatch) or kind is wq.DisjunctionMax:
+        return _reduce(s, q.children(), np.logical_or)
+    if kind is wq.Not:
+        return ~_mask(s, q.query)
+    if kind is wq.AndNot:
+        return _mask(s, q.a) & ~_mask(s, q.b)
+    if kind is wq.AndMaybe:
+        return _mask(s, q.a)
+    if kind is type(wq.NullQuery):
+        return _empty(s)
+    if kind is wq.Every and not q.fieldname:
+        return ~_empty(s)
+    if kind is wq.DateRange and q.fieldname == "created":
+        return _date_mask(s, q)
+    if kind is wq.Phrase:
+        found = _phrase(s, q)
+        if found is not None:
+            return found[0]
+    mask = _empty(s)
+    mask[np.fromiter(s.searcher.docs_for_query(q), dtype=np.int64)] = True
+    return mask
+
+
+def _empty(s: Searchable) -> Mask:
+    return np.zeros(len(s.arrays.live), dtype=np.bool_)
+
+
+def _reduce(s: Searchable, children: Iterable[Any], combine: Any) -> Mask:
+    masks = [_mask(s, child) for child in children]
+    if not masks:
+        return _empty(s)
+    out = masks[0]
+    for other in masks[1:]:
+        combine(out, other, out=out)
+    return out
+
+
+def _date_mask(s: Searchable, q: Any) -> Mask:
+    """A `created` range from the facet table's dates (the column holds the indexed values)."""
+    created = s.arrays.created
+    mask: Mask = created != _NO_DATE
+    if q.start is not None:
+        mask &= created > q.start if q.startexcl else created >= q.start
+    if q.end is not None:
+        mask &= created < q.end if q.endexcl else created <= q.end
+    return mask
+
+
+def _terms_mask(s: Searchable, field_name: str, texts: Iterable[Any]) -> Mask:
+    mask = _empty(s)
+    leaves = [(sub.reader(), offset) for sub, offset in s.searcher.leaf_searchers()]
+    for text in texts:
+        for reader, offset in leaves:
+            if (field_name, text) in reader:
+                ids = _posting_ids(reader.postings(field_name, text))
+                mask[ids + offset] = True
+    return mask
+
+
+def _posting_ids(m: Any) -> NDArray[np.int64]:
+    """Every document id of a fresh posting matcher, read a block at a time."""
+    if isinstance(m, FilterMatcher):
+        m = m.child  # deleted documents: `matching` masks them out at the end
+    if not isinstance(m, W3LeafMatcher) or m._byteids:
+        return np.fromiter(m.all_ids(), dtype=np.int64)
+    # Whoosh 2.7's block format: each block's data starts with its ids, delta-encoded from 0.
+    # Chaining the blocks' deltas (the first id of a block minus the last id of the one before)
+    # turns the whole list into one cumulative sum.
+    deltas: list[int] = []
+    previous = 0
+    while m.is_active():
+        m._read_data()
+        block = m._data[0]
+        start = len(deltas)
+        deltas.extend(block)
+        deltas[start] -= previous
+        previous = m._maxid
+        m._next_block()
+    return np.cumsum(np.array(deltas, dtype=np.int64))
+
+
+# --- scoring every match at once ---------------------------------------------------------------
+#
+# Ranking by relevance needs the best N of all matches. Whoosh scores them one document at a
+# time through its matcher tree, which was most of a search's time. Its block-max skipping is
+# no way out: Whoosh 2.7's quality bounds are not upper bounds (a union's bound is the max of its
+# branches, not their sum; block bounds are float32-rounded), so skipping drops documents that
+# belong in the top N. Here each term's BM25F scores are computed for its whole posting list at
+# once with numpy, with Whoosh's own scorer parameters and formula, and the query tree adds them
+# up the way Whoosh's matchers do (And/Or: the sum of the matching branches; AndNot: the
+# positive side; Not: 1.0; ranges: their constant). Phrases are checked on positions only for
+# the documents holding all their words. Any other node is scored by Whoosh's own matcher, for
+# that node only. tests/test_search.py checks every score against Whoosh's full scoring pass.
+
+Scores = NDArray[np.float64]
+
+
+def scored(s: Searchable, q: Any) -> tuple[Mask, Scores]:
+    """(mask of the live documents `q` matches, their relevance scores by docnum)."""
+    mask, scores = _scored(s, q)
+    return mask & s.arrays.live, scores
+
+
+def _scored(s: Searchable, q: Any, within: Mask | None = None) -> tuple[Mask, Scores]:
+    """(mask, scores) of `q`; with `within`, only documents inside it need be right (an And
+    passes the match of its other branches down, so phrases check fewer positions)."""
+    kind = type(q)
+    if kind is wq.Term:
+        return _term_scores(s, q.fieldname, (q.text,), q.boost)
+    if isinstance(q, MultiTerm):
+        # MultiTerm.matcher: an Or of its words, boosted as a whole (its "constant score" only
+        # clears the context's weighting, and the searcher's is used anyway)
+        return _term_scores(s, q.field(), q._btexts(s.reader), q.boost)
+    if kind is wq.And and q.subqueries:
+        return _scored_and(s, q, within)
+    if kind is wq.Or and not q.minmatch and not q.scale and q.subqueries:
+        parts = [_scored(s, child, within) for child in q.subqueries]
+        mask = parts[0][0].copy()
+        for other, _ in parts[1:]:
+            mask |= other
+        return mask, _boosted(_sum_tree([p[1] for p in parts]), q.boost)
+    if kind is wq.AndNot:
+        mask, scores = _scored(s, q.a, within)
+        return mask & ~_mask(s, q.b), scores
+    if kind is wq.Not:
+        # Whoosh's InverseMatcher scores every document it matches 1.0
+        mask = ~_mask(s, q.query)
+        return mask, mask.astype(np.float64)
+    if kind is type(wq.NullQuery):
+        return _empty(s), np.zeros(len(s.arrays.live))
+    if kind is wq.Phrase:
+        found = _phrase(s, q, within)
+        if found is not None:
+            return found
+    if (kind is wq.NumericRange or kind is wq.DateRange) and q.constantscore:
+        mask = _mask(s, q)
+        return mask, mask.astype(np.float64) * float(q.boost)
+    return _walked(s, q)
+
+
+def _scored_and(s: Searchable, q: Any, within: Mask | None) -> tuple[Mask, Scores]:
+    """An And: branches holding phrases go last, within what the other branches matched."""
+    children = list(q.subqueries)
+    order = sorted(range(len(children)), key=lambda i: _has_phrase(children[i]))
+    mask = within
+    scores: dict[int, Scores] = {}
+    for i in order:
+        found, scores[i] = _scored(s, children[i], mask)
+        mask = found.copy() if mask is None else mask & found
+    assert mask is not None
+    # the sum in query order, as Whoosh's intersection tree adds it
+    return mask, _boosted(_sum_tree([scores[i] for i in range(len(children))]), q.boost)
+
+
+def _has_phrase(q: Any) -> bool:
+    return isinstance(q, wq.Phrase) or any(_has_phrase(child) for child in q.children())
+
+
+def _sum_tree(parts: list[Scores]) -> Scores:
+    """Sum in the order of Whoosh's binary matcher tree (same float rounding, same ties)."""
+    if len(parts) == 1:
+        return parts[0]
+    half = len(parts) // 2
+    return _sum_tree(parts[:half]) + _sum_tree(parts[half:])
+
+
+def _boosted(scores: Scores, boost: float) -> Scores:
+    return scores if boost == 1.0 else scores * boost
+
+
+def _walked(s: Searchable, q: Any) -> tuple[Mask, Scores]:
+    """Whoosh's own matcher for one node: every match and its score, one at a time."""
+    mask = _empty(s)
+    scores = np.zeros(len(mask))
+    context = s.searcher.context()
+    for sub, offset in s.searcher.leaf_searchers():
+        m = q.matcher(sub, context)
+        ids: list[int] = []
+        values: list[float] = []
+        while m.is_active():
+            ids.append(m.id())
+            values.append(m.score())
+            m.next()
+        at = np.array(ids, dtype=np.int64) + offset
+        mask[at] = True
+        scores[at] = values
+    return mask, scores
+
+
+def _term_scores(
+    s: Searchable, field_name: str, texts: Iterable[Any], boost: float
+) -> tuple[Mask, Scores]:
+    mask = _empty(s)
+    scores = np.zeros(len(mask))
+    weighting = s.searcher.weighting
+    words = list(texts)
+    for sub, offset in s.searcher.leaf_searchers():
+        reader = sub.reader()
+        for text in words:
+            if (field_name, text) not in reader:
+                continue
+            m = reader.postings(field_name, text)
+            scorer = weighting.scorer(sub, field_name, text)
+            ids, term = _leaf_scores(s, m, scorer, field_name, offset)
+            if term is None:
+                ids, term = _walk_term(sub, field_name, text, offset)
+            mask[ids] = True
+            # a union adds the scores of the words a document holds (ids are unique per word)
+            scores[ids] += term
+    return mask, _boosted(scores, boost)
+
+
+def _phrase(s: Searchable, q: Any, within: Mask | None = None) -> tuple[Mask, Scores] | None:
+    """A phrase as Whoosh's SpanNear2 (ordered, each next word 1..slop positions after the
+    one before) matches and scores it (the sum of its words' scores), but with the candidate
+    documents (holding every word) found by array intersection, and positions decoded only
+    for those. None when a posting list is not of the kind this reads."""
+    field = s.schema[q.fieldname]
+    if not field.format or not field.format.supports("positions"):
+        return None
+    try:
+        words = [field.to_bytes(word) for word in q.words]
+    except ValueError:
+        return _empty(s), np.zeros(len(s.arrays.live))
+    mask = _empty(s)
+    scores = np.zeros(len(mask))
+    weighting = s.searcher.weighting
+    for sub, offset in s.searcher.leaf_searchers():
+        reader = sub.reader()
+        if not words or any((q.fieldname, word) not in reader for word in words):
+            continue
+        lists: list[tuple[Any, Scores, list[Any]]] = []
+        for word in words:
+            values: list[Any] = []
+            ids, term = _leaf_scores(
+                s,
+                reader.postings(q.fieldname, word),
+                weighting.scorer(sub, q.fieldname, word),
+                q.fieldname,
+                offset,
+                values,
+            )
+            if term is None:
+                return None
+            lists.append((ids, term, values))
+        candidates = lists[0][0]
+        for ids, _, _ in lists[1:]:
+            candidates = np.intersect1d(candidates, ids, assume_unique=True)
+        if within is not None:
+            candidates = candidates[within[candidates]]
+        at = [np.searchsorted(ids, candidates) for ids, _, _ in lists]
+        hits = _phrase_hits(field.format, [v for _, _, v in lists], at, int(q.slop))
+        docs = candidates[hits]
+        mask[docs] = True
+        # SpanNear2 scores its words' intersection matcher: a binary tree of their sums
+        parts = [term[rows[hits]] for (_, term, _), rows in zip(lists, at, strict=True)]
+        scores[docs] = _boosted(_sum_tree(parts), q.boost)
+    return mask, scores
+
+
+def _phrase_hits(fmt: Any, values: list[list[Any]], at: list[Any], slop: int) -> Any:
+    """Which candidates (rows `at[k][i]` of word k's postings) hold the words in order, each
+    1..slop positions after the one before."""
+    decode = fmt.decode_positions
+    hits = np.zeros(len(at[0]), dtype=np.bool_)
+    rows = [a.tolist() for a in at]
+    for i in range(len(at[0])):
+        ends = set(decode(values[0][rows[0][i]]))
+        for k in range(1, len(values)):
+            positions = decode(values[k][rows[k][i]])
+            if slop == 1:
+                ends = {p for p in positions if p - 1 in ends}
+            else:
+                ends = {p for p in positions if any(1 <= p - e <= slop for e in ends)}
+            if not ends:
+                break
+        hits[i] = bool(ends)
+    return hits
+
+
+def _walk_term(sub: Any, field_name: str, text: Any, offset: int) -> tuple[Any, Any]:
+    m = wq.Term(field_name, text).matcher(sub, sub.context())
+    ids: list[int] = []
+    values: list[float] = []
+    while m.is_active():
+        ids.append(m.id())
+        values.append(m.score())
+        m.next()
+    return np.array(ids, dtype=np.int64) + offset, np.array(values)
+
+
+def _leaf_scores(
+    s: Searchable,
+    m: Any,
+    scorer: Any,
+    field_name: str,
+    offset: int,
+    values: list[Any] | None = None,
+) -> tuple[Any, Scores | None]:
+    """(global ids, BM25F scores) of one segment's posting list; None scores when this
+    posting list or scorer is not one the vectorised formula covers. With `values`, the
+    postings' raw values (encoded positions) are appended to it."""
+    if isinstance(m, FilterMatcher):
+        m = m.child  # deleted documents are masked out at the end
+    if not isinstance(m, W3LeafMatcher) or m._byteids:
+        return None, None
+    deltas: list[int] = []
+    weights: list[Any] = []
+    previous = 0
+    while m.is_active():
+        m._read_data()
+        block = m._data[0]
+        start = len(deltas)
+        deltas.extend(block)
+        deltas[start] -= previous
+        previous = m._maxid
+        raw = m._data[1]
+        # W3LeafMatcher._read_weights: None is all 1.0, one float is float32 for all
+        if raw is None:
+            weights.extend([1.0] * len(block))
+        elif isinstance(raw, float):
+            weights.extend([float(np.float32(raw))] * len(block))
+        else:
+            weights.extend(raw)
+        if values is not None:
+            m._read_values()
+            values.extend(m._values)
+        m._next_block()
+    ids = np.cumsum(np.array(deltas, dtype=np.int64)) + offset
+    tf = np.array(weights, dtype=np.float64)
+    if isinstance(scorer, BM25FScorer):
+        fl = s.lengths(field_name)[ids]
+        idf, k1, b, avgfl = scorer.idf, scorer.K1, scorer.B, scorer.avgfl
+        # whoosh.scoring.bm25, operation for operation
+        return ids, idf * ((tf * (k1 + 1)) / (tf + k1 * ((1 - b) + b * fl / avgfl)))
+    if isinstance(scorer, WeightScorer):
+        return ids, tf
+    return None, None
+
+
+def _field_lengths(s: Searchable, field_name: str) -> NDArray[np.float64]:
+    """Every document's length of one field, as Whoosh's scorers see it (byte-coded)."""
+    decode = np.array([byte_to_length(b) for b in range(256)], dtype=np.float64)
+    out = np.zeros(len(s.arrays.live))
+    for sub, offset in s.searcher.leaf_searchers():
+        reader = sub.reader()
+        column = reader._perdoc._cached_reader(_lenfield(field_name), LENGTHS_COLUMN)
+        if column is None:
+            continue
+        codes = _length_codes(column, reader.doc_count_all())
+        out[offset : offset + len(codes)] = decode[codes]
+    return out
+
+
+def _length_codes(column: Any, count: int) -> NDArray[np.uint8]:
+    """A segment's length bytes: the column's raw bytes in one read when it has Whoosh 2.7's
+    layout (one unsigned byte per document, documents past its end take the default)."""
+    if getattr(column, "_typecode", None) != "B":
+        return np.fromiter(column, dtype=np.uint8, count=count)
+    stored = min(column._count, count)
+    codes = np.full(count, column._default, dtype=np.uint8)
+    codes[:stored] = np.frombuffer(column._dbfile.get(column._basepos, stored), dtype=np.uint8)
+    return codes
+
+
 # --- ranking ---------------------------------------------------------------------------------
 
 
-class _DatedTop(TopCollector):  # type: ignore[misc]
-    """Whoosh's top-N collector with ties broken by date (newest first), then index order.
-
-    Block-quality skipping is off: the facets and the exact total need every matching
-    document anyway, and one scoring pass that also records them measured faster than a
-    skipping pass followed by a second, unscored pass (`docs_for_query`).
-    """
-
-    def __init__(self, limit: int, created: array) -> None:  # type: ignore[type-arg]
-        super().__init__(limit=limit, usequality=False)
-        self.created = created
-
-    def prepare(self, top_searcher: Any, q: Any, context: Any) -> None:
-        super().prepare(top_searcher, q, context)
-        self.seen: list[int] = []
-
-    def _collect(self, global_docnum: int, score: float) -> float:
-        self.seen.append(global_docnum)
-        items = self.items
-        key = (score, self.created[global_docnum], -global_docnum)
-        if len(items) < self.limit:
-            heapq.heappush(items, key)
-        elif key > items[0]:
-            heapq.heapreplace(items, key)
-        return 0 - score
-
-    def ranked(self) -> list[tuple[int, float]]:
-        return [(-neg, score) for score, _, neg in sorted(self.items, reverse=True)]
-
-
-def _rank(s: Searchable, q: Any, sort: str, need: int) -> tuple[list[tuple[int, float]], list[int]]:
-    """The best `need` (docnum, score) pairs in `sort` order, and every matching docnum."""
-    if isinstance(q, type(wq.NullQuery)):
-        return [], []
-    created = s.table.created
+def _rank(s: Searchable, q: Any, sort: str, need: int) -> tuple[list[tuple[int, float]], Mask]:
+    """The best `need` (docnum, score) pairs in `sort` order, and the mask of every match."""
     if sort == "relevance":
-        collector = _DatedTop(max(need, 1), created)
-        s.searcher.search_with_collector(q, collector)
-        return collector.ranked()[:need], sorted(collector.seen)
-    docs = list(s.searcher.docs_for_query(q))
-    if sort == "newest":
-        top = heapq.nsmallest(need, docs, key=lambda d: (-created[d], d))
-    else:
-        top = heapq.nsmallest(need, docs, key=lambda d: (created[d] == _NO_DATE, created[d], d))
-    scores = _scores(s, q, top)
-    return [(d, scores.get(d, 0.0)) for d in top], docs
+        mask, scores = scored(s, q)
+        return _by_score(s, mask, scores, need), mask
+    mask = matching(s, q)
+    top = _by_date(s, mask, need, newest=sort == "newest")
+    found = _scores(s, q, top)
+    return [(d, found.get(d, 0.0)) for d in top], mask
+
+
+def _by_score(s: Searchable, mask: Mask, scores: Scores, need: int) -> list[tuple[int, float]]:
+    """The `need` best of `mask` by score; equal scores newest first, then in index order."""
+    docs = np.flatnonzero(mask)
+    if need < 1 or not len(docs):
+        return []
+    keys = -scores[docs]
+    if need < len(docs):
+        # only the documents up to the need-th best score (ties included) need sorting
+        bar = np.partition(keys, need - 1)[need - 1]
+        keep = keys <= bar
+        docs, keys = docs[keep], keys[keep]
+    order = np.lexsort((docs, -s.arrays.created[docs], keys))[:need]
+    return [(int(docs[i]), float(-keys[i])) for i in order]
+
+
+def _by_date(s: Searchable, mask: Mask, need: int, newest: bool) -> list[int]:
+    """The first `need` documents of `mask` by date (undated last when oldest first), ties in
+    index order."""
+    docs = np.flatnonzero(mask)
+    created = s.arrays.created[docs]
+    keys = -created if newest else np.where(created == _NO_DATE, np.iinfo(np.int64).max, created)
+    if need < len(docs):
+        # only the documents up to the need-th smallest key (ties included) need sorting
+        bar = np.partition(keys, need - 1)[need - 1]
+        keep = keys <= bar
+        docs, keys = docs[keep], keys[keep]
+    order = np.argsort(keys, kind="stable")
+    return [int(d) for d in docs[order[:need]]]
 
 
 def _scores(s: Searchable, q: Any, docnums: Iterable[int]) -> dict[int, float]:
@@ -469,12 +909,12 @@ def search(
     _check_options(limit, page, sort, facets)
     with _opened(index) as s:
         q, warnings = prepare_query(s, query_text, max_terms)
-        ranked, docs = _rank(s, q, sort, page * limit)
+        ranked, mask = _rank(s, q, sort, page * limit)
         terms = query_terms(q) if highlight else Terms()
         page_items = ranked[(page - 1) * limit : page * limit]
         hits = tuple(_hit(s, d, score, terms if highlight else None) for d, score in page_items)
-        counts = {name: _count_facet(s.table, name, docs, facet_limit) for name in facets}
-        total = len(docs)
+        counts = {name: _count_mask(s, name, mask, facet_limit) for name in facets}
+        total = int(np.count_nonzero(mask))
         suggestion = _suggest(s, query_text, total) if total <= SUGGEST_BELOW else None
     return SearchResult(
         query=query_text,
@@ -527,8 +967,8 @@ def iter_all(index: Path | Searchable, query_text: str, sort: str = "relevance")
     _check_options(1, 1, sort, ())
     with _opened(index) as s:
         q, _ = prepare_query(s, query_text)
-        docs = list(s.searcher.docs_for_query(q)) if not isinstance(q, type(wq.NullQuery)) else []
-        ranked, _ = _rank(s, q, sort, len(docs))
+        total = int(np.count_nonzero(matching(s, q)))
+        ranked, _ = _rank(s, q, sort, total)
         for docnum, score in ranked:
             yield _hit(s, docnum, score, None)
 
@@ -624,7 +1064,7 @@ def _suggest(s: Searchable, text: str, total: int) -> str | None:
         return None
     if isinstance(q, type(wq.NullQuery)):
         return None
-    better = sum(1 for _ in s.searcher.docs_for_query(q))
+    better = int(np.count_nonzero(matching(s, q)))
     return out if better > total else None
 
 
@@ -709,27 +1149,25 @@ def similar(index: Path | Searchable, refid: str, limit: int = 10) -> tuple[Hit,
         q = wq.Or(
             [wq.Term(f, word, boost=weight) for word, weight in keys for f in ("subject", "body")]
         )
-        collector = _DatedTop(limit + 1, s.table.created)
-        s.searcher.search_with_collector(q, collector)
-        return tuple(_hit(s, d, score, None) for d, score in collector.ranked() if d != docnum)[
-            :limit
-        ]
+        mask, scores = scored(s, q)
+        ranked = _by_score(s, mask, scores, limit + 1)
+        return tuple(_hit(s, d, score, None) for d, score in ranked if d != docnum)[:limit]
 
 
 def stats(index: Path | Searchable) -> Stats:
     """What the index holds: counts, date span, size, last update."""
     with _opened(index) as s:
-        docs = list(s.reader.all_doc_ids())
-        table = s.table
-        dates = [table.created[d] for d in docs if table.created[d] != _NO_DATE]
+        live = s.arrays.live
+        created = s.arrays.created
+        dates = created[live & (created != _NO_DATE)]
         size = sum(p.stat().st_size for p in s.generation.iterdir() if p.is_file())
         return Stats(
-            cables=len(docs),
-            first=long_to_datetime(min(dates)).replace(tzinfo=UTC) if dates else None,
-            last=long_to_datetime(max(dates)).replace(tzinfo=UTC) if dates else None,
-            by_classification=tuple(_count_facet(table, "classification", docs, None)),
-            by_origin=tuple(_count_facet(table, "origin", docs, None)),
-            by_year=tuple(sorted(_count_facet(table, "year", docs, None))),
+            cables=int(np.count_nonzero(live)),
+            first=long_to_datetime(int(dates.min())).replace(tzinfo=UTC) if len(dates) else None,
+            last=long_to_datetime(int(dates.max())).replace(tzinfo=UTC) if len(dates) else None,
+            by_classification=tuple(_count_mask(s, "classification", live, None)),
+            by_origin=tuple(_count_mask(s, "origin", live, None)),
+            by_year=tuple(sorted(_count_mask(s, "year", live, None))),
             size_bytes=size,
             updated=_manifest_updated(s.generation),
             generation=s.generation.name,

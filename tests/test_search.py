@@ -25,8 +25,11 @@ from indexer.search import (
     batch,
     facet_filter,
     iter_all,
+    matching,
     open_index,
+    prepare_query,
     result_to_dict,
+    scored,
     search,
     show,
     similar,
@@ -180,6 +183,67 @@ def test_sorts_by_date(big: Path) -> None:
     assert all(h.score > 0 for h in search(big, "oil", sort="newest").hits)
     with pytest.raises(QueryError, match='unknown sort "best"'):
         search(big, "oil", sort="best")
+
+
+#: queries of every node kind the vectorised evaluation knows, and some it leaves to Whoosh
+NODE_KINDS = (
+    "baghdad",
+    "oil exports",
+    "oil OR security",
+    "baghdad -oil",
+    "baghdad NOT oil NOT exports",
+    '"officials in baghdad"',
+    '"discussed situation"~3',
+    'security "officials in baghdad" -oil',
+    'tag:pter ("discussed situation"~3 OR report)',
+    "situat*",
+    "baghdax~",
+    "class:secret oil",
+    "created:[2008-03 TO 2008-06] baghdad",
+    "created:>2009-01-15",
+    "year:2009 oil",
+    "(oil^3 OR security) report^2",
+    "tag:pter",
+    "from:basrah",
+    "id:08baghdad1*",
+)
+
+
+@pytest.mark.parametrize("text", NODE_KINDS)
+def test_scores_and_matches_equal_whoosh_full_scoring(big: Path, text: str) -> None:
+    """Every matching document and its score, as Whoosh's own scoring pass gives them."""
+    with open_index(big) as s:
+        q, _ = prepare_query(s, text)
+        expected = {hit.docnum: hit.score for hit in s.searcher.search(q, limit=None)}
+        mask, scores = scored(s, q)
+        assert expected, text
+        assert set(mask.nonzero()[0].tolist()) == set(expected) == set(s.searcher.docs_for_query(q))
+        assert mask.tolist() == matching(s, q).tolist()
+        for docnum, score in expected.items():
+            assert scores[docnum] == pytest.approx(score, rel=1e-12), (text, docnum)
+
+
+def test_prefix_of_a_word_reaches_its_stem(tmp_path: Path) -> None:
+    """The index holds Porter2 stems ("negoti"); `negotiat*` is no prefix of them."""
+    root = make_index(
+        tmp_path,
+        [
+            cable("09A1", "Talks", "The negotiations failed."),
+            cable("09A2", "Talks", "They will negotiate."),
+            cable("09A3", "Talks", "Negotiating again."),
+            cable("09A4", "Talks", "A negative answer."),
+            cable("09A5", "Talks", "The SEC and the negotiator."),
+        ],
+    )
+    found = {h.refid for h in search(root, "negotiat*", facets=()).hits}
+    assert found == {"09A1", "09A2", "09A3", "09A5"}
+    # every form shares the stem "negoti": the index cannot tell them apart
+    assert search(root, "negotiati*", facets=()).total == 4
+    assert search(root, "body:negotiat*", facets=()).total == 4
+    assert search(root, "nega*", facets=()).total == 1
+    assert search(root, "negotiato*", facets=()).total == 4  # negotiator: "negoti" too
+    # a shorter term counts only as the stem of the prefix plus an ending: not "sec"
+    assert search(root, "secre*", facets=()).total == 0
 
 
 # --- totals, paging, facets ---------------------------------------------------------------------
