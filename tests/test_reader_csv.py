@@ -12,7 +12,7 @@ import pytest
 from conftest import REAL_CABLES, needs_real_cables
 
 from indexer.cable import RawRecord, ReadError
-from indexer.readers import csvfile
+from indexer.readers import _common, csvfile
 
 REAL_CSV = REAL_CABLES / "csv-cables-nonelater" / "cables.csv"
 
@@ -231,7 +231,7 @@ def test_undecodable_bytes_are_kept_as_windows_1252(tmp_path: Path) -> None:
     assert errors(items) == []
     first, second = records(items)
     assert first.text == "¶1. CAFé “QUOTE” and UTF-8 é\n"
-    assert first.notes == (csvfile.LOSSY_NOTE,)
+    assert first.notes == (_common.LOSSY_NOTE,)
     assert first.source.sha256 == hashlib.sha256(data.removesuffix(b"\n")).hexdigest()
     assert second.notes == ()
 

@@ -11,7 +11,7 @@ import pytest
 from conftest import REAL_CABLES, needs_real_cables
 
 from indexer.cable import RawRecord, ReadError
-from indexer.readers import csvfile, jsonl
+from indexer.readers import _common, csvfile, jsonl
 
 TYPECODE = REAL_CABLES / "json-mongoexport-typecode" / "wikileaks-11-28-10.json"
 NONELATER = REAL_CABLES / "json-mongoexport-nonelater"
@@ -321,7 +321,7 @@ def test_undecodable_bytes_and_crlf(tmp_path: Path) -> None:
     assert isinstance(first, RawRecord) and isinstance(second, RawRecord)
     assert first.text == "¶ UTF-8" and first.notes == ()
     assert second.text == "CAFé ¶"
-    assert second.notes == (csvfile.LOSSY_NOTE,)
+    assert second.notes == (_common.LOSSY_NOTE,)
     assert second.source.sha256 == hashlib.sha256(bad).hexdigest()
 
 

@@ -13,7 +13,7 @@ from conftest import EXAMPLE, REAL_CABLES, needs_real_cables
 from pypdf import PdfWriter
 
 from indexer.cable import RawRecord, ReadError
-from indexer.readers import pagetext, pdf, plaintext
+from indexer.readers import _common, pagetext, pdf, plaintext
 
 PRE_DIR = REAL_CABLES / "txt-pre-extract-tathagata" / "cables"
 PDFTOTEXT_DIR = REAL_CABLES / "txt-pdftotext-paulmathieu"
@@ -276,7 +276,7 @@ def test_pre_appears_in_articles_fragment_is_an_error(tmp_path: Path) -> None:
 
 
 def test_pre_refid_hint_accepts_odd_ids_and_rejects_names() -> None:
-    hint = plaintext.refid_hint_from_name
+    hint = _common.refid_hint_from_name
     assert hint(Path("08SCTION02OF02SAOPAULO335.txt")) == "08SCTION02OF02SAOPAULO335"
     assert hint(Path("7575LIBREVILLE1895.txt")) == "7575LIBREVILLE1895"
     assert hint(Path("09baghdad113.txt")) == "09BAGHDAD113"
