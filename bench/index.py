@@ -149,7 +149,13 @@ def remove_range(corpus: Path, seed: int, start: int, count: int) -> None:
 
 
 def _tree_bytes(path: Path) -> int:
-    return sum(p.stat().st_size for p in path.rglob("*") if p.is_file())
+    """Bytes on disk under `path`, hard-linked files (shared by index generations) once."""
+    seen: dict[tuple[int, int], int] = {}
+    for p in path.rglob("*"):
+        if p.is_file():
+            st = p.stat()
+            seen[(st.st_dev, st.st_ino)] = st.st_size
+    return sum(seen.values())
 
 
 def _run_child(argv: Sequence[str]) -> tuple[float, int, str]:

@@ -42,7 +42,6 @@ from starlette.responses import HTMLResponse, JSONResponse, PlainTextResponse, R
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
-from whoosh.util.times import long_to_datetime
 
 from .. import search as lib
 from .. import store
@@ -60,12 +59,9 @@ MAX_QUERY = 1000
 FACET_SHOWN = 12
 #: asked of the library: enough for every year of the corpus (1966-2010) in the histogram
 FACET_FETCH = 80
-#: the library's facets the search page shows; a "month" facet, where the library has one,
-#: draws narrow histograms without a second pass over the hits (see `month_counts`)
-PAGE_FACETS: tuple[str, ...] = tuple(
-    name for name in ("origin", "classification", "year", "tags", "month")
-    if name in lib.FACET_FIELDS
-)
+#: the facets the search page asks for; "month" draws the histogram of narrow result sets
+#: (at most MONTHLY_MAX_YEARS * 12 months, well under FACET_FETCH)
+PAGE_FACETS: tuple[str, ...] = ("origin", "classification", "year", "tags", "month")
 #: a histogram by month when all dated hits fall within this many calendar years
 MONTHLY_MAX_YEARS = 2
 #: histogram drawing units: the whole width, and the narrowest bar
@@ -470,27 +466,6 @@ def year_counts(facet: Iterable[tuple[str, int]]) -> dict[int, int]:
     return {int(v): n for v, n in facet if str(v).isdigit()}
 
 
-def month_counts(s: lib.Searchable, query_text: str) -> Counter[str]:
-    """Matching cables per month ("YYYY-MM"), over the whole result set.
-
-    The library's facets stop at years, so this evaluates the query a second time and
-    reads the dates from the library's per-generation date table (no stored fields). It is
-    only needed when a histogram is narrow; a "month" facet in the library would spare it.
-    """
-    q, _ = lib.prepare_query(s, query_text)
-    created = s.table.created
-    per_day: Counter[int] = Counter()
-    for docnum in s.searcher.docs_for_query(q):
-        raw = created[docnum]
-        if raw >= 0:
-            per_day[raw // 86_400_000_000] += 1  # DATETIME longs are microseconds
-    months: Counter[str] = Counter()
-    for day, n in per_day.items():
-        when = long_to_datetime(day * 86_400_000_000)
-        months[f"{when.year:04d}-{when.month:02d}"] += n
-    return months
-
-
 def _bars(
     state: SearchState,
     items: list[tuple[str, str, int, str]],
@@ -759,9 +734,7 @@ class WebApp:
         years = year_counts(result.facets.get("year", []))
         if not wants_months(years):
             return result, None
-        if "month" in result.facets:
-            return result, Counter(dict(result.facets["month"]))
-        return result, month_counts(s, text)
+        return result, Counter(dict(result.facets["month"]))
 
     def search_context(
         self, state: SearchState, result: lib.SearchResult, months: Counter[str] | None
