@@ -239,7 +239,8 @@ def _render_index_report(report: Any, as_json: bool) -> None:
         click.echo(json.dumps(data, ensure_ascii=False))
         return
     click.echo(
-        f"{report.cables} cables in {report.index}: {report.added} added, "
+        f"{report.cables} {'cable' if report.cables == 1 else 'cables'} in {report.index}: "
+        f"{report.added} added, "
         f"{report.updated} updated, {report.removed} removed, {report.unchanged} unchanged, "
         f"{report.failed} failed ({report.seconds:.1f} s)"
     )

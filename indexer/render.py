@@ -60,9 +60,9 @@ def write_result(result: SearchResult, fp: TextIO, color: bool) -> None:
         fp.write(_dim(f"note: {warning}", color) + "\n")
     if result.suggestion:
         fp.write(f"Did you mean: {_bold(result.suggestion, color)}\n")
-    noun = "cable" if result.total == 1 else "cables"
+    noun = "cable matches" if result.total == 1 else "cables match"
     fp.write(
-        f"{result.total:,} {noun} match {result.query!r}"
+        f"{result.total:,} {noun} {result.query!r}"
         + (f" (page {result.page} of {result.pages})" if result.pages > 1 else "")
         + f"  [{result.seconds * 1000:.0f} ms]\n"
     )

@@ -85,7 +85,7 @@ def test_index_reads_env_defaults(tmp_path: Path, monkeypatch: pytest.MonkeyPatc
     monkeypatch.setenv("CABLES_INDEX", str(tmp_path / "elsewhere"))
     code, out, err = run("index", "--procs", "1")
     assert code == 0, err
-    assert "1 cables" in out and "1 added" in out
+    assert "1 cable in" in out and "1 added" in out
     assert (tmp_path / "elsewhere" / "live").is_symlink()
 
 
