@@ -2,9 +2,19 @@
 
 from __future__ import annotations
 
+import json
+from collections.abc import Sequence
+from datetime import UTC, datetime
 from pathlib import Path
 
 from conftest import EXAMPLE
+from whoosh import index as whoosh_index
+
+from indexer import store
+from indexer.cable import Cable, Source
+from indexer.document import to_document
+from indexer.schema import build_schema
+from indexer.search import INDEX_NAME, MANIFEST, VERSIONS
 
 EXAMPLE_TEXT = EXAMPLE.read_text(encoding="utf-8")
 
@@ -39,3 +49,65 @@ def write_cable(folder: Path, refid: str, **kwargs: str) -> Path:
     path = folder / f"{refid}.txt"
     path.write_text(page_cable(refid, **kwargs), encoding="utf-8")
     return path
+
+
+def make_cable(
+    refid: str,
+    subject: str = "",
+    body: str = "",
+    *,
+    created: datetime | None = datetime(2009, 1, 15, 12, 0, tzinfo=UTC),
+    classification: str = "CONFIDENTIAL",
+    origin: str = "Embassy Baghdad",
+    tags: tuple[str, ...] = ("PREL",),
+    references: tuple[str, ...] = (),
+    header: str = "",
+    released: datetime | None = None,
+) -> Cable:
+    """A hand-made Cable (all other fields plain defaults)."""
+    return Cable(
+        refid=refid,
+        created=created,
+        classification=classification,
+        origin=origin,
+        title="",
+        subject=subject,
+        tags=tags,
+        references=references,
+        signed_by=("BUTENIS",),
+        classified_by="Patricia Butenis",
+        recipients=("SECSTATE WASHDC",),
+        info=(),
+        header=header,
+        body=body,
+        summary=None,
+        released=released,
+        declassify=None,
+        source=Source(f"/corpus/{refid}.txt", "pagetext", None, "0" * 64),
+    )
+
+
+def make_index(
+    root: Path,
+    cables: Sequence[Cable],
+    versions: dict[str, list[dict[str, object]]] | None = None,
+    segments: int = 1,
+) -> Path:
+    """A published one-generation index at `root` (the layout `cables index` writes) holding
+    `cables`, written by stock Whoosh in `segments` segments."""
+    gen = root / "gen-000001"
+    gen.mkdir(parents=True)
+    ix = whoosh_index.create_in(str(gen), build_schema(), indexname=INDEX_NAME)
+    size = max(1, -(-len(cables) // segments))
+    for start in range(0, len(cables), size):
+        writer = ix.writer()
+        for item in cables[start : start + size]:
+            writer.add_document(**to_document(item))
+        writer.commit(merge=False)
+    (gen / VERSIONS).write_text(json.dumps(versions or {}), encoding="utf-8")
+    (gen / MANIFEST).write_text(
+        json.dumps({"version": 1, "updated": "2024-05-01T10:00:00+00:00", "files": {}}),
+        encoding="utf-8",
+    )
+    store.publish(root, gen)
+    return root

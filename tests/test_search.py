@@ -10,14 +10,15 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
+import helpers
 import pytest
+from helpers import make_cable
 from whoosh import index as whoosh_index
 
 from indexer import ingest, store
-from indexer.cable import Cable, Source
-from indexer.document import to_document
+from indexer.cable import Cable
 from indexer.errors import IndexMissing, NotFound, QueryError
-from indexer.schema import BOOSTS, build_schema
+from indexer.schema import BOOSTS
 from indexer.search import (
     INDEX_NAME,
     MANIFEST,
@@ -38,38 +39,7 @@ from indexer.search import (
     write_jsonl,
 )
 
-
-def cable(
-    refid: str,
-    subject: str = "",
-    body: str = "",
-    *,
-    created: datetime | None = datetime(2009, 1, 15, 12, 0, tzinfo=UTC),
-    classification: str = "CONFIDENTIAL",
-    origin: str = "Embassy Baghdad",
-    tags: tuple[str, ...] = ("PREL",),
-    references: tuple[str, ...] = (),
-) -> Cable:
-    return Cable(
-        refid=refid,
-        created=created,
-        classification=classification,
-        origin=origin,
-        title="",
-        subject=subject,
-        tags=tags,
-        references=references,
-        signed_by=("BUTENIS",),
-        classified_by="Patricia Butenis",
-        recipients=("SECSTATE WASHDC",),
-        info=(),
-        header="",
-        body=body,
-        summary=None,
-        released=None,
-        declassify=None,
-        source=Source(f"/corpus/{refid}.txt", "pagetext", None, "0" * 64),
-    )
+cable = make_cable
 
 
 def make_index(
@@ -78,24 +48,7 @@ def make_index(
     versions: dict[str, list[dict[str, object]]] | None = None,
     segments: int = 1,
 ) -> Path:
-    """A published one-generation index holding `cables` (in `segments` Whoosh segments)."""
-    root = tmp_path / "index"
-    gen = root / "gen-000001"
-    gen.mkdir(parents=True)
-    ix = whoosh_index.create_in(str(gen), build_schema(), indexname=INDEX_NAME)
-    size = -(-len(cables) // segments)
-    for start in range(0, len(cables), size):
-        writer = ix.writer()
-        for item in cables[start : start + size]:
-            writer.add_document(**to_document(item))
-        writer.commit(merge=False)
-    (gen / VERSIONS).write_text(json.dumps(versions or {}), encoding="utf-8")
-    (gen / MANIFEST).write_text(
-        json.dumps({"version": 1, "updated": "2024-05-01T10:00:00+00:00", "files": {}}),
-        encoding="utf-8",
-    )
-    store.publish(root, gen)
-    return root
+    return helpers.make_index(tmp_path / "index", cables, versions, segments)
 
 
 def day(n: int) -> datetime:

@@ -3,24 +3,22 @@ pages, API shapes, every search state in the URL, escaping, and the error status
 
 from __future__ import annotations
 
-import json
 import re
 import shutil
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from datetime import UTC, datetime
+from functools import partial
 from html import unescape
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from helpers import make_cable, make_index
 from starlette.testclient import TestClient
-from whoosh import index as whoosh_index
 
 from indexer import store
-from indexer.cable import Cable, Source
-from indexer.document import to_document
-from indexer.schema import build_schema
-from indexer.search import INDEX_NAME, MANIFEST, VERSIONS, result_to_dict, search
+from indexer.cable import Cable
+from indexer.search import VERSIONS, result_to_dict, search
 from indexer.web import create_app
 
 XSS_BODY = (
@@ -37,57 +35,10 @@ MEK_BODY = (
 )
 
 
-def cable(
-    refid: str,
-    subject: str,
-    body: str,
-    *,
-    created: datetime | None,
-    classification: str = "CONFIDENTIAL",
-    origin: str = "Embassy Baghdad",
-    tags: tuple[str, ...] = ("PREL",),
-    references: tuple[str, ...] = (),
-) -> Cable:
-    return Cable(
-        refid=refid,
-        created=created,
-        classification=classification,
-        origin=origin,
-        title="",
-        subject=subject,
-        tags=tags,
-        references=references,
-        signed_by=("BUTENIS",),
-        classified_by="Patricia Butenis",
-        recipients=("SECSTATE WASHDC",),
-        info=(),
-        header="VZCZCXRO7948 PP RUEHBC",
-        body=body,
-        summary=None,
-        released=datetime(2010, 11, 28, tzinfo=UTC),
-        declassify=None,
-        source=Source(f"/corpus/{refid}.txt", "pagetext", None, "0" * 64),
-    )
-
-
-def make_index(
-    root: Path, cables: Sequence[Cable], versions: dict[str, list[dict[str, object]]]
-) -> Path:
-    """A published one-generation index (the layout `cables index` writes)."""
-    gen = root / "gen-000001"
-    gen.mkdir(parents=True)
-    ix = whoosh_index.create_in(str(gen), build_schema(), indexname=INDEX_NAME)
-    writer = ix.writer()
-    for item in cables:
-        writer.add_document(**to_document(item))
-    writer.commit()
-    (gen / VERSIONS).write_text(json.dumps(versions), encoding="utf-8")
-    (gen / MANIFEST).write_text(
-        json.dumps({"version": 1, "updated": "2024-05-01T10:00:00+00:00", "files": {}}),
-        encoding="utf-8",
-    )
-    store.publish(root, gen)
-    return root
+#: the web tests' cables carry a routing header and a release date, to show them
+cable = partial(
+    make_cable, header="VZCZCXRO7948 PP RUEHBC", released=datetime(2010, 11, 28, tzinfo=UTC)
+)
 
 
 ORIGINS = ("Embassy Paris", "Embassy Baghdad", "Consulate Basrah")

@@ -20,7 +20,8 @@ from typing import Any
 import pytest
 import uvicorn
 from conftest import EXAMPLE, ROOT
-from test_web import VERSIONS_DATA, corpus, make_index
+from helpers import make_index
+from test_web import VERSIONS_DATA, corpus
 
 from indexer.cable import Cable
 from indexer.parse import parse_file
