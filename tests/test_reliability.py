@@ -230,3 +230,32 @@ def test_watch_indexes_new_cables_within_seconds(tmp_path: Path) -> None:
     summaries = [json.loads(line) for line in out.splitlines()]
     assert [s["added"] for s in summaries][:2] == [1, 1]
     assert "Traceback" not in err
+
+
+def _limit_file_size() -> None:
+    # a real "disk full" for this process only: writes past 16 KiB fail with EFBIG
+    import resource
+
+    signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+    resource.setrlimit(resource.RLIMIT_FSIZE, (16 * 1024, 16 * 1024))
+
+
+def test_full_disk_gives_a_clear_error_and_keeps_the_old_index(
+    indexed: tuple[Path, Path, dict[str, str]],
+) -> None:
+    corpus, root, before = indexed
+    done = subprocess.run(
+        [sys.executable, "-m", "indexer", "index", str(corpus), "--index", str(root)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        preexec_fn=_limit_file_size,
+    )
+    assert done.returncode == 1
+    assert done.stderr.startswith("Error: disk full while writing the index")
+    assert "previous index is intact" in done.stderr
+    assert len(done.stderr.strip().splitlines()) == 1
+    assert snapshot(root) == before
+    assert len(store.generations(root)) == 1  # the half-written generation is gone
+    # with room again, the next run completes
+    assert update_index([corpus], root, procs=1).added == 1
