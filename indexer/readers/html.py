@@ -29,7 +29,7 @@ from bs4 import BeautifulSoup, Tag, XMLParsedAsHTMLWarning
 from bs4.exceptions import ParserRejectedMarkup
 
 from ..cable import RawRecord, ReadError, Source
-from ._common import METADATA_COLUMNS
+from ._common import METADATA_COLUMNS, read_bytes
 
 FORMAT = "html"
 
@@ -81,10 +81,9 @@ def sniff(path: Path, head: bytes) -> bool:
 
 def read(path: Path) -> Iterator[RawRecord | ReadError]:
     """The one cable of a Cable Viewer page, or a ReadError saying why there is none."""
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        yield ReadError(str(path), None, f"cannot read: {exc.strerror or exc}")
+    data = read_bytes(path)
+    if isinstance(data, ReadError):
+        yield data
         return
     yield parse_page(data, str(path))
 

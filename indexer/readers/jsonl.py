@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from ..cable import RawRecord, ReadError, Source, is_wellformed_refid
-from ._common import LOSSY_NOTE, decode_text, parse_utc, strip_line_end
+from ._common import LOSSY_NOTE, decode_text, parse_utc, read_bytes, strip_line_end
 
 FORMAT = "jsonl"
 FORMATS = ("jsonl", "jsonp")
@@ -214,10 +214,9 @@ def _clean(value: str | None) -> str | None:
 
 
 def _read_jsonp(path: Path) -> Iterator[RawRecord | ReadError]:
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        yield ReadError(str(path), None, f"cannot read: {exc.strerror or exc}")
+    data = read_bytes(path)
+    if isinstance(data, ReadError):
+        yield data
         return
     text, lossy = decode_text(data.lstrip(b"\xef\xbb\xbf"))
     payload = text[text.index("(") + 1 : text.rindex(")")] if ")" in text else ""

@@ -25,7 +25,7 @@ from pathlib import Path
 from pypdf import PdfReader
 
 from ..cable import RawRecord, ReadError
-from ._common import is_plausible_refid
+from ._common import is_plausible_refid, read_bytes
 from .plaintext import read_routed_text
 
 FORMAT = "pdf"
@@ -100,10 +100,9 @@ def _extract(path: Path) -> tuple[str, str | None] | str:
 
 
 def read(path: Path) -> Iterator[RawRecord | ReadError]:
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        yield ReadError(str(path), None, f"cannot read: {exc.strerror or exc}")
+    data = read_bytes(path)
+    if isinstance(data, ReadError):
+        yield data
         return
     extracted = _extract(path)
     if isinstance(extracted, str):
