@@ -508,25 +508,37 @@ def _terms_mask(s: Searchable, field_name: str, texts: Iterable[Any]) -> Mask:
     return mask
 
 
-def _posting_ids(m: Any) -> NDArray[np.int64]:
-    """Every document id of a fresh posting matcher, read a block at a time."""
+def _w3_leaf(m: Any) -> Any | None:
+    """The W3 leaf matcher under a fresh posting matcher, or None for any other kind."""
     if isinstance(m, FilterMatcher):
-        m = m.child  # deleted documents: `matching` masks them out at the end
+        m = m.child  # deleted documents are masked out at the end
     if not isinstance(m, W3LeafMatcher) or m._byteids:
-        return np.fromiter(m.all_ids(), dtype=np.int64)
-    # Whoosh 2.7's block format: each block's data starts with its ids, delta-encoded from 0.
-    # Chaining the blocks' deltas (the first id of a block minus the last id of the one before)
-    # turns the whole list into one cumulative sum.
-    deltas: list[int] = []
+        return None
+    return m
+
+
+def _blocks(m: Any) -> Iterator[tuple[list[int], Any]]:
+    """A W3 leaf matcher's blocks as (id deltas, raw weights). Whoosh 2.7's block format:
+    each block's ids are delta-encoded from 0; chaining the blocks (the first delta minus the
+    last id of the block before) turns the whole list into one cumulative sum."""
     previous = 0
     while m.is_active():
         m._read_data()
-        block = m._data[0]
-        start = len(deltas)
-        deltas.extend(block)
-        deltas[start] -= previous
+        deltas = list(m._data[0])
+        deltas[0] -= previous
         previous = m._maxid
+        yield deltas, m._data[1]
         m._next_block()
+
+
+def _posting_ids(m: Any) -> NDArray[np.int64]:
+    """Every document id of a fresh posting matcher, read a block at a time."""
+    leaf = _w3_leaf(m)
+    if leaf is None:
+        return np.fromiter(m.all_ids(), dtype=np.int64)
+    deltas: list[int] = []
+    for block, _ in _blocks(leaf):
+        deltas.extend(block)
     return np.cumsum(np.array(deltas, dtype=np.int64))
 
 
@@ -751,21 +763,13 @@ def _leaf_scores(
     """(global ids, BM25F scores) of one segment's posting list; None scores when this
     posting list or scorer is not one the vectorised formula covers. With `values`, the
     postings' raw values (encoded positions) are appended to it."""
-    if isinstance(m, FilterMatcher):
-        m = m.child  # deleted documents are masked out at the end
-    if not isinstance(m, W3LeafMatcher) or m._byteids:
+    leaf = _w3_leaf(m)
+    if leaf is None:
         return None, None
     deltas: list[int] = []
     weights: list[Any] = []
-    previous = 0
-    while m.is_active():
-        m._read_data()
-        block = m._data[0]
-        start = len(deltas)
+    for block, raw in _blocks(leaf):
         deltas.extend(block)
-        deltas[start] -= previous
-        previous = m._maxid
-        raw = m._data[1]
         # W3LeafMatcher._read_weights: None is all 1.0, one float is float32 for all
         if raw is None:
             weights.extend([1.0] * len(block))
@@ -774,9 +778,8 @@ def _leaf_scores(
         else:
             weights.extend(raw)
         if values is not None:
-            m._read_values()
-            values.extend(m._values)
-        m._next_block()
+            leaf._read_values()
+            values.extend(leaf._values)
     ids = np.cumsum(np.array(deltas, dtype=np.int64)) + offset
     tf = np.array(weights, dtype=np.float64)
     if isinstance(scorer, BM25FScorer):
