@@ -361,17 +361,24 @@ def build_table(reader: Any) -> FacetTable:
         [None if c == _NO_DATE else long_to_datetime(c).strftime("%Y-%m") for c in created],
         lambda month: month,
     )
-    per_doc: list[list[int]] = [[] for _ in range(count)]
+    # TAGS as CSR arrays (codes of doc d: tag_codes[starts[d]:starts[d + 1]], in lexicon
+    # order), built from whole posting lists with numpy rather than one append per posting
     tag_values: list[str] = []
+    doc_parts: list[NDArray[np.int64]] = [np.zeros(0, dtype=np.int64)]
+    code_parts: list[NDArray[np.int64]] = [np.zeros(0, dtype=np.int64)]
+    leaves = reader.leaf_readers()
     for code, term in enumerate(reader.lexicon("tags")):
         tag_values.append(_bytes_value(term) or "")
-        for docnum in reader.postings("tags", term).all_ids():
-            per_doc[docnum].append(code)
-    starts = array("l", [0])
-    tag_codes = array("l")
-    for doc_tags in per_doc:
-        tag_codes.extend(doc_tags)
-        starts.append(len(tag_codes))
+        for leaf, offset in leaves:
+            if ("tags", term) in leaf:
+                ids = _posting_ids(leaf.postings("tags", term)) + offset
+                doc_parts.append(ids)
+                code_parts.append(np.full(len(ids), code, dtype=np.int64))
+    docs = np.concatenate(doc_parts)
+    order = np.argsort(docs, kind="stable")  # stable: a document's codes stay in lexicon order
+    tag_codes = array("l", np.concatenate(code_parts)[order].astype(np.int64).tobytes())
+    bounds = np.searchsorted(docs[order], np.arange(count + 1))
+    starts = array("l", bounds.astype(np.int64).tobytes())
     values["tags"] = [t.upper() for t in tag_values]
     return FacetTable(created, values, codes, starts, tag_codes)
 
