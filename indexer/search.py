@@ -644,14 +644,7 @@ def _walked(s: Searchable, q: Any) -> tuple[Mask, Scores]:
     scores = np.zeros(len(mask))
     context = s.searcher.context()
     for sub, offset in s.searcher.leaf_searchers():
-        m = q.matcher(sub, context)
-        ids: list[int] = []
-        values: list[float] = []
-        while m.is_active():
-            ids.append(m.id())
-            values.append(m.score())
-            m.next()
-        at = np.array(ids, dtype=np.int64) + offset
+        at, values = _walk(q.matcher(sub, context), offset)
         mask[at] = True
         scores[at] = values
     return mask, scores
@@ -749,7 +742,11 @@ def _phrase_hits(fmt: Any, values: list[list[Any]], at: list[Any], slop: int) ->
 
 
 def _walk_term(sub: Any, field_name: str, text: Any, offset: int) -> tuple[Any, Any]:
-    m = wq.Term(field_name, text).matcher(sub, sub.context())
+    return _walk(wq.Term(field_name, text).matcher(sub, sub.context()), offset)
+
+
+def _walk(m: Any, offset: int) -> tuple[Any, Any]:
+    """(global ids, scores) of a Whoosh matcher, one match at a time (the slow, general way)."""
     ids: list[int] = []
     values: list[float] = []
     while m.is_active():
