@@ -18,11 +18,12 @@ call per posting. This module writes the same segments in bulk:
 With `exact=True` every file is byte-identical to what stock writes for the same documents
 (tested). By default some encoding details differ, all read by stock Whoosh's own code:
 block data is pickled with protocol 5 instead of 2 (stock pickles each bytes value as a
-`_codecs.encode` call, ~40 bytes of overhead per posting), and for Positions fields it is
-written by hand from opcode tables (same tuple, no memo); blocks whose pickle is too small
-for zlib to shrink are stored raw (compression 0 in the block header, which the reader
-checks); the others are compressed at zlib level 1, not 3. Postings, values, lengths,
-stored fields and columns are the same.
+`_codecs.encode` call, ~40 bytes of overhead per posting); blocks of Positions fields are
+pickled by hand in the "raw block" layout (ids and weights as arrays, values already framed)
+and stored uncompressed, so the search reads ids and weights without unpickling positions
+(see `RAW_BLOCK_HEAD`); other blocks whose pickle is too small for zlib to shrink are stored
+raw (compression 0 in the block header, which the reader checks), the rest are compressed
+at zlib level 1, not 3. Postings, values, lengths, stored fields and columns are the same.
 
 `add_documents` appends new segments to an index and publishes them with one new TOC (the
 atomic commit point, as in stock `commit`), holding the index's write lock. Existing
@@ -72,6 +73,11 @@ from whoosh.util.numeric import byte_to_length, length_to_byte
 
 from .schema import build_schema
 
+try:  # the compiled inner loop (setup.py builds it; optional)
+    from . import _speedups as _speedups
+except ImportError:  # pragma: no cover - without a C compiler at install time
+    _speedups = None  # type: ignore[assignment]
+
 if TYPE_CHECKING:
     from multiprocessing.queues import Queue
 
@@ -111,6 +117,9 @@ _TOKEN_PATTERN = re.compile(r"\w+(?:\.?\w+)*")
 # Stemmers known to return tokens without ASCII letters unchanged (see FastAnalyzer)
 _LETTERLESS_FIXED = frozenset({porter.stem, porter2.stem})
 _ASCII_LETTER = re.compile("[a-z]")
+
+# Whether the compiled inner loop is used when it is built (tests turn it off to compare)
+_use_speedups = True
 
 # Past this many cached tokens the stem cache is emptied, keeping a worker's RAM bounded on
 # a corpus with millions of distinct tokens (numbers, redaction strings).
@@ -287,6 +296,18 @@ class FastAnalyzer:
         """The indexed terms of `text` in order (what a query on the text looks up)."""
         return [t for t in self._mapped(text) if t is not None]
 
+    def kept(self, text: str) -> tuple[list[str], int] | None:
+        """The indexed terms of `text` in order and the position of the first, when Whoosh
+        numbers them consecutively from there (StopFilter(renumber=True), our schema's
+        case); None otherwise (then use `positions`)."""
+        if not self._renumber:
+            return None
+        mapped = self._mapped(text)
+        if self._cache.empty:
+            return None
+        kept: list[str] = list(filter(None, mapped))
+        return kept, (mapped.index(kept[0]) if kept else 0)
+
     def positions(self, text: str) -> dict[str, list[int]]:
         """term -> ascending positions, numbered exactly as Whoosh numbers them."""
         mapped = self._mapped(text)
@@ -368,6 +389,22 @@ def fast_analyzer_for(analyzer: Any) -> FastAnalyzer | None:
 
 _UINT = struct.Struct("!I")  # whoosh.system.pack_uint
 _BIG_BYTES = struct.Struct("<I")
+
+# Raw blocks. Blocks of Positions fields (`_TermWriter.write_frames`, not in exact mode) are
+# stored uncompressed (compression 0 in the block info) and pickled by hand in this layout:
+#   RAW_BLOCK_HEAD, <u4 n, n bytes of uint32 LE id deltas, b"tR",
+#   weights: b"N" (all 1.0) | b"G" + >f8 (all equal) | WEIGHTS_ARRAY, <u4 n, float32 LE, b"tR",
+#   b"(", the framed values, b"t\x87."
+# Stock Whoosh unpickles it to (array("I") deltas, weights, values tuple), which its reader
+# handles as it handles its own tuples. The search reads ids and weights straight from the
+# bytes, without unpickling every posting's positions or inflating the block
+# (`indexer.search`), which is most of what a term lookup costs; the price is a larger
+# index (positions are not compressed).
+_ARRAY_REDUCE = b"carray\n_array_reconstructor\n(carray\narray\nX\x01\x00\x00\x00"
+_IDS_ARRAY = _ARRAY_REDUCE + b"IK\x06B"  # typecode "I", UNSIGNED_INT32_LE, BINBYTES
+_WEIGHTS_ARRAY = _ARRAY_REDUCE + b"fK\x0eB"  # typecode "f", IEEE_754_FLOAT_LE, BINBYTES
+RAW_BLOCK_HEAD = b"\x80\x03" + _IDS_ARRAY
+WEIGHTS_ARRAY = _WEIGHTS_ARRAY
 _DOUBLE = struct.Struct(">d")  # pickle BINFLOAT
 _LIST_HEAD = b"\x80\x02]q\x00"  # protocol 2, EMPTY_LIST, BINPUT 0: how dumps(list, 2) starts
 _MAX_BATCH = 1000  # pickle writes lists in APPENDS batches of 1000 items
@@ -492,26 +529,28 @@ def _new_postings() -> _Postings:
     return array("I"), array("d"), bytearray(), array("I")
 
 
-# array("Q") items (docnum << 32 | frequency) read back as pairs of array("I") items
+# native uint64 items (docnum << 32 | frequency) read back as pairs of array("I") items
+_QWORD = struct.Struct("=Q")
 _LOW, _HIGH = (0, 1) if sys.byteorder == "little" else (1, 0)
-assert array("I").itemsize == 4 and array("Q").itemsize == 8
+assert array("I").itemsize == 4
 
 
 class _PositionsPostings:
     """Postings of a Positions field analysed by FastAnalyzer, in as few objects as possible.
 
-    Per term: an array("Q") of docnum << 32 | frequency, and a bytearray of the encoded
-    values already framed as pickle bytes opcodes (see "value encoding"); a posting costs
-    one append to each. `bounds` has, for terms with more than one block, the value offset
-    after every 128th posting, so finishing slices whole blocks. Weights are derived at
-    write time from the frequency, the format's boost and the document's boost (kept
+    Per term: a bytearray of native uint64 docnum << 32 | frequency, and a bytearray of the
+    encoded values already framed as pickle bytes opcodes (see "value encoding"); a posting
+    costs one append to each (`add`; `add_kept` does the same in compiled code, see
+    `indexer/_speedups.c`). `bounds` has, for terms with more than one block, the value
+    offset after every 128th posting, so finishing slices whole blocks. Weights are derived
+    at write time from the frequency, the format's boost and the document's boost (kept
     only when not 1.0).
     """
 
     __slots__ = ("boosts", "bounds", "terms")
 
     def __init__(self) -> None:
-        self.terms: dict[str, tuple[array[int], bytearray]] = {}
+        self.terms: dict[str, tuple[bytearray, bytearray]] = {}
         self.bounds: dict[str, list[int]] = {}
         self.boosts: dict[int, float] = {}
 
@@ -521,23 +560,33 @@ class _PositionsPostings:
         terms = self.terms
         get = terms.get
         base = docnum << 32
-        single = base | 1
+        single = _QWORD.pack(base | 1)
+        pack = _QWORD.pack
         singles = _framed_singles()
         nsingles = len(singles)
         framed = _framed_positions
         for term, poslist in poses.items():
             entry = get(term)
             if entry is None:
-                entry = terms[term] = (array("Q"), bytearray())
+                entry = terms[term] = (bytearray(), bytearray())
             meta, vals = entry
             if len(poslist) == 1 and poslist[0] < nsingles:
-                meta.append(single)
+                meta += single
                 vals += singles[poslist[0]]
             else:
-                meta.append(base | len(poslist))
+                meta += pack(base | len(poslist))
                 vals += framed(poslist)
-            if not len(meta) & (_BLOCK_LIMIT - 1):
+            if not (len(meta) >> 3) & (_BLOCK_LIMIT - 1):
                 self._bound(term, len(vals))
+
+    def add_kept(self, kept: list[str], start: int, docnum: int, boost: float) -> int:
+        """`add(positions)` for terms numbered start, start + 1, ... (`FastAnalyzer.kept`),
+        in compiled code; returns the field length."""
+        assert _speedups is not None
+        if boost != 1.0:
+            self.boosts[docnum] = boost
+        length: int = _speedups.add_positions(self.terms, self.bounds, kept, start, docnum)
+        return length
 
     def _bound(self, term: str, offset: int) -> None:
         found = self.bounds.get(term)
@@ -557,11 +606,11 @@ class _PositionsPostings:
             term = tbytes.decode("utf-8")
             entry = self.terms.get(term)
             if entry is None:
-                entry = self.terms[term] = (array("Q"), bytearray())
+                entry = self.terms[term] = (bytearray(), bytearray())
             meta, vals = entry
-            meta.append(docnum << 32 | freq)
+            meta += _QWORD.pack(docnum << 32 | freq)
             vals += _frame(value)
-            if not len(meta) & (_BLOCK_LIMIT - 1):
+            if not (len(meta) >> 3) & (_BLOCK_LIMIT - 1):
                 self._bound(term, len(vals))
             length += freq
         return length
@@ -571,7 +620,7 @@ class _PositionsPostings:
         and block bounds."""
         meta, vals = self.terms[term]
         pairs = array("I")
-        pairs.frombytes(meta.tobytes())
+        pairs.frombytes(meta)
         docs = pairs[_HIGH::2]
         freqs = pairs[_LOW::2]
         # stock: (sum of the tokens' 1.0 boosts = frequency) * format boost
@@ -662,6 +711,10 @@ class _SegmentBuilder:
             compact = self._positions[plan.name]
             if isinstance(value, str):
                 assert plan.fast is not None
+                if _speedups is not None and _use_speedups:
+                    found = plan.fast.kept(value)
+                    if found is not None:
+                        return compact.add_kept(*found, docnum, boost)
                 poses = plan.fast.positions(value)
                 compact.add(poses, docnum, boost)
                 return sum(map(len, poses.values()))
@@ -821,16 +874,19 @@ class _TermWriter:
             return _hand_pickle(ids, stored, values)
 
         if len(docs) == 1:
-            return self._write_one(docs[0], weights[0], data)
-        return self._write_blocks(docs, weights, data)
+            return self._write_one(docs[0], weights[0], data, raw=True)
+        return self._write_blocks(docs, weights, data, raw=True)
 
     def _write_blocks(
         self,
         docs: array[int],
         weights: array[float],
         data: Callable[[int, int, array[int], array[float]], bytes],
+        *,
+        raw: bool = False,
     ) -> bytes:
-        """The blocks of a term in more than one document; its W3TermInfo bytes."""
+        """The blocks of a term in more than one document; its W3TermInfo bytes. `raw`:
+        blocks stored uncompressed."""
         parts = [WHOOSH3_HEADER_MAGIC]
         total = 0.0
         maxweight: float = 0
@@ -846,7 +902,7 @@ class _TermWriter:
             block_max = max(block_weights)
             block_maxweight = block_max if block_max > 0 else 0
             block_min, block_max_len = self._length_range(ids)
-            databytes, comp = self._compress(data(first, last, ids, stored_weights))
+            databytes, comp = self._compress(data(first, last, ids, stored_weights), raw)
             infobytes = dumps(
                 (
                     len(ids),
@@ -884,9 +940,9 @@ class _TermWriter:
         postfile.write(blob)
         return info + _LONG.pack(start) + bytes(pack_int(len(blob)))
 
-    def _compress(self, pickled: bytes) -> tuple[bytes, int]:
+    def _compress(self, pickled: bytes, raw: bool) -> tuple[bytes, int]:
         """A block's data bytes and its compression level (0 = stored raw)."""
-        if len(pickled) < self._min_compress:
+        if raw or len(pickled) < self._min_compress:
             return pickled, 0
         return zlib.compress(pickled, self._level), self._level
 
@@ -895,10 +951,12 @@ class _TermWriter:
         docnum: int,
         weight: float,
         data: Callable[[int, int, array[int], array[float]], bytes],
+        *,
+        raw: bool = False,
     ) -> bytes:
         """`_write_blocks` for a term in one document (most terms): same bytes, less work."""
         stored = array("f", (weight,))
-        databytes, comp = self._compress(data(0, 1, array("I", (docnum,)), stored))
+        databytes, comp = self._compress(data(0, 1, array("I", (docnum,)), stored), raw)
         maxweight = weight if weight > 0 else 0
         lengthbyte = self._lengths[docnum] if self._lengths is not None else 0
         # stock: block min length None (byte 0) when the doc has no length
@@ -960,20 +1018,26 @@ def _delta_ids(ids: array[int]) -> tuple[int, ...]:
     return tuple(map(sub, ids, [0, *ids]))
 
 
+def _array_op(values: array[Any], head: bytes) -> bytes:
+    """pickle opcodes rebuilding `values` (an array of the type `head` names)."""
+    if sys.byteorder == "big":  # the machine format codes in the heads are little-endian
+        values = array(values.typecode, values)
+        values.byteswap()
+    data = values.tobytes()
+    return b"".join((head, _BIG_BYTES.pack(len(data)), data, b"tR"))  # ... TUPLE, REDUCE
+
+
 def _hand_pickle(ids: array[int], stored_weights: array[float], frames: bytes | bytearray) -> bytes:
-    """The pickle of (delta ids, mini weights, values tuple), values already framed."""
-    if ids[-1] < len(_INT_OPS):  # the deltas too, then
-        id_ops = b"".join(map(_INT_OPS.__getitem__, map(sub, ids, [0, *ids])))
-        id_part = b"(" + id_ops + b"t"  # MARK ... TUPLE
-    else:
-        id_part = dumps(_delta_ids(ids), 3)[2:-1]  # without PROTO and STOP
+    """The pickle of (delta ids, mini weights, values tuple), values already framed, in
+    the raw block layout (`RAW_BLOCK_HEAD`)."""
+    id_part = _array_op(array("I", map(sub, ids, [0, *ids])), _IDS_ARRAY)
     mini = _mini_weights(stored_weights)
     if mini is None:
         weight_part = b"N"  # NONE
     elif isinstance(mini, float):
         weight_part = b"G" + _DOUBLE.pack(mini)  # BINFLOAT
     else:
-        weight_part = dumps(mini, 3)[2:-1]
+        weight_part = _array_op(stored_weights, _WEIGHTS_ARRAY)
     # PROTO 3 ... MARK values TUPLE, TUPLE3, STOP
     return b"".join((b"\x80\x03", id_part, weight_part, b"(", frames, b"t\x87."))
 

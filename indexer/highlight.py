@@ -17,6 +17,7 @@ import html
 import re
 from bisect import bisect_right
 from dataclasses import dataclass
+from itertools import islice
 from typing import Any
 
 import click
@@ -71,20 +72,36 @@ def stem_word(word: str) -> str:
     return stemmed
 
 
+class _TokenStems(dict[str, "str | None"]):
+    """lowercase token -> its stem, or None when the analyzer drops it (too short, a stop
+    word); misses are filled by `__missing__`, so a text maps through it in C (`map`)."""
+
+    def __missing__(self, word: str) -> str | None:
+        if len(self) >= _STEM_CACHE_MAX:
+            self.clear()
+        value = None if len(word) < _MIN_SIZE or word in _STOP else stem_word(word)
+        self[word] = value
+        return value
+
+
+_TOKEN_STEMS = _TokenStems()
+
+
+def _stems(text: str) -> list[str | None]:
+    """The stem of every token of `text` in order, None for tokens the analyzer drops."""
+    return list(map(_TOKEN_STEMS.__getitem__, map(str.lower, _TOKEN_RE.findall(text))))
+
+
+def _spans(text: str, upto: int) -> list[Match]:
+    """(start, end) of the first `upto` + 1 tokens of `text`."""
+    return [m.span() for m in islice(_TOKEN_RE.finditer(text), upto + 1)]
+
+
 def analyze(text: str) -> list[tuple[str, int, int]]:
     """The tokens `schema.ANALYZER` indexes for `text`, as (stem, start char, end char)."""
-    tokens: list[tuple[str, int, int]] = []
-    append = tokens.append
-    cache = _STEM_CACHE
-    for match in _TOKEN_RE.finditer(text):
-        word = match.group().lower()
-        if len(word) < _MIN_SIZE or word in _STOP:
-            continue
-        stemmed = cache.get(word)
-        if stemmed is None:
-            stemmed = stem_word(word)
-        append((stemmed, match.start(), match.end()))
-    return tokens
+    stems = _stems(text)
+    spans = _spans(text, len(stems))
+    return [(st, a, b) for st, (a, b) in zip(stems, spans, strict=True) if st is not None]
 
 
 def query_terms(q: Any, fields: frozenset[str] = TEXT_FIELDS) -> Terms:
@@ -125,46 +142,46 @@ def _text(value: bytes | str) -> str:
 
 
 def find_matches(text: str, terms: Terms) -> list[tuple[int, int, object]]:
-    """(start, end, key) of every marked word in `text`; `key` tells distinct terms apart."""
+    """(start, end, key) of every marked word in `text`; `key` tells distinct terms apart.
+
+    The text is tokenized and stemmed in bulk (`_stems`); character offsets are taken only
+    as far as the last marked token."""
     if not terms:
         return []
-    tokens = analyze(text)
-    marks: dict[int, tuple[int, int, object]] = {}
+    stems = _stems(text)
+    marked: dict[int, object] = {}
     words = terms.words
-    if words:
-        for stemmed, start, end in tokens:
+    if words and not words.isdisjoint(stems):
+        for i, stemmed in enumerate(stems):
             if stemmed in words:
-                marks[start] = (start, end, stemmed)
-    for phrase in terms.phrases:
-        for positions in _phrase_positions(tokens, phrase[0], phrase[1]):
-            for pos in positions:
-                _, start, end = tokens[pos]
-                marks[start] = (start, end, phrase)
-    return [marks[s] for s in sorted(marks)]
+                marked[i] = stemmed
+    if terms.phrases:
+        kept = [i for i, stemmed in enumerate(stems) if stemmed is not None]
+        tokens = [stems[i] for i in kept]
+        for phrase in terms.phrases:
+            for positions in _phrase_positions(tokens, phrase[0], phrase[1]):
+                for pos in positions:
+                    marked[kept[pos]] = phrase
+    if not marked:
+        return []
+    spans = _spans(text, max(marked))
+    return sorted((*spans[i], key) for i, key in marked.items())
 
 
-def _phrase_positions(
-    tokens: list[tuple[str, int, int]], words: tuple[str, ...], slop: int
-) -> list[list[int]]:
-    """Token positions of each occurrence of the phrase (each word within `slop` of the last)."""
+def _phrase_positions(tokens: list[Any], words: tuple[str, ...], slop: int) -> list[list[int]]:
+    """Token positions of each occurrence of the phrase (each word within `slop` of the last)
+    in a list of stems."""
     if not words:
         return []
     found: list[list[int]] = []
     reach = max(slop, 1)
-    for i, token in enumerate(tokens):
-        if token[0] != words[0]:
-            continue
+    first = words[0]
+    for i in [i for i, token in enumerate(tokens) if token == first]:
         seq = [i]
         for word in words[1:]:
             last = seq[-1]
-            nxt = next(
-                (
-                    j
-                    for j in range(last + 1, min(last + 1 + reach, len(tokens)))
-                    if tokens[j][0] == word
-                ),
-                None,
-            )
+            window = range(last + 1, min(last + 1 + reach, len(tokens)))
+            nxt = next((j for j in window if tokens[j] == word), None)
             if nxt is None:
                 break
             seq.append(nxt)

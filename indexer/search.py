@@ -42,16 +42,15 @@ import numpy as np
 from numpy.typing import NDArray
 from whoosh import index as whoosh_index
 from whoosh import query as wq
-from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher, _lenfield
+from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
 from whoosh.filedb.filestore import FileStorage
-from whoosh.matching.wrappers import FilterMatcher
 from whoosh.query.terms import MultiTerm
 from whoosh.scoring import BM25FScorer, WeightScorer
 from whoosh.support.levenshtein import damerau_levenshtein
 from whoosh.util.numeric import byte_to_length
 from whoosh.util.times import long_to_datetime
 
-from . import store
+from . import postings, store
 from .cable import Cable, Source, cable_to_dict
 from .errors import IndexMissing, NotFound, QueryError
 from .highlight import Fragment, Terms, fragments, paragraphs, query_terms, stem_word
@@ -370,8 +369,9 @@ def build_table(reader: Any) -> FacetTable:
     for code, term in enumerate(reader.lexicon("tags")):
         tag_values.append(_bytes_value(term) or "")
         for leaf, offset in leaves:
-            if ("tags", term) in leaf:
-                ids = _posting_ids(leaf.postings("tags", term)) + offset
+            found = postings.read(leaf, "tags", term)
+            if found is not None:
+                ids = found.ids + offset
                 doc_parts.append(ids)
                 code_parts.append(np.full(len(ids), code, dtype=np.int64))
     docs = np.concatenate(doc_parts)
@@ -509,44 +509,10 @@ def _terms_mask(s: Searchable, field_name: str, texts: Iterable[Any]) -> Mask:
     leaves = [(sub.reader(), offset) for sub, offset in s.searcher.leaf_searchers()]
     for text in texts:
         for reader, offset in leaves:
-            if (field_name, text) in reader:
-                ids = _posting_ids(reader.postings(field_name, text))
-                mask[ids + offset] = True
+            found = postings.read(reader, field_name, text)
+            if found is not None:
+                mask[found.ids + offset] = True
     return mask
-
-
-def _w3_leaf(m: Any) -> Any | None:
-    """The W3 leaf matcher under a fresh posting matcher, or None for any other kind."""
-    if isinstance(m, FilterMatcher):
-        m = m.child  # deleted documents are masked out at the end
-    if not isinstance(m, W3LeafMatcher) or m._byteids:
-        return None
-    return m
-
-
-def _blocks(m: Any) -> Iterator[tuple[list[int], Any]]:
-    """A W3 leaf matcher's blocks as (id deltas, raw weights). Whoosh 2.7's block format:
-    each block's ids are delta-encoded from 0; chaining the blocks (the first delta minus the
-    last id of the block before) turns the whole list into one cumulative sum."""
-    previous = 0
-    while m.is_active():
-        m._read_data()
-        deltas = list(m._data[0])
-        deltas[0] -= previous
-        previous = m._maxid
-        yield deltas, m._data[1]
-        m._next_block()
-
-
-def _posting_ids(m: Any) -> NDArray[np.int64]:
-    """Every document id of a fresh posting matcher, read a block at a time."""
-    leaf = _w3_leaf(m)
-    if leaf is None:
-        return np.fromiter(m.all_ids(), dtype=np.int64)
-    deltas: list[int] = []
-    for block, _ in _blocks(leaf):
-        deltas.extend(block)
-    return np.cumsum(np.array(deltas, dtype=np.int64))
 
 
 # --- scoring every match at once ---------------------------------------------------------------
@@ -660,11 +626,11 @@ def _term_scores(
     for sub, offset in s.searcher.leaf_searchers():
         reader = sub.reader()
         for text in words:
-            if (field_name, text) not in reader:
+            found = postings.read(reader, field_name, text)
+            if found is None:
                 continue
-            m = reader.postings(field_name, text)
-            scorer = weighting.scorer(sub, field_name, text)
-            ids, term = _leaf_scores(s, m, scorer, field_name, offset)
+            term = _bm25(s, found, weighting.scorer(sub, field_name, text), field_name, offset)
+            ids = found.ids + offset
             if term is None:
                 ids, term = _walk_term(sub, field_name, text, offset)
             mask[ids] = True
@@ -676,8 +642,8 @@ def _term_scores(
 def _phrase(s: Searchable, q: Any, within: Mask | None = None) -> tuple[Mask, Scores] | None:
     """A phrase as Whoosh's SpanNear2 (ordered, each next word 1..slop positions after the
     one before) matches and scores it (the sum of its words' scores), but with the candidate
-    documents (holding every word) found by array intersection, and positions decoded only
-    for those. None when a posting list is not of the kind this reads."""
+    documents (holding every word) found by array intersection, and positions decoded in
+    bulk for those only (`postings.positions`). None when a scorer is not one this covers."""
     field = s.schema[q.fieldname]
     if not field.format or not field.format.supports("positions"):
         return None
@@ -690,54 +656,47 @@ def _phrase(s: Searchable, q: Any, within: Mask | None = None) -> tuple[Mask, Sc
     weighting = s.searcher.weighting
     for sub, offset in s.searcher.leaf_searchers():
         reader = sub.reader()
-        if not words or any((q.fieldname, word) not in reader for word in words):
-            continue
-        lists: list[tuple[Any, Scores, list[Any]]] = []
+        lists: list[tuple[postings.Postings, Scores]] = []
         for word in words:
-            values: list[Any] = []
-            ids, term = _leaf_scores(
-                s,
-                reader.postings(q.fieldname, word),
-                weighting.scorer(sub, q.fieldname, word),
-                q.fieldname,
-                offset,
-                values,
-            )
+            found = postings.read(reader, q.fieldname, word, values=True)
+            if found is None:
+                break
+            term = _bm25(s, found, weighting.scorer(sub, q.fieldname, word), q.fieldname, offset)
             if term is None:
                 return None
-            lists.append((ids, term, values))
-        candidates = lists[0][0]
-        for ids, _, _ in lists[1:]:
-            candidates = np.intersect1d(candidates, ids, assume_unique=True)
+            lists.append((found, term))
+        if not words or len(lists) < len(words):
+            continue
+        candidates = lists[0][0].ids
+        for found, _ in lists[1:]:
+            candidates = np.intersect1d(candidates, found.ids, assume_unique=True)
         if within is not None:
-            candidates = candidates[within[candidates]]
-        at = [np.searchsorted(ids, candidates) for ids, _, _ in lists]
-        hits = _phrase_hits(field.format, [v for _, _, v in lists], at, int(q.slop))
-        docs = candidates[hits]
+            candidates = candidates[within[candidates + offset]]
+        rows = [np.searchsorted(found.ids, candidates) for found, _ in lists]
+        hits = _phrase_hits([found for found, _ in lists], rows, int(q.slop))
+        docs = candidates[hits] + offset
         mask[docs] = True
         # SpanNear2 scores its words' intersection matcher: a binary tree of their sums
-        parts = [term[rows[hits]] for (_, term, _), rows in zip(lists, at, strict=True)]
+        parts = [term[at[hits]] for (_, term), at in zip(lists, rows, strict=True)]
         scores[docs] = _boosted(_sum_tree(parts), q.boost)
     return mask, scores
 
 
-def _phrase_hits(fmt: Any, values: list[list[Any]], at: list[Any], slop: int) -> Any:
-    """Which candidates (rows `at[k][i]` of word k's postings) hold the words in order, each
-    1..slop positions after the one before."""
-    decode = fmt.decode_positions
-    hits = np.zeros(len(at[0]), dtype=np.bool_)
-    rows = [a.tolist() for a in at]
-    for i in range(len(at[0])):
-        ends = set(decode(values[0][rows[0][i]]))
-        for k in range(1, len(values)):
-            positions = decode(values[k][rows[k][i]])
-            if slop == 1:
-                ends = {p for p in positions if p - 1 in ends}
-            else:
-                ends = {p for p in positions if any(1 <= p - e <= slop for e in ends)}
-            if not ends:
-                break
-        hits[i] = bool(ends)
+def _phrase_hits(lists: list[postings.Postings], rows: list[Any], slop: int) -> Any:
+    """Which candidates (row `rows[k][i]` of word k's postings) hold the words in order, each
+    1..slop positions after the one before. Each next word's positions are decoded only for
+    the candidates still in the running."""
+    alive = np.arange(len(rows[0]), dtype=np.int64)  # candidate numbers still possible
+    ends = np.zeros(0, dtype=np.int64)
+    for k, found in enumerate(lists):
+        groups, where = postings.positions(found, rows[k][alive])
+        current = postings.keys(alive[groups], where)
+        ends = current if k == 0 else postings.phrase_ends(ends, current, slop)
+        alive = postings.groups_of(ends)
+        if not len(alive):
+            break
+    hits = np.zeros(len(rows[0]), dtype=np.bool_)
+    hits[alive] = True
     return hits
 
 
@@ -756,44 +715,20 @@ def _walk(m: Any, offset: int) -> tuple[Any, Any]:
     return np.array(ids, dtype=np.int64) + offset, np.array(values)
 
 
-def _leaf_scores(
-    s: Searchable,
-    m: Any,
-    scorer: Any,
-    field_name: str,
-    offset: int,
-    values: list[Any] | None = None,
-) -> tuple[Any, Scores | None]:
-    """(global ids, BM25F scores) of one segment's posting list; None scores when this
-    posting list or scorer is not one the vectorised formula covers. With `values`, the
-    postings' raw values (encoded positions) are appended to it."""
-    leaf = _w3_leaf(m)
-    if leaf is None:
-        return None, None
-    deltas: list[int] = []
-    weights: list[Any] = []
-    for block, raw in _blocks(leaf):
-        deltas.extend(block)
-        # W3LeafMatcher._read_weights: None is all 1.0, one float is float32 for all
-        if raw is None:
-            weights.extend([1.0] * len(block))
-        elif isinstance(raw, float):
-            weights.extend([float(np.float32(raw))] * len(block))
-        else:
-            weights.extend(raw)
-        if values is not None:
-            leaf._read_values()
-            values.extend(leaf._values)
-    ids = np.cumsum(np.array(deltas, dtype=np.int64)) + offset
-    tf = np.array(weights, dtype=np.float64)
+def _bm25(
+    s: Searchable, found: postings.Postings, scorer: Any, field_name: str, offset: int
+) -> Scores | None:
+    """The BM25F scores of one segment's posting list (whoosh.scoring.bm25, operation for
+    operation); None when the scorer is not one the vectorised formula covers."""
+    tf = found.weights
     if isinstance(scorer, BM25FScorer):
-        fl = s.lengths(field_name)[ids]
+        fl = s.lengths(field_name)[found.ids + offset]
         idf, k1, b, avgfl = scorer.idf, scorer.K1, scorer.B, scorer.avgfl
-        # whoosh.scoring.bm25, operation for operation
-        return ids, idf * ((tf * (k1 + 1)) / (tf + k1 * ((1 - b) + b * fl / avgfl)))
+        bm25: Scores = idf * ((tf * (k1 + 1)) / (tf + k1 * ((1 - b) + b * fl / avgfl)))
+        return bm25
     if isinstance(scorer, WeightScorer):
-        return ids, tf
-    return None, None
+        return tf
+    return None
 
 
 def _field_lengths(s: Searchable, field_name: str) -> NDArray[np.float64]:

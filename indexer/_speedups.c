@@ -1,0 +1,305 @@
+/* Compiled inner loops: indexer.fastwrite's (one document's positions into posting buffers)
+ * and indexer.postings' (decoding positions for phrase checks). Both are optional: each
+ * caller has a pure-Python twin, used when this module is not built.
+ *
+ * add_positions(terms, bounds, kept, start, docnum) does for one document what
+ * FastAnalyzer.positions + _PositionsPostings.add do in Python (the reference; tests compare
+ * the two byte for byte): `kept` is the document's indexed terms in text order, numbered
+ * start, start + 1, ... (StopFilter(renumber=True)). For each distinct term, in order of
+ * first occurrence:
+ *   terms[term] = (meta, vals)    two bytearrays, created when missing
+ *   meta += native uint64 (docnum << 32 | number of positions)
+ *   vals += the Whoosh Positions value framed as a pickle bytes opcode:
+ *           C <size:1> | B <size:4 LE>, then >u4 count, then pickle.dumps(deltas, 2)
+ *   after every 128th posting of a term: bounds[term].append(len(vals))
+ * Returns the number of positions (the field length).
+ */
+#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+#include <stdint.h>
+#include <string.h>
+
+#define BLOCK_LIMIT 128
+#define PICKLE_BATCH 1000
+
+typedef struct {
+    unsigned char *p;
+    Py_ssize_t len, cap;
+} Buf;
+
+static int buf_reserve(Buf *b, Py_ssize_t extra) {
+    if (b->len + extra <= b->cap) return 0;
+    Py_ssize_t cap = b->cap ? b->cap : 256;
+    while (cap < b->len + extra) cap *= 2;
+    unsigned char *p = PyMem_Realloc(b->p, cap);
+    if (!p) { PyErr_NoMemory(); return -1; }
+    b->p = p;
+    b->cap = cap;
+    return 0;
+}
+
+/* pickle's opcode for a non-negative int below 2**31 (protocols 1-5) */
+static void put_int(Buf *b, uint32_t v) {
+    unsigned char *q = b->p + b->len;
+    if (v < 256) { q[0] = 'K'; q[1] = (unsigned char)v; b->len += 2; }
+    else if (v < 65536) { q[0] = 'M'; q[1] = v & 255; q[2] = v >> 8; b->len += 3; }
+    else { q[0] = 'J'; q[1] = v & 255; q[2] = (v >> 8) & 255; q[3] = (v >> 16) & 255;
+           q[4] = v >> 24; b->len += 5; }
+}
+
+/* the framed value of ascending positions pos[0..n) into b (b->len reset first) */
+static int encode_value(Buf *b, const uint32_t *pos, Py_ssize_t n) {
+    /* worst case: frame 5, count 4, list head 5, 5 per int, marks and appends, stop */
+    b->len = 0;
+    if (buf_reserve(b, 16 + 5 * n + 2 * (n / PICKLE_BATCH + 1)) < 0) return -1;
+    b->len = 5; /* room for the longest frame header; moved down below if short */
+    unsigned char *q = b->p + b->len;
+    q[0] = (n >> 24) & 255; q[1] = (n >> 16) & 255; q[2] = (n >> 8) & 255; q[3] = n & 255;
+    memcpy(q + 4, "\x80\x02]q\x00", 5);
+    b->len += 9;
+    /* as the pickler writes a list: one item with APPEND, else batches of 1000 items,
+       each MARK ... APPENDS (a last batch of one item too) */
+    uint32_t prev = 0;
+    if (n == 1) {
+        put_int(b, pos[0]);
+        b->p[b->len++] = 'a';
+    }
+    for (Py_ssize_t first = 0; n > 1 && first < n; first += PICKLE_BATCH) {
+        Py_ssize_t last = first + PICKLE_BATCH < n ? first + PICKLE_BATCH : n;
+        b->p[b->len++] = '(';
+        for (Py_ssize_t i = first; i < last; i++) {
+            put_int(b, pos[i] - prev);
+            prev = pos[i];
+        }
+        b->p[b->len++] = 'e';
+    }
+    b->p[b->len++] = '.';
+    Py_ssize_t size = b->len - 5;
+    if (size < 256) {
+        b->p[3] = 'C'; b->p[4] = (unsigned char)size;
+        memmove(b->p, b->p + 3, size + 2);
+        b->len = size + 2;
+    } else {
+        b->p[0] = 'B'; b->p[1] = size & 255; b->p[2] = (size >> 8) & 255;
+        b->p[3] = (size >> 16) & 255; b->p[4] = (size >> 24) & 255;
+    }
+    return 0;
+}
+
+static int bytearray_extend(PyObject *ba, const void *data, Py_ssize_t n) {
+    Py_ssize_t old = PyByteArray_GET_SIZE(ba);
+    if (PyByteArray_Resize(ba, old + n) < 0) return -1;
+    memcpy(PyByteArray_AS_STRING(ba) + old, data, n);
+    return 0;
+}
+
+/* terms[term], created as (bytearray(), bytearray()) when missing; borrowed */
+static PyObject *entry_for(PyObject *terms, PyObject *term) {
+    PyObject *entry = PyDict_GetItemWithError(terms, term);
+    if (entry || PyErr_Occurred()) return entry;
+    PyObject *meta = PyByteArray_FromStringAndSize(NULL, 0);
+    PyObject *vals = PyByteArray_FromStringAndSize(NULL, 0);
+    if (!meta || !vals) { Py_XDECREF(meta); Py_XDECREF(vals); return NULL; }
+    entry = PyTuple_Pack(2, meta, vals);
+    Py_DECREF(meta);
+    Py_DECREF(vals);
+    if (!entry) return NULL;
+    int failed = PyDict_SetItem(terms, term, entry);
+    Py_DECREF(entry); /* the dict holds it */
+    return failed ? NULL : entry;
+}
+
+static int add_bound(PyObject *bounds, PyObject *term, Py_ssize_t offset) {
+    PyObject *value = PyLong_FromSsize_t(offset);
+    if (!value) return -1;
+    PyObject *found = PyDict_GetItemWithError(bounds, term);
+    int failed;
+    if (found) {
+        failed = PyList_Append(found, value);
+    } else if (PyErr_Occurred()) {
+        failed = -1;
+    } else {
+        PyObject *list = PyList_New(1);
+        if (!list) { Py_DECREF(value); return -1; }
+        Py_INCREF(value);
+        PyList_SET_ITEM(list, 0, value);
+        failed = PyDict_SetItem(bounds, term, list);
+        Py_DECREF(list);
+    }
+    Py_DECREF(value);
+    return failed;
+}
+
+static PyObject *add_positions(PyObject *self, PyObject *args) {
+    PyObject *terms, *bounds, *kept;
+    Py_ssize_t start;
+    unsigned long docnum;
+    if (!PyArg_ParseTuple(args, "O!O!O!nk", &PyDict_Type, &terms, &PyDict_Type, &bounds,
+                          &PyList_Type, &kept, &start, &docnum))
+        return NULL;
+    if (start < 0 || docnum > 0xFFFFFFFFUL) {
+        PyErr_SetString(PyExc_ValueError, "start or docnum out of range");
+        return NULL;
+    }
+    Py_ssize_t n = PyList_GET_SIZE(kept);
+    if (n == 0) return PyLong_FromLong(0);
+    if (start + n > 0x7FFFFFFF) {
+        PyErr_SetString(PyExc_ValueError, "too many positions");
+        return NULL;
+    }
+    PyObject *result = NULL, *slots = NULL, *order = NULL;
+    Py_ssize_t *slot_of = NULL, *count = NULL, *fill = NULL;
+    uint32_t *pos = NULL;
+    Buf value = {NULL, 0, 0};
+
+    /* 1. a slot per distinct term, in order of first occurrence */
+    slots = PyDict_New();
+    order = PyList_New(0);
+    slot_of = PyMem_Malloc(n * sizeof(Py_ssize_t));
+    count = PyMem_Calloc(n + 1, sizeof(Py_ssize_t));
+    if (!slots || !order || !slot_of || !count) { PyErr_NoMemory(); goto done; }
+    for (Py_ssize_t i = 0; i < n; i++) {
+        PyObject *term = PyList_GET_ITEM(kept, i);
+        PyObject *found = PyDict_GetItemWithError(slots, term);
+        Py_ssize_t slot;
+        if (found) {
+            slot = PyLong_AsSsize_t(found);
+        } else {
+            if (PyErr_Occurred()) goto done;
+            slot = PyList_GET_SIZE(order);
+            PyObject *number = PyLong_FromSsize_t(slot);
+            if (!number) goto done;
+            int failed = PyDict_SetItem(slots, term, number);
+            Py_DECREF(number);
+            if (failed || PyList_Append(order, term) < 0) goto done;
+        }
+        slot_of[i] = slot;
+        count[slot + 1]++;
+    }
+    /* 2. positions grouped by slot (counting sort keeps them ascending) */
+    Py_ssize_t nslots = PyList_GET_SIZE(order);
+    for (Py_ssize_t s = 0; s < nslots; s++) count[s + 1] += count[s];
+    fill = PyMem_Malloc((nslots + 1) * sizeof(Py_ssize_t));
+    pos = PyMem_Malloc(n * sizeof(uint32_t));
+    if (!fill || !pos) { PyErr_NoMemory(); goto done; }
+    memcpy(fill, count, (nslots + 1) * sizeof(Py_ssize_t));
+    for (Py_ssize_t i = 0; i < n; i++) pos[fill[slot_of[i]]++] = (uint32_t)(start + i);
+    /* 3. one posting per term */
+    for (Py_ssize_t s = 0; s < nslots; s++) {
+        PyObject *term = PyList_GET_ITEM(order, s);
+        Py_ssize_t npos = count[s + 1] - count[s];
+        PyObject *entry = entry_for(terms, term);
+        if (!entry) goto done;
+        if (!PyTuple_Check(entry) || PyTuple_GET_SIZE(entry) != 2 ||
+            !PyByteArray_Check(PyTuple_GET_ITEM(entry, 0)) ||
+            !PyByteArray_Check(PyTuple_GET_ITEM(entry, 1))) {
+            PyErr_SetString(PyExc_TypeError, "terms values must be (bytearray, bytearray)");
+            goto done;
+        }
+        PyObject *meta = PyTuple_GET_ITEM(entry, 0), *vals = PyTuple_GET_ITEM(entry, 1);
+        uint64_t packed = ((uint64_t)docnum << 32) | (uint64_t)npos;
+        if (bytearray_extend(meta, &packed, 8) < 0) goto done;
+        if (encode_value(&value, pos + count[s], npos) < 0) goto done;
+        if (bytearray_extend(vals, value.p, value.len) < 0) goto done;
+        if ((PyByteArray_GET_SIZE(meta) / 8) % BLOCK_LIMIT == 0 &&
+            add_bound(bounds, term, PyByteArray_GET_SIZE(vals)) < 0)
+            goto done;
+    }
+    result = PyLong_FromSsize_t(n);
+done:
+    Py_XDECREF(slots);
+    Py_XDECREF(order);
+    PyMem_Free(slot_of);
+    PyMem_Free(count);
+    PyMem_Free(fill);
+    PyMem_Free(pos);
+    PyMem_Free(value.p);
+    return result;
+}
+
+/* decode_positions(buf, starts, ends) -> (counts, positions)
+ *
+ * The positions of the Whoosh Positions values buf[starts[i]:ends[i]] (>u4 count, then the
+ * protocol-2 pickle of the position deltas, as Whoosh and add_positions write them).
+ * starts and ends are buffers of native int64; the results are bytes of native int64: the
+ * number of positions of each value, and all positions, value after value. ValueError when
+ * a value is anything else (the caller then decodes with pickle).
+ */
+static PyObject *decode_positions(PyObject *self, PyObject *args) {
+    Py_buffer buf, starts, ends;
+    if (!PyArg_ParseTuple(args, "y*y*y*", &buf, &starts, &ends)) return NULL;
+    PyObject *result = NULL, *counts = NULL, *out = NULL;
+    Py_ssize_t nvalues = starts.len / 8, total = 0;
+    if (starts.len % 8 || ends.len != starts.len) {
+        PyErr_SetString(PyExc_ValueError, "starts and ends must be int64 buffers of one size");
+        goto done;
+    }
+    const int64_t *a = starts.buf, *z = ends.buf;
+    const unsigned char *data = buf.buf;
+    /* first pass: the declared counts, checked against the bounds */
+    counts = PyBytes_FromStringAndSize(NULL, nvalues * 8);
+    if (!counts) goto done;
+    int64_t *count = (int64_t *)PyBytes_AS_STRING(counts);
+    for (Py_ssize_t i = 0; i < nvalues; i++) {
+        if (a[i] < 0 || z[i] > buf.len || z[i] - a[i] < 4 + 5 + 1) goto bad;
+        const unsigned char *v = data + a[i];
+        count[i] = ((int64_t)v[0] << 24) | (v[1] << 16) | (v[2] << 8) | v[3];
+        total += count[i];
+    }
+    out = PyBytes_FromStringAndSize(NULL, total * 8);
+    if (!out) goto done;
+    int64_t *pos = (int64_t *)PyBytes_AS_STRING(out);
+    for (Py_ssize_t i = 0; i < nvalues; i++) {
+        const unsigned char *v = data + a[i] + 4, *end = data + z[i];
+        if (memcmp(v, "\x80\x02]q\x00", 5) != 0) goto bad;
+        v += 5;
+        int64_t at = 0, n = 0;
+        while (v < end && *v != '.') {
+            unsigned char op = *v++;
+            int64_t delta;
+            if (op == 'K' && v + 1 <= end) { delta = v[0]; v += 1; }
+            else if (op == 'M' && v + 2 <= end) { delta = v[0] | (v[1] << 8); v += 2; }
+            else if (op == 'J' && v + 4 <= end) {
+                delta = (int32_t)((uint32_t)v[0] | ((uint32_t)v[1] << 8) |
+                                  ((uint32_t)v[2] << 16) | ((uint32_t)v[3] << 24));
+                v += 4;
+            }
+            else if (op == '(' || op == 'e' || op == 'a') continue;
+            else goto bad;
+            if (n >= count[i]) goto bad;
+            at += delta;
+            *pos++ = at;
+            n++;
+        }
+        if (n != count[i] || v + 1 != end) goto bad;
+    }
+    result = PyTuple_Pack(2, counts, out);
+    goto done;
+bad:
+    PyErr_SetString(PyExc_ValueError, "not a Whoosh Positions value");
+done:
+    Py_XDECREF(counts);
+    Py_XDECREF(out);
+    PyBuffer_Release(&buf);
+    PyBuffer_Release(&starts);
+    PyBuffer_Release(&ends);
+    return result;
+}
+
+static PyMethodDef methods[] = {
+    {"decode_positions", decode_positions, METH_VARARGS,
+     "decode_positions(buf, starts, ends) -> (counts, positions) as int64 bytes\n\n"
+     "Decodes Whoosh Positions values in bulk (see indexer/_speedups.c)."},
+    {"add_positions", add_positions, METH_VARARGS,
+     "add_positions(terms, bounds, kept, start, docnum) -> number of positions\n\n"
+     "Adds one document's postings of a Positions field (see indexer/_speedups.c)."},
+    {NULL, NULL, 0, NULL},
+};
+
+static struct PyModuleDef module = {
+    PyModuleDef_HEAD_INIT, "indexer._speedups",
+    "Compiled inner loop of indexer.fastwrite (optional: fastwrite falls back to Python).",
+    -1, methods,
+};
+
+PyMODINIT_FUNC PyInit__speedups(void) { return PyModule_Create(&module); }

@@ -1,0 +1,197 @@
+"""indexer.postings: whole posting lists read from the bytes equal what Whoosh's matchers read."""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+from whoosh import index
+from whoosh.formats import Positions
+
+from indexer import postings
+from indexer.fastwrite import add_documents
+from indexer.schema import build_schema
+
+WORDS = ["oil", "talks", "minister", "baghdad", "security", "said", "would", "government"]
+
+
+def _docs(count: int) -> list[dict[str, Any]]:
+    rng = random.Random(3)
+    docs: list[dict[str, Any]] = []
+    for number in range(count):
+        words = rng.choices(WORDS, k=rng.choice((1, 12, 90)))
+        if number % 50 == 0:
+            words += ["said"] * 300  # a value past 255 bytes: a long frame
+        docs.append(
+            {
+                "refid": f"09TEST{number:04d}",
+                "subject": " ".join(rng.choices(WORDS, k=4)),
+                "body": " ".join(words),
+                "tags": "PREL PGOV",
+            }
+        )
+    return docs
+
+
+DOCS = _docs(700)  # several blocks of 128 for the common words
+
+
+@pytest.fixture(scope="module")
+def fast(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("fast")
+    add_documents(folder, DOCS, procs=1)
+    return folder
+
+
+@pytest.fixture(scope="module")
+def stock(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("stock")
+    ix = index.create_in(str(folder), build_schema())
+    with ix.writer() as writer:
+        for doc in DOCS:
+            writer.add_document(**doc)
+    return folder
+
+
+@contextmanager
+def _segment(folder: Path) -> Iterator[Any]:
+    with index.open_dir(str(folder)).reader() as reader:
+        leaves = reader.leaf_readers()
+        assert len(leaves) == 1
+        yield leaves[0][0]
+
+
+def _values(found: postings.Postings) -> list[bytes]:
+    assert found.values is not None and found.starts is not None and found.ends is not None
+    return [found.values[a:z] for a, z in zip(found.starts, found.ends, strict=True)]
+
+
+def _terms(reader: Any, field: str) -> list[bytes]:
+    return [term for name, term in reader.all_terms() if name == field]
+
+
+@pytest.mark.parametrize("field", ["body", "subject", "tags", "refid"])
+def test_raw_blocks_read_as_the_matcher_reads_them(fast: Path, field: str) -> None:
+    with _segment(fast) as reader:
+        raw_lists = 0
+        for term in _terms(reader, field):
+            via_matcher = postings._read_matcher(reader.postings(field, term), values=True)
+            found = postings.read(reader, field, term, values=True)
+            assert found is not None
+            assert found.ids.tolist() == via_matcher.ids.tolist()
+            assert found.weights.tolist() == via_matcher.weights.tolist()
+            assert _values(found) == _values(via_matcher)
+            raw_lists += postings._read_raw(reader, field, term, False) is not None
+        # positions fields are written raw, the others (no positions) are not
+        assert (raw_lists > 0) == (field in ("body", "subject"))
+
+
+def test_stock_blocks_read_through_the_matcher(stock: Path, fast: Path) -> None:
+    with _segment(stock) as theirs, _segment(fast) as ours:
+        for term in _terms(theirs, "body"):
+            assert postings._read_raw(theirs, "body", term, False) is None
+            a = postings.read(theirs, "body", term, values=True)
+            b = postings.read(ours, "body", term, values=True)
+            assert a is not None and b is not None
+            assert a.ids.tolist() == b.ids.tolist()
+            assert a.weights.tolist() == b.weights.tolist()
+            assert _values(a) == _values(b)
+
+
+def test_missing_term_is_none(fast: Path) -> None:
+    with _segment(fast) as reader:
+        assert postings.read(reader, "body", "nosuchword") is None
+
+
+@pytest.mark.parametrize("compiled", [True, False], ids=["compiled", "pickle"])
+def test_positions_decode_as_whoosh(
+    fast: Path, compiled: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert postings._speedups is not None  # built by setup.py wherever a compiler is
+    monkeypatch.setattr(postings, "use_speedups", compiled)
+    fmt = Positions()
+    with _segment(fast) as reader:
+        for term in ("said", "oil", "govern"):
+            found = postings.read(reader, "body", term, values=True)
+            assert found is not None and len(found.ids) > 128
+            rows = np.arange(0, len(found.ids), 3)
+            groups, found_positions = postings.positions(found, rows)
+            values = _values(found)
+            expected = [fmt.decode_positions(values[r]) for r in rows]
+            got: list[list[int]] = [[] for _ in rows]
+            for g, pos in zip(groups.tolist(), found_positions.tolist(), strict=True):
+                got[g].append(pos)
+            assert got == expected
+            if term == "said":  # 300 repeats: values past 255 bytes, long frames
+                assert max(len(p) for p in expected) > 300
+
+
+def test_positions_of_no_rows(fast: Path) -> None:
+    with _segment(fast) as reader:
+        found = postings.read(reader, "body", "oil", values=True)
+        assert found is not None
+        groups, where = postings.positions(found, np.zeros(0, dtype=np.int64))
+        assert len(groups) == len(where) == 0
+
+
+def _keys(pairs: list[tuple[int, int]]) -> Any:
+    return np.array([g << 32 | p for g, p in pairs], dtype=np.int64)
+
+
+@pytest.mark.parametrize(
+    ("previous", "current", "slop", "expected"),
+    [
+        ([(0, 4)], [(0, 5)], 1, [(0, 5)]),  # right after
+        ([(0, 4)], [(0, 6)], 1, []),  # one word between
+        ([(0, 4)], [(0, 6)], 2, [(0, 6)]),  # allowed by the slop
+        ([(0, 4)], [(0, 4)], 3, []),  # the same position is not after
+        ([(0, 4)], [(0, 3)], 3, []),  # order matters
+        ([(0, 9)], [(1, 10)], 5, []),  # another document
+        ([(0, 1), (0, 8), (2, 3)], [(0, 2), (0, 9), (2, 5), (2, 40)], 2, [(0, 2), (0, 9), (2, 5)]),
+        ([], [(0, 1)], 1, []),
+    ],
+)
+def test_phrase_ends(
+    previous: list[tuple[int, int]],
+    current: list[tuple[int, int]],
+    slop: int,
+    expected: list[tuple[int, int]],
+) -> None:
+    got = postings.phrase_ends(_keys(previous), _keys(current), slop)
+    assert got.tolist() == _keys(expected).tolist()
+
+
+def test_frame_offsets_refuse_what_does_not_tile() -> None:
+    value = b"\x00\x00\x00\x01\x80\x02]q\x00K\x05a."
+    frame = bytes([ord("C"), len(value)]) + value
+    good = frame * 3
+    assert postings._frame_offsets(good, 3) is not None
+    assert postings._frame_offsets(good, 2) is None  # a count that does not match
+    assert postings._frame_offsets(good + b"x", 3) is None  # bytes left over
+    starts, ends = postings._frame_offsets(good, 3) or (None, None)
+    assert starts is not None and ends is not None
+    assert [good[a:z] for a, z in zip(starts, ends, strict=True)] == [value] * 3
+
+
+def test_compiled_decoder_refuses_other_bytes() -> None:
+    assert postings._speedups is not None
+    value = b"\x00\x00\x00\x02\x80\x02]q\x00(K\x05M\x00\x01e."
+    at = np.array([0], dtype=np.int64).tobytes()
+    end = np.array([len(value)], dtype=np.int64).tobytes()
+    counts, found = postings._speedups.decode_positions(value, at, end)
+    assert np.frombuffer(found, dtype=np.int64).tolist() == [5, 5 + 256]
+    assert np.frombuffer(counts, dtype=np.int64).tolist() == [2]
+    for bad in (
+        value.replace(b"\x00\x02\x80", b"\x00\x03\x80"),  # count says 3
+        value.replace(b"]q", b"]r"),  # not the list head
+        value.replace(b"M", b"X"),  # an unknown opcode
+    ):
+        with pytest.raises(ValueError):
+            postings._speedups.decode_positions(bad, at, end)
+    with pytest.raises(ValueError):  # past the buffer
+        postings._speedups.decode_positions(value, at, np.array([99], dtype=np.int64).tobytes())
