@@ -38,7 +38,7 @@ from .document import to_document
 from .errors import CorpusMissing, IndexUnwritable
 from .lock import writer_lock
 from .parse import parse_file
-from .readers import iter_files
+from .readers import iter_file_names
 from .schema import build_schema
 
 INDEX_NAME = "MAIN"
@@ -173,11 +173,18 @@ def _write_json(path: Path, data: Any) -> None:
 
 
 def file_sha256(path: Path) -> str:
-    digest = hashlib.sha256()
     with open(path, "rb") as fh:
+        if os.fstat(fh.fileno()).st_size <= _WHOLE_READ:
+            # one read into a buffer of the file's size (a cable is a few KB; reading in
+            # 1 MiB chunks allocated 1 MiB per file)
+            return hashlib.sha256(fh.read()).hexdigest()
+        digest = hashlib.sha256()
         for chunk in iter(lambda: fh.read(1 << 20), b""):
             digest.update(chunk)
-    return digest.hexdigest()
+        return digest.hexdigest()
+
+
+_WHOLE_READ = 1 << 24
 
 
 @dataclass
@@ -195,16 +202,16 @@ def scan(corpus: Iterable[Path], old: dict[str, FileEntry]) -> ScanResult:
     errors: list[ReadError] = []
     # resolve the roots once: the manifest keys are absolute paths, and resolving every
     # file would cost a syscall per path component
-    for item in iter_files(p.resolve() for p in corpus):
+    for item in iter_file_names(p.resolve() for p in corpus):
         if isinstance(item, ReadError):
             errors.append(item)
             continue
         try:
-            st = item.stat()
+            st = os.stat(item)
         except OSError as exc:
-            errors.append(ReadError(str(item), None, f"cannot read: {exc.strerror or exc}"))
+            errors.append(ReadError(item, None, f"cannot read: {exc.strerror or exc}"))
             continue
-        stats[str(item)] = (st.st_size, st.st_mtime_ns)
+        stats[item] = (st.st_size, st.st_mtime_ns)
     to_read: list[str] = []
     unchanged: dict[str, FileEntry] = {}
     for path, (size, mtime_ns) in stats.items():
@@ -215,7 +222,9 @@ def scan(corpus: Iterable[Path], old: dict[str, FileEntry]) -> ScanResult:
             unchanged[path] = entry
         elif entry.size == size and file_sha256(Path(path)) == entry.sha256:
             # touched but identical: keep it, remember the new mtime
-            unchanged[path] = FileEntry(size, mtime_ns, entry.sha256, entry.records)
+            unchanged[path] = FileEntry(
+                size, mtime_ns, entry.sha256, entry.records, entry.failures
+            )
         else:
             to_read.append(path)
     removed = [path for path in old if path not in stats]
@@ -434,7 +443,7 @@ def update_index(
             report = _update_generation(
                 gen, base, old_manifest, result, procs, on_start, on_progress
             )
-            _finish_generation(index_root, gen, report.files, report.versions)
+            _finish_generation(index_root, gen, report.files, report.versions, base)
         except OSError as exc:
             shutil.rmtree(gen, ignore_errors=True)
             if exc.errno in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG):
@@ -481,7 +490,7 @@ def _no_change(
     )
     if touched:
         gen = store.new_generation(root, live)
-        _finish_generation(root, gen, result.unchanged, None)
+        _finish_generation(root, gen, result.unchanged, None, live)
         live = gen
     cables = len({r.refid for e in result.unchanged.values() for r in e.records})
     return IndexReport(
@@ -587,8 +596,10 @@ def _update_generation(
 
     toc = _open_toc(gen) if base is not None else None
     old_segments = list(toc.segments) if toc is not None else []
-    if toc is not None and affected:
-        _delete_refids(gen, toc, affected)
+    # only refids the old index holds can have documents there to delete (not new ones)
+    stale = {refid for refid in affected if refid in before}
+    if toc is not None and stale:
+        _delete_refids(gen, toc, stale)
     generation = (toc.generation + 1) if toc is not None else 1
     storage = FileStorage(str(gen))
     whoosh_index.TOC(build_schema(), old_segments + new_segments, generation).write(
@@ -673,6 +684,7 @@ def _finish_generation(
     gen: Path,
     files: dict[str, FileEntry],
     versions: dict[str, list[dict[str, Any]]] | None,
+    previous: Path | None,
 ) -> None:
     _write_json(
         gen / MANIFEST,
@@ -684,7 +696,7 @@ def _finish_generation(
     )
     if versions is not None:
         _write_json(gen / VERSIONS, versions)
-    search.warm_caches(gen)
+    search.warm_caches(gen, previous)
     store.fsync_tree(gen)
     checkpoint("swap")
     store.publish(root, gen)

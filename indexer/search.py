@@ -45,6 +45,7 @@ from whoosh import query as wq
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
 from whoosh.filedb.filestore import FileStorage
 from whoosh.query.terms import MultiTerm
+from whoosh.reading import MultiReader
 from whoosh.scoring import BM25FScorer, WeightScorer
 from whoosh.support.levenshtein import damerau_levenshtein
 from whoosh.util.numeric import byte_to_length
@@ -74,7 +75,7 @@ WORD_SAMPLE_DOCS = 4000
 WORD_LIST_MAX = 100_000
 
 _TABLE_FILE = ".facets-v2.pickle"
-_WORDS_FILE = ".words-v1.json"
+_WORDS_FILE = ".words-v2.json"  # {"sampled_docs": N, "counts": {word: n}}
 _NO_DATE = -1
 #: DATETIME/NUMERIC columns hold the type's maximum for documents without a value
 _COLUMN_MISSING_FROM = 2**63
@@ -259,15 +260,91 @@ def open_index(index_root: Path) -> Searchable:
     raise AssertionError("unreachable")
 
 
-def warm_caches(generation: Path) -> None:
+def warm_caches(generation: Path, previous: Path | None = None) -> None:
     """Build a generation's facet table and word list now (`cables index` calls this before
-    publishing), so that the first search after an update is as fast as the next ones."""
+    publishing), so that the first search after an update is as fast as the next ones.
+
+    With `previous` (the generation this one was made from), the work is incremental where
+    it can be: when the new generation starts with all of the previous one's segments
+    (updates only append segments and mark deletions), the previous facet table is kept
+    and only the new segments' rows are read; and when the update grew the index by less
+    than `WORDS_RESAMPLE_GROWTH`, the previous did-you-mean word sample is kept."""
     # plain reads, not mmap: mapped pages of the whole index would count against the
     # indexer's memory (RSS) for no gain in a one-pass scan
     storage = FileStorage(str(generation), supports_mmap=False)
     ix = storage.open_index(INDEX_NAME)
     with Searchable(generation.parent, generation, ix) as s:
+        if previous is not None:
+            _carry_caches(s, previous)
         _ = s.table, s.words
+
+
+#: the did-you-mean word sample is drawn again once the index has grown by this fraction
+WORDS_RESAMPLE_GROWTH = 0.1
+
+
+def _carry_caches(s: Searchable, previous: Path) -> None:
+    """Extend the previous generation's caches to `s` when they still describe it."""
+    try:
+        with open(previous / _TABLE_FILE, "rb") as fh:
+            old = pickle.load(fh)
+        old_ids = [
+            seg.segment_id()
+            for seg in whoosh_index.TOC.read(FileStorage(str(previous)), INDEX_NAME).segments
+        ]
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ValueError):
+        return
+    except whoosh_index.EmptyIndexError:
+        return
+    if not isinstance(old, FacetTable):
+        return
+    leaves = s.reader.leaf_readers()
+    segments = s.ix._segments()
+    count = len(old.created)
+    if [seg.segment_id() for seg in segments[: len(old_ids)]] != old_ids or count != sum(
+        leaf.doc_count_all() for leaf, _ in leaves[: len(old_ids)]
+    ):
+        return  # not an append-only successor: build from scratch
+    added = [leaf for leaf, _ in leaves[len(old_ids) :]]
+    table = _concat_tables(old, build_table(MultiReader(added))) if added else old
+    s._table = table
+    _write_cache(s.generation / _TABLE_FILE, pickle.dumps(table, protocol=pickle.HIGHEST_PROTOCOL))
+    # the word sample: kept until the index has grown by WORDS_RESAMPLE_GROWTH since it was
+    # drawn (not since the previous update, or many small updates would never redraw it)
+    try:
+        raw = (previous / _WORDS_FILE).read_bytes()
+        sampled = int(json.loads(raw)["sampled_docs"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return
+    if len(table.created) <= sampled * (1 + WORDS_RESAMPLE_GROWTH):
+        _write_cache(s.generation / _WORDS_FILE, raw)
+
+
+def _concat_tables(a: FacetTable, b: FacetTable) -> FacetTable:
+    """The table of a's documents followed by b's (b's values recoded into a's)."""
+    values: dict[str, list[str]] = {}
+    codes: dict[str, array] = {}  # type: ignore[type-arg]
+    remaps: dict[str, NDArray[np.int64]] = {}
+    for name in a.values:
+        merged = list(a.values[name])
+        index = {value: code for code, value in enumerate(merged)}
+        remap = []
+        for value in b.values[name]:
+            if value not in index:
+                index[value] = len(merged)
+                merged.append(value)
+            remap.append(index[value])
+        values[name] = merged
+        remaps[name] = np.array(remap, dtype=np.int64)
+    for name, a_codes in a.codes.items():
+        b_codes = np.frombuffer(b.codes[name], dtype=np.int32).astype(np.int64)
+        recoded = np.where(b_codes >= 0, remaps[name][np.maximum(b_codes, 0)], -1)
+        codes[name] = a_codes + array("i", recoded.astype(np.int32).tobytes())
+    b_tags = np.frombuffer(b.tag_codes, dtype=np.int64)
+    tag_codes = a.tag_codes + array("l", remaps["tags"][b_tags].astype(np.int64).tobytes())
+    b_starts = np.frombuffer(b.tag_starts, dtype=np.int64)[1:] + len(a.tag_codes)
+    tag_starts = a.tag_starts + array("l", b_starts.astype(np.int64).tobytes())
+    return FacetTable(a.created + b.created, values, codes, tag_starts, tag_codes)
 
 
 @contextmanager
@@ -925,10 +1002,11 @@ _OPERATORS = frozenset({"AND", "OR", "NOT", "TO"})
 def _load_words(s: Searchable) -> dict[str, list[tuple[str, int, int]]]:
     path = s.generation / _WORDS_FILE
     try:
-        counts: dict[str, int] = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        counts: dict[str, int] = json.loads(path.read_text(encoding="utf-8"))["counts"]
+    except (OSError, ValueError, KeyError, TypeError):
         counts = build_word_counts(s.reader)
-        _write_cache(path, json.dumps(counts, separators=(",", ":")).encode("utf-8"))
+        data = {"sampled_docs": s.reader.doc_count_all(), "counts": counts}
+        _write_cache(path, json.dumps(data, separators=(",", ":")).encode("utf-8"))
     by_letter: dict[str, list[tuple[str, int, int]]] = {}
     for word, count in counts.items():
         by_letter.setdefault(word[0], []).append((word, count, _letter_mask(word)))

@@ -5,12 +5,13 @@ from __future__ import annotations
 import json
 import os
 from pathlib import Path
+from typing import Any
 
 import pytest
-from helpers import write_cable
+from helpers import page_cable, write_cable
 from whoosh import index as whoosh_index
 
-from indexer import store
+from indexer import search, store
 from indexer.errors import CorpusMissing, IndexLocked, IndexUnwritable
 from indexer.ingest import update_index
 from indexer.lock import writer_lock
@@ -147,3 +148,82 @@ def test_second_writer_is_refused_naming_the_holder(corpus: Path, tmp_path: Path
         update_index([corpus], root, procs=1)
     # released: the next run works
     assert update_index([corpus], root, procs=1).added == 3
+
+
+def _facets_by_refid(s: search.Searchable, table: search.FacetTable) -> dict[str, tuple[Any, ...]]:
+    """Every document's facet values and date, decoded from `table`."""
+    starts = list(table.tag_starts)
+    out: dict[str, tuple[Any, ...]] = {}
+    for docnum, fields in s.reader.iter_docs():
+        decoded = tuple(
+            None if table.codes[name][docnum] < 0 else table.values[name][table.codes[name][docnum]]
+            for name in sorted(table.codes)
+        )
+        tags = sorted(
+            table.values["tags"][code]
+            for code in table.tag_codes[starts[docnum] : starts[docnum + 1]]
+        )
+        out[fields["refid"]] = (table.created[docnum], decoded, tuple(tags))
+    return out
+
+
+def test_update_extends_the_search_caches(
+    corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = tmp_path / "index"
+    update_index([corpus], root, procs=1)
+    first = store.require_live(root)
+    built: list[int] = []  # documents of every reader a facet table is built from
+    real_build = search.build_table
+
+    def recording(reader: Any) -> search.FacetTable:
+        built.append(reader.doc_count_all())
+        return real_build(reader)
+
+    monkeypatch.setattr(search, "build_table", recording)
+    # a new origin, classification, year and TAG; a changed cable; a removed one
+    tagged = page_cable("06ANKARA77", origin="Embassy Ankara", classification="SECRET",
+                        created="2006-03-02 08:00").replace("TAGS: PTER", "TAGS: ECON PTER")
+    (corpus / "06ANKARA77.txt").write_text(tagged, encoding="utf-8")
+    write_cable(corpus, "09BAGHDAD200", subject="IRAQI ELECTIONS POSTPONED")
+    (corpus / "sub" / "08BAGHDAD4006.txt").unlink()
+    report = update_index([corpus], root, procs=1)
+    assert (report.added, report.updated, report.removed) == (1, 1, 1)
+    assert built == [2]  # only the new segment's documents (the new and the changed cable)
+    second = store.require_live(root)
+    assert second != first
+    # the extended table equals one built from scratch, document for document
+    with search.open_index(root) as s:
+        carried = s.table
+        fresh = real_build(s.reader)
+        assert _facets_by_refid(s, carried) == _facets_by_refid(s, fresh)
+        assert "ECON" in carried.values["tags"] and "Embassy Ankara" in carried.values["origin"]
+        assert s.docnum("06ANKARA77") is not None
+
+
+def test_small_updates_keep_the_word_sample(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    corpus, root = tmp_path / "corpus", tmp_path / "index"
+    for number in range(20):
+        write_cable(corpus, f"09BAGHDAD{number + 300}")
+    update_index([corpus], root, procs=1)
+    words = (store.require_live(root) / search._WORDS_FILE).read_bytes()
+    sampled: list[int] = []
+    real_counts = search.build_word_counts
+
+    def recording(reader: Any) -> dict[str, int]:
+        sampled.append(reader.doc_count_all())
+        return real_counts(reader)
+
+    monkeypatch.setattr(search, "build_word_counts", recording)
+    write_cable(corpus, "09BAGHDAD999")  # 20 -> 21 documents: under 10% growth
+    update_index([corpus], root, procs=1)
+    assert sampled == []
+    assert (store.require_live(root) / search._WORDS_FILE).read_bytes() == words
+    write_cable(corpus, "10BAGHDAD1")  # 22: still under 10% more than when it was drawn
+    update_index([corpus], root, procs=1)
+    assert sampled == []
+    write_cable(corpus, "10BAGHDAD2")  # 23 > 20 * 1.1: drawn again
+    update_index([corpus], root, procs=1)
+    assert sampled == [23]
