@@ -51,7 +51,7 @@ from whoosh.support.levenshtein import damerau_levenshtein
 from whoosh.util.numeric import byte_to_length
 from whoosh.util.times import long_to_datetime
 
-from . import postings, store
+from . import postings, store, viewfile
 from .cable import Cable, Source, cable_to_dict
 from .errors import IndexMissing, NotFound, QueryError
 from .highlight import Fragment, Terms, fragments, paragraphs, query_terms, stem_word
@@ -188,6 +188,8 @@ class _Arrays:
 
 
 # --- opening ---------------------------------------------------------------------------------
+
+viewfile.install()  # index files are read in place, not copied into memory on open
 
 
 class Searchable:
