@@ -24,6 +24,7 @@ import numpy as np
 from numpy.typing import NDArray
 from whoosh.codec.whoosh3 import W3LeafMatcher
 from whoosh.matching.wrappers import FilterMatcher
+from whoosh.reading import TermNotFound
 
 from .fastwrite import RAW_BLOCK_HEAD, WEIGHTS_ARRAY
 
@@ -69,12 +70,13 @@ class Postings:
 def read(reader: Any, field_name: str, text: Any, values: bool = False) -> Postings | None:
     """The posting list of `text` in `field_name` of one segment reader, or None when the
     segment does not hold the term."""
-    if (field_name, text) not in reader:
+    try:  # one term lookup, not a membership test and then another
+        found = _read_raw(reader, field_name, text, values)
+        if found is not None:
+            return found
+        return _read_matcher(reader.postings(field_name, text), values)
+    except TermNotFound:
         return None
-    found = _read_raw(reader, field_name, text, values)
-    if found is not None:
-        return found
-    return _read_matcher(reader.postings(field_name, text), values)
 
 
 def _group_cumsum(deltas: Ints, counts: Ints) -> Ints:

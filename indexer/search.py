@@ -30,6 +30,7 @@ import pickle
 import re
 import time
 from array import array
+from bisect import bisect_left
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -45,8 +46,8 @@ from whoosh import query as wq
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
 from whoosh.filedb.filestore import FileStorage
 from whoosh.query.terms import MultiTerm
-from whoosh.reading import MultiReader
-from whoosh.scoring import BM25FScorer, WeightScorer
+from whoosh.reading import IndexReader, MultiReader
+from whoosh.scoring import BM25F
 from whoosh.support.levenshtein import damerau_levenshtein
 from whoosh.util.numeric import byte_to_length
 from whoosh.util.times import long_to_datetime
@@ -184,6 +185,7 @@ class _Arrays:
     created: NDArray[np.int64]
     codes: dict[str, NDArray[np.int32]]
     tag_doc: NDArray[np.int64]  # the document of each entry of tag_codes
+    tag_starts: NDArray[np.int64]  # document d's entries: tag_codes[starts[d]:starts[d + 1]]
     tag_codes: NDArray[np.int64]
 
 
@@ -205,6 +207,8 @@ class Searchable:
         self._table: FacetTable | None = None
         self._arrays: _Arrays | None = None
         self._lengths: dict[str, NDArray[np.float64]] = {}
+        self._avg_lengths: dict[str, float] = {}
+        self._lexicons: dict[str, list[bytes]] = {}
         self._words: dict[str, list[tuple[str, int, int]]] | None = None
 
     def close(self) -> None:
@@ -227,6 +231,18 @@ class Searchable:
         if self._arrays is None:
             self._arrays = _arrays(self.reader, self.table)
         return self._arrays
+
+    def lexicon(self, field_name: str) -> list[bytes]:
+        """Every term of a field, sorted (read once per open generation)."""
+        if field_name not in self._lexicons:
+            self._lexicons[field_name] = list(self.reader.lexicon(field_name))
+        return self._lexicons[field_name]
+
+    def avg_length(self, field_name: str) -> float:
+        """A field's average length, as Whoosh's BM25F scorer takes it (0 counts as 1)."""
+        if field_name not in self._avg_lengths:
+            self._avg_lengths[field_name] = self.searcher.avg_field_length(field_name) or 1
+        return self._avg_lengths[field_name]
 
     def lengths(self, field_name: str) -> NDArray[np.float64]:
         """Per-document lengths of one field (for BM25F), read once per open generation."""
@@ -474,6 +490,7 @@ def _arrays(reader: Any, table: FacetTable) -> _Arrays:
         created=np.frombuffer(table.created, dtype=np.int64),
         codes={name: np.frombuffer(codes, dtype=np.int32) for name, codes in table.codes.items()},
         tag_doc=np.repeat(np.arange(count, dtype=np.int64), np.diff(starts)),
+        tag_starts=starts,
         tag_codes=np.frombuffer(table.tag_codes, dtype=np.int64),
     )
 
@@ -487,11 +504,19 @@ def _count_mask(
     names = s.table.values[name]
     picked: NDArray[np.integer[Any]]
     if name == "tags":
-        picked = arrays.tag_codes[mask[arrays.tag_doc]]
+        docs = np.flatnonzero(mask)
+        if len(docs) * 4 < len(mask):
+            # few matches: gather their own TAGS rather than test every document's
+            starts = arrays.tag_starts
+            first, count = starts[docs], starts[docs + 1] - starts[docs]
+            rows = np.repeat(first - np.cumsum(count) + count, count) + np.arange(count.sum())
+            picked = arrays.tag_codes[rows]
+        else:
+            picked = arrays.tag_codes[mask[arrays.tag_doc]]
+        counts = np.bincount(picked, minlength=len(names))
     else:
-        picked = arrays.codes[name][mask]
-        picked = picked[picked >= 0]
-    counts = np.bincount(picked, minlength=len(names))
+        # codes are -1 for documents without a value: shift them into a bin of their own
+        counts = np.bincount(arrays.codes[name][mask] + 1, minlength=len(names) + 1)[1:]
     ranked = sorted(
         ((names[c], int(counts[c])) for c in np.flatnonzero(counts)),
         key=lambda vn: (-vn[1], vn[0]),
@@ -700,7 +725,6 @@ def _term_scores(
 ) -> tuple[Mask, Scores]:
     mask = _empty(s)
     scores = np.zeros(len(mask))
-    weighting = s.searcher.weighting
     words = list(texts)
     for sub, offset in s.searcher.leaf_searchers():
         reader = sub.reader()
@@ -708,7 +732,7 @@ def _term_scores(
             found = postings.read(reader, field_name, text)
             if found is None:
                 continue
-            term = _bm25(s, found, weighting.scorer(sub, field_name, text), field_name, offset)
+            term = _bm25(s, found, field_name, text, offset)
             ids = found.ids + offset
             if term is None:
                 ids, term = _walk_term(sub, field_name, text, offset)
@@ -732,7 +756,6 @@ def _phrase(s: Searchable, q: Any, within: Mask | None = None) -> tuple[Mask, Sc
         return _empty(s), np.zeros(len(s.arrays.live))
     mask = _empty(s)
     scores = np.zeros(len(mask))
-    weighting = s.searcher.weighting
     for sub, offset in s.searcher.leaf_searchers():
         reader = sub.reader()
         lists: list[tuple[postings.Postings, Scores]] = []
@@ -740,7 +763,7 @@ def _phrase(s: Searchable, q: Any, within: Mask | None = None) -> tuple[Mask, Sc
             found = postings.read(reader, q.fieldname, word, values=True)
             if found is None:
                 break
-            term = _bm25(s, found, weighting.scorer(sub, q.fieldname, word), q.fieldname, offset)
+            term = _bm25(s, found, q.fieldname, word, offset)
             if term is None:
                 return None
             lists.append((found, term))
@@ -795,19 +818,24 @@ def _walk(m: Any, offset: int) -> tuple[Any, Any]:
 
 
 def _bm25(
-    s: Searchable, found: postings.Postings, scorer: Any, field_name: str, offset: int
+    s: Searchable, found: postings.Postings, field_name: str, text: Any, offset: int
 ) -> Scores | None:
-    """The BM25F scores of one segment's posting list (whoosh.scoring.bm25, operation for
-    operation); None when the scorer is not one the vectorised formula covers."""
+    """The BM25F scores of one segment's posting list, as Whoosh's `BM25F.scorer` would give
+    them (whoosh.scoring.bm25, operation for operation, with the top-level searcher's idf
+    and average field length); None when the weighting is not one the formula covers."""
+    weighting = s.searcher.weighting
+    if type(weighting) is not BM25F:
+        return None
+    if not s.schema[field_name].scorable:
+        return found.weights  # WeightScorer: the posting's weight
+    idf = s.searcher.idf(field_name, text)  # cached by Whoosh per term
+    avgfl = s.avg_length(field_name)
+    k1 = weighting.K1
+    b = weighting._field_B.get(field_name, weighting.B)
     tf = found.weights
-    if isinstance(scorer, BM25FScorer):
-        fl = s.lengths(field_name)[found.ids + offset]
-        idf, k1, b, avgfl = scorer.idf, scorer.K1, scorer.B, scorer.avgfl
-        bm25: Scores = idf * ((tf * (k1 + 1)) / (tf + k1 * ((1 - b) + b * fl / avgfl)))
-        return bm25
-    if isinstance(scorer, WeightScorer):
-        return tf
-    return None
+    fl = s.lengths(field_name)[found.ids + offset]
+    bm25: Scores = idf * ((tf * (k1 + 1)) / (tf + k1 * ((1 - b) + b * fl / avgfl)))
+    return bm25
 
 
 def _field_lengths(s: Searchable, field_name: str) -> NDArray[np.float64]:
@@ -902,11 +930,52 @@ def _scores(s: Searchable, q: Any, docnums: Iterable[int]) -> dict[int, float]:
 # --- search ----------------------------------------------------------------------------------
 
 
+class _LexiconReader:
+    """The generation's reader for binding queries, with each field's term list read once
+    per open generation and kept (sorted bytes): a leading wildcard or a prefix then scans
+    or bisects one list instead of merging every segment's term files again."""
+
+    def __init__(self, s: Searchable) -> None:
+        self._s = s
+        self._reader = s.reader
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._reader, name)
+
+    def __contains__(self, term: Any) -> bool:
+        return term in self._reader
+
+    def lexicon(self, field_name: str) -> list[bytes]:
+        return self._s.lexicon(field_name)
+
+    def expand_prefix(self, field_name: str, prefix: Any) -> list[bytes]:
+        words = self._s.lexicon(field_name)
+        start = prefix.encode("utf-8") if isinstance(prefix, str) else bytes(prefix)
+        # UTF-8 never holds the byte 0xff: every term starting with `start` sorts below this
+        return words[bisect_left(words, start) : bisect_left(words, start + b"\xff")]
+
+    def terms_within(self, field_name: str, text: str, maxdist: int, prefix: int = 0) -> Any:
+        """`IndexReader.terms_within` (what a multi-segment reader runs for `word~`) over
+        the kept term list; words further apart in length than `maxdist` are skipped
+        before the (pure Python) edit distance, which could only reject them."""
+        if type(self._reader).terms_within is not IndexReader.terms_within:
+            return self._reader.terms_within(field_name, text, maxdist, prefix)
+        from_bytes = self._reader.schema[field_name].from_bytes
+        found = []
+        for btext in self.expand_prefix(field_name, text[:prefix]):
+            word = from_bytes(btext)
+            if abs(len(word) - len(text)) <= maxdist and damerau_levenshtein(
+                word, text, limit=maxdist
+            ) <= maxdist:
+                found.append(word)
+        return found
+
+
 def prepare_query(
     s: Searchable, text: str, max_terms: int = MAX_EXPANSIONS
 ) -> tuple[Any, list[str]]:
     """Parse and bind `text` to the open generation -> (query, warnings)."""
-    resolved = resolve(parse_query(text, s.schema), s.reader, max_terms)
+    resolved = resolve(parse_query(text, s.schema), _LexiconReader(s), max_terms)
     warnings = list(resolved.warnings)
     if isinstance(resolved.query, type(wq.NullQuery)):
         warnings.append("nothing to search for: the query holds only very common words")

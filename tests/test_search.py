@@ -18,11 +18,13 @@ from whoosh import index as whoosh_index
 from indexer import ingest, store
 from indexer.cable import Cable
 from indexer.errors import IndexMissing, NotFound, QueryError
+from indexer.query import parse_query, resolve
 from indexer.schema import BOOSTS
 from indexer.search import (
     INDEX_NAME,
     MANIFEST,
     VERSIONS,
+    _LexiconReader,
     batch,
     facet_filter,
     iter_all,
@@ -222,13 +224,20 @@ def test_iter_all_streams_every_hit_in_order(big: Path) -> None:
     assert all(h.highlights == () for h in every)
 
 
+@pytest.mark.parametrize("query", ["baghdad", "oil class:secret"], ids=["all", "few"])
 @pytest.mark.parametrize("field", ["origin", "classification", "year", "tags"])
-def test_facet_counts_equal_filtered_totals(big: Path, field: str) -> None:
-    result = search(big, "baghdad", facet_limit=50)
+def test_facet_counts_equal_filtered_totals(big: Path, field: str, query: str) -> None:
+    # "all": every document matches; "few": under a quarter do (TAGS are then counted from
+    # the matching documents' own entries, not by testing every document)
+    result = search(big, query, facet_limit=50)
+    if query == "baghdad":
+        assert result.total == 60
+    else:
+        assert 0 < result.total * 4 < 60
     counts = result.facets[field]
     assert counts and sum(n for _, n in counts) >= result.total
     for value, count in counts:
-        narrowed = search(big, f"baghdad {facet_filter(field, value)}", facets=())
+        narrowed = search(big, f"{query} {facet_filter(field, value)}", facets=())
         assert narrowed.total == count, (field, value)
 
 
@@ -442,3 +451,27 @@ def test_stop_words_in_plain_queries_do_not_become_required_tags(tmp_path: Path)
     assert with_stop.total == without.total == 2
     # a stop word asked for as a TAG explicitly is still a TAG query
     assert [h.refid for h in search(root, "tag:of", facets=()).hits] == ["09A2"]
+
+
+def test_kept_lexicons_expand_as_the_reader(big: Path) -> None:
+    s = open_index(big)
+    try:
+        kept = _LexiconReader(s)
+        for field in ("body", "subject", "tags", "origin"):
+            assert kept.lexicon(field) == list(s.reader.lexicon(field))
+            for prefix in ("", "o", "ba", "baghdad", "zz", "officials"):
+                assert kept.expand_prefix(field, prefix) == list(
+                    s.reader.expand_prefix(field, prefix)
+                ), (field, prefix)
+        assert ("body", "baghdad") in kept and kept.doc_count() == s.reader.doc_count()
+        assert type(s.reader).__name__ == "MultiReader"  # 3 segments: the base terms_within
+        expected = list(s.reader.terms_within("body", "ofice", 2))
+        assert expected and kept.terms_within("body", "ofice", 2) == expected
+        for text in ("bagh*", "*dad", "b?ghdad", "offic*", "ofic~", "baghdda~2", "tag:p*"):
+            # the same words, in the same order, as binding against Whoosh's own reader
+            ours = resolve(parse_query(text, s.schema), kept).query
+            theirs = resolve(parse_query(text, s.schema), s.reader).query
+            assert ours == theirs, text
+            assert repr(ours) == repr(theirs)
+    finally:
+        s.close()
