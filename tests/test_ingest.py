@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -42,6 +43,9 @@ def test_first_build_then_no_change(corpus: Path, tmp_path: Path) -> None:
     )
     assert indexed_refids(root) == ["08BAGHDAD4006", "09BAGHDAD113", "09BAGHDAD200"]
     gen = store.require_live(root)
+
+    updated = search.stats(root).updated  # read from the manifest's head
+    assert updated is not None and abs((datetime.now(UTC) - updated).total_seconds()) < 60
 
     second = update_index([corpus], root, procs=1)
     assert (second.added, second.updated, second.removed, second.unchanged) == (0, 0, 0, 3)
