@@ -310,10 +310,15 @@ def _carry_caches(s: Searchable, previous: Path) -> None:
             seg.segment_id()
             for seg in whoosh_index.TOC.read(FileStorage(str(previous)), INDEX_NAME).segments
         ]
-    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ValueError):
-        return
-    except whoosh_index.EmptyIndexError:
-        return
+    except (
+        OSError,
+        pickle.UnpicklingError,
+        EOFError,
+        AttributeError,
+        ValueError,
+        whoosh_index.EmptyIndexError,
+    ):
+        return  # nothing to carry: the caches are built from scratch
     if not isinstance(old, FacetTable):
         return
     leaves = s.reader.leaf_readers()
