@@ -33,6 +33,14 @@ class CorpusMissing(CablesError):
     pass
 
 
+class IndexIncompatible(CablesError):
+    def __init__(self, index_dir: str, why: str) -> None:
+        super().__init__(
+            f"the index at {index_dir} was written by another version of cables ({why}) - "
+            "run `cables index --rebuild`"
+        )
+
+
 class QueryError(CablesError):
     """A malformed query: shown as a usage error (exit 2)."""
 

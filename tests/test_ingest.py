@@ -13,7 +13,7 @@ from helpers import page_cable, write_cable
 from whoosh import index as whoosh_index
 
 from indexer import search, store
-from indexer.errors import CorpusMissing, IndexLocked, IndexUnwritable
+from indexer.errors import CorpusMissing, IndexIncompatible, IndexLocked, IndexUnwritable
 from indexer.ingest import update_index
 from indexer.lock import writer_lock
 
@@ -231,3 +231,25 @@ def test_small_updates_keep_the_word_sample(
     write_cable(corpus, "10BAGHDAD2")  # 23 > 20 * 1.1: drawn again
     update_index([corpus], root, procs=1)
     assert sampled == [23]
+
+
+@pytest.mark.parametrize("damage", ["version", "row"])
+def test_manifest_of_another_version_asks_for_a_rebuild(
+    corpus: Path, tmp_path: Path, damage: str
+) -> None:
+    root = tmp_path / "index"
+    update_index([corpus], root, procs=1)
+    manifest = store.require_live(root) / "manifest.json"
+    data = json.loads(manifest.read_text(encoding="utf-8"))
+    if damage == "version":
+        data["version"] = 99
+    else:
+        for entry in data["files"].values():
+            entry["records"] = [row[:-1] for row in entry["records"]]  # one field short
+    manifest.write_text(json.dumps(data), encoding="utf-8")
+    with pytest.raises(IndexIncompatible, match="cables index --rebuild"):
+        update_index([corpus], root, procs=1)
+    report = update_index([corpus], root, procs=1, rebuild=True)
+    assert report.cables == 3 and indexed_refids(root) == [
+        "08BAGHDAD4006", "09BAGHDAD113", "09BAGHDAD200",
+    ]  # fmt: skip
