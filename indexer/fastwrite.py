@@ -74,10 +74,10 @@ from whoosh.util.numeric import byte_to_length, length_to_byte
 
 from .schema import build_schema
 
-try:  # the compiled inner loop (setup.py builds it; optional)
-    from . import _speedups as _speedups
+try:  # the compiled inner loops (setup.py builds them; optional); postings.py uses them too
+    from . import _speedups as speedups
 except ImportError:  # pragma: no cover - without a C compiler at install time
-    _speedups = None  # type: ignore[assignment]
+    speedups = None  # type: ignore[assignment]
 
 if TYPE_CHECKING:
     from multiprocessing.queues import Queue
@@ -87,6 +87,7 @@ __all__ = [
     "FastAnalyzer",
     "add_documents",
     "fast_analyzer_for",
+    "speedups",
     "write_segment",
 ]
 
@@ -127,7 +128,7 @@ _ANALYSED_LIMIT = 50_000
 _NO_FULL_COLLECTIONS = 1 << 30
 
 # Whether the compiled inner loop is used when it is built (tests turn it off to compare)
-_use_speedups = True
+use_speedups = True
 
 # Past this many cached tokens the stem cache is emptied, keeping a worker's RAM bounded on
 # a corpus with millions of distinct tokens (numbers, redaction strings).
@@ -410,9 +411,8 @@ _BIG_BYTES = struct.Struct("<I")
 # index (positions are not compressed).
 _ARRAY_REDUCE = b"carray\n_array_reconstructor\n(carray\narray\nX\x01\x00\x00\x00"
 _IDS_ARRAY = _ARRAY_REDUCE + b"IK\x06B"  # typecode "I", UNSIGNED_INT32_LE, BINBYTES
-_WEIGHTS_ARRAY = _ARRAY_REDUCE + b"fK\x0eB"  # typecode "f", IEEE_754_FLOAT_LE, BINBYTES
+WEIGHTS_ARRAY = _ARRAY_REDUCE + b"fK\x0eB"  # typecode "f", IEEE_754_FLOAT_LE, BINBYTES
 RAW_BLOCK_HEAD = b"\x80\x03" + _IDS_ARRAY
-WEIGHTS_ARRAY = _WEIGHTS_ARRAY
 _DOUBLE = struct.Struct(">d")  # pickle BINFLOAT
 _LIST_HEAD = b"\x80\x02]q\x00"  # protocol 2, EMPTY_LIST, BINPUT 0: how dumps(list, 2) starts
 _MAX_BATCH = 1000  # pickle writes lists in APPENDS batches of 1000 items
@@ -590,10 +590,10 @@ class _PositionsPostings:
     def add_kept(self, kept: list[str], start: int, docnum: int, boost: float) -> int:
         """`add(positions)` for terms numbered start, start + 1, ... (`FastAnalyzer.kept`),
         in compiled code; returns the field length."""
-        assert _speedups is not None
+        assert speedups is not None
         if boost != 1.0:
             self.boosts[docnum] = boost
-        length: int = _speedups.add_positions(self.terms, self.bounds, kept, start, docnum)
+        length: int = speedups.add_positions(self.terms, self.bounds, kept, start, docnum)
         return length
 
     def _bound(self, term: str, offset: int) -> None:
@@ -726,7 +726,7 @@ class _SegmentBuilder:
             compact = self._positions[plan.name]
             if isinstance(value, str):
                 assert plan.fast is not None
-                if _speedups is not None and _use_speedups:
+                if speedups is not None and use_speedups:
                     found = plan.fast.kept(value)
                     if found is not None:
                         return compact.add_kept(*found, docnum, boost)
@@ -1065,7 +1065,7 @@ def _hand_pickle(ids: array[int], stored_weights: array[float], frames: bytes | 
     elif isinstance(mini, float):
         weight_part = b"G" + _DOUBLE.pack(mini)  # BINFLOAT
     else:
-        weight_part = _array_op(stored_weights, _WEIGHTS_ARRAY)
+        weight_part = _array_op(stored_weights, WEIGHTS_ARRAY)
     # PROTO 3 ... MARK values TUPLE, TUPLE3, STOP
     return b"".join((b"\x80\x03", id_part, weight_part, b"(", frames, b"t\x87."))
 

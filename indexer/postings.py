@@ -26,12 +26,9 @@ from whoosh.codec.whoosh3 import W3LeafMatcher
 from whoosh.matching.wrappers import FilterMatcher
 from whoosh.reading import TermNotFound
 
+# the compiled decoder, or None where it was not built (fastwrite decides, for both)
 from .fastwrite import RAW_BLOCK_HEAD, WEIGHTS_ARRAY
-
-try:  # the compiled positions decoder (setup.py builds it; optional)
-    from . import _speedups as _speedups
-except ImportError:  # pragma: no cover - without a C compiler at install time
-    _speedups = None  # type: ignore[assignment]
+from .fastwrite import speedups as speedups
 
 #: whether the compiled decoder is used when built (tests turn it off to compare)
 use_speedups = True
@@ -278,9 +275,9 @@ def positions(postings: Postings, rows: Ints) -> tuple[Ints, Ints]:
         return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
     starts = np.ascontiguousarray(postings.starts[rows], dtype=np.int64)
     ends = np.ascontiguousarray(postings.ends[rows], dtype=np.int64)
-    if _speedups is not None and use_speedups:
+    if speedups is not None and use_speedups:
         try:
-            raw_counts, raw_positions = _speedups.decode_positions(
+            raw_counts, raw_positions = speedups.decode_positions(
                 postings.values, starts.tobytes(), ends.tobytes()
             )
         except ValueError:

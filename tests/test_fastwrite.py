@@ -368,13 +368,13 @@ def test_same_index_as_stock(stock: Path, fast: Path) -> None:
 def test_compiled_loop_is_built() -> None:
     # setup.py builds it wherever a C compiler is (CI's machine has one); without it the
     # Python path below still works, but the benchmark figures assume the compiled loop
-    assert fastwrite._speedups is not None
+    assert fastwrite.speedups is not None
 
 
 def test_python_path_same_index_as_stock(
     stock: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(fastwrite, "_use_speedups", False)
+    monkeypatch.setattr(fastwrite, "use_speedups", False)
     add_documents(tmp_path, iter(DOCS), procs=1)
     _assert_same_index(stock, tmp_path)
 
@@ -389,7 +389,7 @@ def _position_lists(rng: random.Random) -> list[list[str]]:
 
 
 def test_compiled_loop_same_postings_as_python() -> None:
-    assert fastwrite._speedups is not None
+    assert fastwrite.speedups is not None
     rng = random.Random(5)
     compiled = fastwrite._PositionsPostings()
     python = fastwrite._PositionsPostings()

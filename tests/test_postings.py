@@ -112,7 +112,7 @@ def test_missing_term_is_none(fast: Path) -> None:
 def test_positions_decode_as_whoosh(
     fast: Path, compiled: bool, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    assert postings._speedups is not None  # built by setup.py wherever a compiler is
+    assert postings.speedups is not None  # built by setup.py wherever a compiler is
     monkeypatch.setattr(postings, "use_speedups", compiled)
     fmt = Positions()
     with _segment(fast) as reader:
@@ -179,11 +179,11 @@ def test_frame_offsets_refuse_what_does_not_tile() -> None:
 
 
 def test_compiled_decoder_refuses_other_bytes() -> None:
-    assert postings._speedups is not None
+    assert postings.speedups is not None
     value = b"\x00\x00\x00\x02\x80\x02]q\x00(K\x05M\x00\x01e."
     at = np.array([0], dtype=np.int64).tobytes()
     end = np.array([len(value)], dtype=np.int64).tobytes()
-    counts, found = postings._speedups.decode_positions(value, at, end)
+    counts, found = postings.speedups.decode_positions(value, at, end)
     assert np.frombuffer(found, dtype=np.int64).tolist() == [5, 5 + 256]
     assert np.frombuffer(counts, dtype=np.int64).tolist() == [2]
     for bad in (
@@ -192,6 +192,6 @@ def test_compiled_decoder_refuses_other_bytes() -> None:
         value.replace(b"M", b"X"),  # an unknown opcode
     ):
         with pytest.raises(ValueError):
-            postings._speedups.decode_positions(bad, at, end)
+            postings.speedups.decode_positions(bad, at, end)
     with pytest.raises(ValueError):  # past the buffer
-        postings._speedups.decode_positions(value, at, np.array([99], dtype=np.int64).tobytes())
+        postings.speedups.decode_positions(value, at, np.array([99], dtype=np.int64).tobytes())

@@ -16,6 +16,7 @@ from conftest import REAL_CABLES, needs_real_cables
 
 from indexer import store
 from indexer.cable import Cable, ReadError, is_wellformed_refid
+from indexer.extract import CLASSIFICATIONS
 from indexer.ingest import update_index
 from indexer.parse import parse_paths
 
@@ -25,14 +26,6 @@ pytestmark = [needs_real_cables, pytest.mark.slow]
 #: boxes cut out of release pages (txt-pre-extract-tathagata)
 NO_CABLE_TEXT = "no cable text"
 
-CLASSIFICATIONS = {
-    "UNCLASSIFIED",
-    "UNCLASSIFIED//FOR OFFICIAL USE ONLY",
-    "CONFIDENTIAL",
-    "CONFIDENTIAL//NOFORN",
-    "SECRET",
-    "SECRET//NOFORN",
-}
 
 
 @pytest.fixture(scope="module")
@@ -73,7 +66,7 @@ def test_every_refid_is_well_formed_or_a_known_malformed_original(
 
 def test_fields_are_normalized(parsed: list[Cable | ReadError]) -> None:
     for cable in cables(parsed):
-        assert cable.classification in CLASSIFICATIONS | {""}, cable.refid
+        assert cable.classification in {*CLASSIFICATIONS, ""}, cable.refid
         assert cable.created is None or cable.created.utcoffset() is not None
         assert all(re.fullmatch(r"[A-Z0-9][A-Z0-9/_\-]*", tag) for tag in cable.tags), cable.tags
         assert all(is_wellformed_refid(r) for r in cable.references), cable.references
