@@ -217,6 +217,356 @@ done:
     return result;
 }
 
+/* ---- TokenCache.index_text: tokenizing, term lookup and add_positions in one pass ----
+ *
+ * TokenCache(limit) remembers, per lowercased token, the term Python's term function gave
+ * for it (FastAnalyzer._term: None when the stop filter drops it, else the stem), so a
+ * document's tokens are looked up without a Python string per token.
+ *
+ * index_text(text, term_fn, terms, bounds, owner, way, docnum) does for one ASCII text what
+ * FastAnalyzer.kept + add_positions do (the reference; tests compare the two byte for
+ * byte): tokens are Whoosh's default pattern \w+(?:\.?\w+)* over ASCII, lowercased; each
+ * token's term comes from the cache or term_fn(token); kept terms are numbered from the
+ * position of the first kept token on (StopFilter(renumber=True)); then the postings are
+ * added exactly as add_positions adds them. Returns the number of kept tokens, or None (and
+ * nothing added) when the text is not ASCII or a term function ever returned "" (the
+ * caller then takes the Python path).
+ *
+ * `owner` (a number never reused) and `way` (0-3, one per field) name the `terms` dict, so
+ * the (meta, vals) entry of a term found there is remembered with the term: the next
+ * document of the same field and segment needs no dict lookup for it. The entry pointers
+ * are borrowed: `terms` keeps its entries while it is in use, and a new dict comes with a
+ * new owner number. Past `limit` tokens the cache starts over (bounded memory).
+ */
+#define NWAYS 4
+#define SLOT_EMPTY (-2)
+#define TERM_DROPPED (-1)
+
+typedef struct {
+    uint64_t hash;
+    uint32_t off, len; /* the token's bytes in the arena */
+    int32_t term;      /* term id, TERM_DROPPED, or SLOT_EMPTY */
+} TokSlot;
+
+typedef struct {
+    PyObject *term;          /* owned */
+    uint64_t seen;           /* serial of the last call that met it */
+    Py_ssize_t slot;         /* its slot in that call */
+    uint64_t owner[NWAYS];   /* which terms dict each remembered entry came from */
+    PyObject *entry[NWAYS];  /* borrowed */
+} TermRec;
+
+typedef struct {
+    PyObject_HEAD
+    TokSlot *table;
+    Py_ssize_t mask, used, limit;
+    char *arena;
+    Py_ssize_t arena_len, arena_cap;
+    TermRec *terms;
+    Py_ssize_t nterms, terms_cap;
+    PyObject *ids; /* term str -> term id */
+    uint64_t serial;
+    int empty;
+} TokenCache;
+
+static unsigned char WORD_LOWER[256]; /* lowercased ASCII word character, or 0 */
+
+static void tc_clear(TokenCache *self) {
+    for (Py_ssize_t i = 0; i <= self->mask; i++) self->table[i].term = SLOT_EMPTY;
+    self->used = 0;
+    self->arena_len = 0;
+    for (Py_ssize_t i = 0; i < self->nterms; i++) Py_DECREF(self->terms[i].term);
+    self->nterms = 0;
+    PyDict_Clear(self->ids);
+}
+
+static int tc_alloc_table(TokenCache *self, Py_ssize_t size) {
+    TokSlot *table = PyMem_Malloc(size * sizeof(TokSlot));
+    if (!table) { PyErr_NoMemory(); return -1; }
+    for (Py_ssize_t i = 0; i < size; i++) table[i].term = SLOT_EMPTY;
+    TokSlot *old = self->table;
+    Py_ssize_t oldsize = old ? self->mask + 1 : 0;
+    self->table = table;
+    self->mask = size - 1;
+    for (Py_ssize_t i = 0; i < oldsize; i++) {
+        if (old[i].term == SLOT_EMPTY) continue;
+        Py_ssize_t at = old[i].hash & self->mask;
+        while (table[at].term != SLOT_EMPTY) at = (at + 1) & self->mask;
+        table[at] = old[i];
+    }
+    PyMem_Free(old);
+    return 0;
+}
+
+static int tc_init(TokenCache *self, PyObject *args, PyObject *kwds) {
+    static char *kwlist[] = {"limit", NULL};
+    Py_ssize_t limit = 500000;
+    if (!PyArg_ParseTupleAndKeywords(args, kwds, "|n", kwlist, &limit)) return -1;
+    if (limit < 1) { PyErr_SetString(PyExc_ValueError, "limit must be positive"); return -1; }
+    if (self->table) { PyErr_SetString(PyExc_TypeError, "already initialized"); return -1; }
+    self->limit = limit;
+    self->ids = PyDict_New();
+    if (!self->ids) return -1;
+    return tc_alloc_table(self, 1 << 16);
+}
+
+static void tc_dealloc(TokenCache *self) {
+    if (self->ids) tc_clear(self);
+    Py_XDECREF(self->ids);
+    PyMem_Free(self->table);
+    PyMem_Free(self->arena);
+    PyMem_Free(self->terms);
+    Py_TYPE(self)->tp_free((PyObject *)self);
+}
+
+/* id of the term of a token missing from the cache; TERM_DROPPED; -3 error; -4 term "" */
+static int32_t tc_miss(TokenCache *self, const char *low, Py_ssize_t len, uint64_t hash,
+                       PyObject *term_fn) {
+    PyObject *token = PyUnicode_DecodeASCII(low, len, NULL);
+    if (!token) return -3;
+    PyObject *term = PyObject_CallOneArg(term_fn, token);
+    Py_DECREF(token);
+    if (!term) return -3;
+    int32_t id;
+    if (term == Py_None) {
+        id = TERM_DROPPED;
+    } else if (!PyUnicode_Check(term)) {
+        Py_DECREF(term);
+        PyErr_SetString(PyExc_TypeError, "the term function must return str or None");
+        return -3;
+    } else if (PyUnicode_GET_LENGTH(term) == 0) {
+        Py_DECREF(term);
+        return -4;
+    } else {
+        PyObject *found = PyDict_GetItemWithError(self->ids, term);
+        if (found) {
+            id = (int32_t)PyLong_AsLong(found);
+        } else if (PyErr_Occurred() || self->nterms >= 0x7FFFFFFF) {
+            Py_DECREF(term);
+            return -3;
+        } else {
+            if (self->nterms == self->terms_cap) {
+                Py_ssize_t cap = self->terms_cap ? self->terms_cap * 2 : 4096;
+                TermRec *grown = PyMem_Realloc(self->terms, cap * sizeof(TermRec));
+                if (!grown) { Py_DECREF(term); PyErr_NoMemory(); return -3; }
+                self->terms = grown;
+                self->terms_cap = cap;
+            }
+            id = (int32_t)self->nterms;
+            PyObject *number = PyLong_FromLong(id);
+            if (!number || PyDict_SetItem(self->ids, term, number) < 0) {
+                Py_XDECREF(number);
+                Py_DECREF(term);
+                return -3;
+            }
+            Py_DECREF(number);
+            TermRec *rec = &self->terms[self->nterms++];
+            memset(rec, 0, sizeof(TermRec));
+            Py_INCREF(term);
+            rec->term = term;
+        }
+    }
+    Py_DECREF(term);
+    /* remember the token */
+    if ((self->used + 1) * 2 > self->mask + 1 &&
+        tc_alloc_table(self, (self->mask + 1) * 2) < 0)
+        return -3;
+    if (self->arena_len + len > self->arena_cap) {
+        Py_ssize_t cap = self->arena_cap ? self->arena_cap : 1 << 20;
+        while (cap < self->arena_len + len) cap *= 2;
+        if (cap > 0xFFFFFFFFLL) { PyErr_NoMemory(); return -3; }
+        char *grown = PyMem_Realloc(self->arena, cap);
+        if (!grown) { PyErr_NoMemory(); return -3; }
+        self->arena = grown;
+        self->arena_cap = cap;
+    }
+    memcpy(self->arena + self->arena_len, low, len);
+    Py_ssize_t at = hash & self->mask;
+    while (self->table[at].term != SLOT_EMPTY) at = (at + 1) & self->mask;
+    self->table[at].hash = hash;
+    self->table[at].off = (uint32_t)self->arena_len;
+    self->table[at].len = (uint32_t)len;
+    self->table[at].term = id;
+    self->arena_len += len;
+    self->used++;
+    return id;
+}
+
+static PyObject *tc_index_text(TokenCache *self, PyObject *args) {
+    PyObject *text, *term_fn, *terms, *bounds;
+    unsigned long long owner;
+    int way;
+    unsigned long docnum;
+    if (!PyArg_ParseTuple(args, "UOO!O!Kik", &text, &term_fn, &PyDict_Type, &terms,
+                          &PyDict_Type, &bounds, &owner, &way, &docnum))
+        return NULL;
+    if (!self->table) { PyErr_SetString(PyExc_TypeError, "not initialized"); return NULL; }
+    if (docnum > 0xFFFFFFFFUL) {
+        PyErr_SetString(PyExc_ValueError, "docnum out of range");
+        return NULL;
+    }
+    if (!PyUnicode_IS_ASCII(text) || self->empty) Py_RETURN_NONE;
+    if (self->used >= self->limit) tc_clear(self);
+    const unsigned char *s = PyUnicode_DATA(text);
+    Py_ssize_t n = PyUnicode_GET_LENGTH(text);
+    if (n >= 0x7FFFFFFF) {
+        PyErr_SetString(PyExc_ValueError, "text too long");
+        return NULL;
+    }
+    PyObject *result = NULL;
+    char *low = PyMem_Malloc(n + 1);
+    int32_t *kept = PyMem_Malloc((n / 2 + 1) * sizeof(int32_t));
+    Py_ssize_t *slot_of = NULL, *count = NULL, *fill = NULL;
+    int32_t *order = NULL;
+    uint32_t *pos = NULL;
+    Buf value = {NULL, 0, 0};
+    if (!low || !kept) { PyErr_NoMemory(); goto done; }
+
+    /* 1. tokens -> term ids */
+    Py_ssize_t ntokens = 0, nkept = 0, first = 0;
+    Py_ssize_t i = 0;
+    while (i < n) {
+        unsigned char c = WORD_LOWER[s[i]];
+        if (!c) { i++; continue; }
+        Py_ssize_t len = 0;
+        uint64_t h = 14695981039346656037ULL;
+        for (;;) {
+            while (i < n && (c = WORD_LOWER[s[i]])) {
+                low[len++] = (char)c;
+                h = (h ^ c) * 1099511628211ULL;
+                i++;
+            }
+            if (i + 1 < n && s[i] == '.' && WORD_LOWER[s[i + 1]]) {
+                low[len++] = '.';
+                h = (h ^ '.') * 1099511628211ULL;
+                i++;
+                continue;
+            }
+            break;
+        }
+        int32_t id = SLOT_EMPTY;
+        for (Py_ssize_t at = h & self->mask;; at = (at + 1) & self->mask) {
+            TokSlot *slot = &self->table[at];
+            if (slot->term == SLOT_EMPTY) break;
+            if (slot->hash == h && slot->len == (uint32_t)len &&
+                memcmp(self->arena + slot->off, low, len) == 0) {
+                id = slot->term;
+                break;
+            }
+        }
+        if (id == SLOT_EMPTY) {
+            id = tc_miss(self, low, len, h, term_fn);
+            if (id == -3) goto done;
+            if (id == -4) {
+                self->empty = 1;
+                result = Py_None;
+                Py_INCREF(result);
+                goto done;
+            }
+        }
+        if (id >= 0) {
+            if (nkept == 0) first = ntokens;
+            kept[nkept++] = id;
+        }
+        ntokens++;
+    }
+    if (nkept == 0) { result = PyLong_FromLong(0); goto done; }
+    if (first + nkept > 0x7FFFFFFF) {
+        PyErr_SetString(PyExc_ValueError, "too many positions");
+        goto done;
+    }
+
+    /* 2. a slot per distinct term, in order of first occurrence; positions by slot */
+    uint64_t serial = ++self->serial;
+    order = PyMem_Malloc(nkept * sizeof(int32_t));
+    slot_of = PyMem_Malloc(nkept * sizeof(Py_ssize_t));
+    count = PyMem_Calloc(nkept + 1, sizeof(Py_ssize_t));
+    pos = PyMem_Malloc(nkept * sizeof(uint32_t));
+    if (!order || !slot_of || !count || !pos) { PyErr_NoMemory(); goto done; }
+    Py_ssize_t nslots = 0;
+    for (Py_ssize_t k = 0; k < nkept; k++) {
+        TermRec *rec = &self->terms[kept[k]];
+        if (rec->seen != serial) {
+            rec->seen = serial;
+            rec->slot = nslots;
+            order[nslots++] = kept[k];
+        }
+        slot_of[k] = rec->slot;
+        count[rec->slot + 1]++;
+    }
+    for (Py_ssize_t t = 0; t < nslots; t++) count[t + 1] += count[t];
+    fill = PyMem_Malloc((nslots + 1) * sizeof(Py_ssize_t));
+    if (!fill) { PyErr_NoMemory(); goto done; }
+    memcpy(fill, count, (nslots + 1) * sizeof(Py_ssize_t));
+    for (Py_ssize_t k = 0; k < nkept; k++) pos[fill[slot_of[k]]++] = (uint32_t)(first + k);
+
+    /* 3. one posting per term */
+    for (Py_ssize_t t = 0; t < nslots; t++) {
+        TermRec *rec = &self->terms[order[t]];
+        PyObject *entry = NULL;
+        int cached = way >= 0 && way < NWAYS;
+        if (cached && rec->owner[way] == owner) entry = rec->entry[way];
+        if (!entry) {
+            entry = entry_for(terms, rec->term);
+            if (!entry) goto done;
+            if (!PyTuple_Check(entry) || PyTuple_GET_SIZE(entry) != 2 ||
+                !PyByteArray_Check(PyTuple_GET_ITEM(entry, 0)) ||
+                !PyByteArray_Check(PyTuple_GET_ITEM(entry, 1))) {
+                PyErr_SetString(PyExc_TypeError, "terms values must be (bytearray, bytearray)");
+                goto done;
+            }
+            if (cached) {
+                rec->owner[way] = owner;
+                rec->entry[way] = entry;
+            }
+        }
+        PyObject *meta = PyTuple_GET_ITEM(entry, 0), *vals = PyTuple_GET_ITEM(entry, 1);
+        Py_ssize_t npos = count[t + 1] - count[t];
+        uint64_t packed = ((uint64_t)docnum << 32) | (uint64_t)npos;
+        if (bytearray_extend(meta, &packed, 8) < 0) goto done;
+        if (encode_value(&value, pos + count[t], npos) < 0) goto done;
+        if (bytearray_extend(vals, value.p, value.len) < 0) goto done;
+        if ((PyByteArray_GET_SIZE(meta) / 8) % BLOCK_LIMIT == 0 &&
+            add_bound(bounds, rec->term, PyByteArray_GET_SIZE(vals)) < 0)
+            goto done;
+    }
+    result = PyLong_FromSsize_t(nkept);
+done:
+    PyMem_Free(low);
+    PyMem_Free(kept);
+    PyMem_Free(order);
+    PyMem_Free(slot_of);
+    PyMem_Free(count);
+    PyMem_Free(fill);
+    PyMem_Free(pos);
+    PyMem_Free(value.p);
+    return result;
+}
+
+static PyObject *tc_len(TokenCache *self, PyObject *unused) {
+    return PyLong_FromSsize_t(self->used);
+}
+
+static PyMethodDef tc_methods[] = {
+    {"index_text", (PyCFunction)tc_index_text, METH_VARARGS,
+     "index_text(text, term_fn, terms, bounds, owner, way, docnum) -> int | None\n\n"
+     "Tokenizes, looks up and adds one ASCII text's postings (see indexer/_speedups.c)."},
+    {"tokens", (PyCFunction)tc_len, METH_NOARGS, "tokens() -> number of cached tokens"},
+    {NULL, NULL, 0, NULL},
+};
+
+static PyTypeObject TokenCacheType = {
+    PyVarObject_HEAD_INIT(NULL, 0)
+    .tp_name = "indexer._speedups.TokenCache",
+    .tp_basicsize = sizeof(TokenCache),
+    .tp_flags = Py_TPFLAGS_DEFAULT,
+    .tp_doc = "TokenCache(limit=500000): lowercased token -> term, for index_text",
+    .tp_new = PyType_GenericNew,
+    .tp_init = (initproc)tc_init,
+    .tp_dealloc = (destructor)tc_dealloc,
+    .tp_methods = tc_methods,
+};
+
 /* decode_positions(buf, starts, ends) -> (counts, positions)
  *
  * The positions of the Whoosh Positions values buf[starts[i]:ends[i]] (>u4 count, then the
@@ -302,4 +652,20 @@ static struct PyModuleDef module = {
     -1, methods,
 };
 
-PyMODINIT_FUNC PyInit__speedups(void) { return PyModule_Create(&module); }
+PyMODINIT_FUNC PyInit__speedups(void) {
+    for (int c = 0; c < 256; c++) {
+        int word = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_';
+        WORD_LOWER[c] = word ? (unsigned char)c : 0;
+        if (c >= 'A' && c <= 'Z') WORD_LOWER[c] = (unsigned char)(c - 'A' + 'a');
+    }
+    if (PyType_Ready(&TokenCacheType) < 0) return NULL;
+    PyObject *m = PyModule_Create(&module);
+    if (!m) return NULL;
+    Py_INCREF(&TokenCacheType);
+    if (PyModule_AddObject(m, "TokenCache", (PyObject *)&TokenCacheType) < 0) {
+        Py_DECREF(&TokenCacheType);
+        Py_DECREF(m);
+        return NULL;
+    }
+    return m;
+}

@@ -1,3 +1,5 @@
+from collections.abc import Callable
+
 def add_positions(
     terms: dict[str, tuple[bytearray, bytearray]],
     bounds: dict[str, list[int]],
@@ -12,3 +14,18 @@ def decode_positions(
     ends: bytes | bytearray | memoryview,
     /,
 ) -> tuple[bytes, bytes]: ...
+
+class TokenCache:
+    def __init__(self, limit: int = 500000) -> None: ...
+    def index_text(
+        self,
+        text: str,
+        term_fn: Callable[[str], str | None],
+        terms: dict[str, tuple[bytearray, bytearray]],
+        bounds: dict[str, list[int]],
+        owner: int,
+        way: int,
+        docnum: int,
+        /,
+    ) -> int | None: ...
+    def tokens(self) -> int: ...

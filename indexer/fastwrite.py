@@ -37,6 +37,7 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import gc
+import itertools
 import multiprocessing
 import os
 import queue
@@ -246,6 +247,7 @@ class FastAnalyzer:
 
     __slots__ = (
         "_cache",
+        "_compiled",
         "_ignore",
         "_letterless_fixed",
         "_maxsize",
@@ -277,6 +279,10 @@ class FastAnalyzer:
         self._stem = stemfn
         self._ignore = ignore
         self._cache = _TermCache(self._term)
+        # the compiled twin of `kept` + `_PositionsPostings.add_kept`, with its own cache
+        self._compiled = (
+            speedups.TokenCache(_STEM_CACHE_LIMIT) if speedups is not None and renumber else None
+        )
 
     def _term(self, token: str) -> str | None:
         n = len(token)
@@ -316,6 +322,18 @@ class FastAnalyzer:
             return None
         kept: list[str] = list(filter(None, mapped))
         return kept, (mapped.index(kept[0]) if kept else 0)
+
+    def add_text(self, text: str, postings: _PositionsPostings, docnum: int) -> int | None:
+        """`postings.add_kept(*self.kept(text), docnum, 1.0)` in one compiled pass (tokens,
+        cached terms, postings; see `indexer/_speedups.c`); None when that path does not
+        apply (no compiled module, non-ASCII text, a stemmer that gave ""): then nothing
+        was added."""
+        if self._compiled is None:
+            return None
+        found: int | None = self._compiled.index_text(
+            text, self._term, postings.terms, postings.bounds, postings.owner, postings.way, docnum
+        )
+        return found
 
     def positions(self, text: str) -> dict[str, list[int]]:
         """term -> ascending positions, numbered exactly as Whoosh numbers them."""
@@ -537,6 +555,9 @@ def _new_postings() -> _Postings:
     return array("I"), array("d"), bytearray(), array("I")
 
 
+# owner numbers of _PositionsPostings (see there); 0 is never one
+_OWNERS = itertools.count(1)
+
 # native uint64 items (docnum << 32 | frequency) read back as pairs of array("I") items
 _QWORD = struct.Struct("=Q")
 _LOW, _HIGH = (0, 1) if sys.byteorder == "little" else (1, 0)
@@ -555,12 +576,17 @@ class _PositionsPostings:
     only when not 1.0).
     """
 
-    __slots__ = ("boosts", "bounds", "terms")
+    __slots__ = ("boosts", "bounds", "owner", "terms", "way")
 
-    def __init__(self) -> None:
+    def __init__(self, way: int = -1) -> None:
         self.terms: dict[str, tuple[bytearray, bytearray]] = {}
         self.bounds: dict[str, list[int]] = {}
         self.boosts: dict[int, float] = {}
+        # for `FastAnalyzer.add_text`: a number no other instance has (the compiled cache
+        # remembers entries of `terms` under it), and which of the cache's ways (0-3, one
+        # per positions field of a segment; -1 none) it uses
+        self.owner = next(_OWNERS)
+        self.way = way
 
     def add(self, poses: dict[str, list[int]], docnum: int, boost: float) -> None:
         if boost != 1.0:
@@ -677,7 +703,8 @@ class _SegmentBuilder:
             name: {} for name, plan in self._plans.items() if plan.indexed
         }
         self._positions: dict[str, _PositionsPostings] = {
-            name: _PositionsPostings() for name, plan in self._plans.items() if plan.positions
+            name: _PositionsPostings(way)
+            for way, name in enumerate(name for name, plan in self._plans.items() if plan.positions)
         }
         # quantized field length (length_to_byte) per doc, as the lengths column holds it
         self._lengths: dict[str, bytearray] = {
@@ -727,6 +754,11 @@ class _SegmentBuilder:
             if isinstance(value, str):
                 assert plan.fast is not None
                 if speedups is not None and use_speedups:
+                    length = plan.fast.add_text(value, compact, docnum)
+                    if length is not None:
+                        if boost != 1.0:
+                            compact.boosts[docnum] = boost
+                        return length
                     found = plan.fast.kept(value)
                     if found is not None:
                         return compact.add_kept(*found, docnum, boost)

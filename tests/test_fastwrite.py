@@ -413,6 +413,75 @@ def test_compiled_loop_same_postings_as_python() -> None:
         assert _unframe(frames) == [fmt.encode(poslist) for poslist in lists], term
 
 
+def _kept_then_add(fast: fastwrite.FastAnalyzer, texts: list[str]) -> fastwrite._PositionsPostings:
+    """The reference of `add_text`: `kept` in Python, then `add_kept`."""
+    postings = fastwrite._PositionsPostings()
+    for docnum, text in enumerate(texts):
+        found = fast.kept(text)
+        assert found is not None
+        postings.add_kept(*found, docnum, 1.0)
+    return postings
+
+
+def _tricky_ascii_texts(rng: random.Random) -> list[str]:
+    """ASCII texts with dots in every place, "_", digits, case, stop words, long tokens."""
+    words = [w for w in _WORDS if w.isascii()]
+    pieces = [*words, "U.S.", "u.n", "a..b", ".5", "x.", "1.5.6", "..", "3_000", "_",
+              "NEGOTIATIONS", "Talks", "e.g.,", "09BAGHDAD113", "I", "x" * 300, "\t", "--"]
+    texts = [" ".join(rng.choices(pieces, k=rng.choice((0, 1, 5, 80, 700)))) for _ in range(150)]
+    texts += [t for t in _TRICKY if t.isascii()]
+    texts.append(" ".join(f"w{k}" for k in range(200)))  # a term per word: many new terms
+    return texts
+
+
+@pytest.mark.parametrize("analyzer", [StemmingAnalyzer(), ANALYZER], ids=["porter", "schema"])
+def test_compiled_analysis_same_postings_as_python(analyzer: Any) -> None:
+    assert fastwrite.speedups is not None
+    texts = _tricky_ascii_texts(random.Random(11))
+    config = fast_analyzer_for(analyzer)
+    assert config is not None
+    # a cache that starts over every few documents, and one that never does
+    for limit in (50, 500_000):
+        fast = fastwrite.FastAnalyzer(
+            stops=config._stops,
+            minsize=config._minsize,
+            maxsize=config._maxsize,
+            renumber=True,
+            stemfn=config._stem,
+            ignore=config._ignore,
+        )
+        fast._compiled = fastwrite.speedups.TokenCache(limit)
+        compiled = fastwrite._PositionsPostings(way=0)
+        other_field = fastwrite._PositionsPostings(way=1)  # shares the cache's terms
+        for docnum, text in enumerate(texts):
+            expected = fast.kept(text)
+            assert expected is not None
+            assert fast.add_text(text, compiled, docnum) == len(expected[0])
+            assert fast.add_text(text[:40], other_field, docnum) is not None
+        reference = _kept_then_add(fast, texts)
+        assert compiled.terms == reference.terms
+        assert compiled.bounds == reference.bounds
+        assert other_field.terms == _kept_then_add(fast, [t[:40] for t in texts]).terms
+        assert fast._compiled.tokens() <= max(limit, 1000)
+
+
+def test_compiled_analysis_leaves_other_texts_to_python() -> None:
+    fast = fast_analyzer_for(StemmingAnalyzer())
+    assert fast is not None and fastwrite.speedups is not None
+    postings = fastwrite._PositionsPostings(way=0)
+    assert fast.add_text("Straße talks", postings, 0) is None  # not ASCII
+    assert postings.terms == {}
+    # a stemmer that gives "" for a token: the Python path numbers those (Whoosh keeps them)
+    empty = fastwrite.FastAnalyzer(
+        stops=frozenset(), minsize=1, maxsize=None, renumber=True,
+        stemfn=lambda token: "" if token == "zz" else token, ignore=frozenset(),
+    )
+    assert empty.add_text("aa bb", postings, 0) == 2
+    assert empty.add_text("aa zz", postings, 1) is None
+    assert empty.add_text("aa bb", postings, 2) is None  # from then on
+    assert set(postings.terms) == {"aa", "bb"}
+
+
 def test_compiled_loop_takes_boosts() -> None:
     postings = fastwrite._PositionsPostings()
     postings.add_kept(["a", "b", "a"], 0, 0, 2.0)
@@ -456,8 +525,10 @@ def test_boosts_and_token_lists_as_stock(tmp_path: Path) -> None:
     _assert_same_index(tmp_path / "stock", tmp_path / "exact")
 
 
-def test_worker_processes_and_many_segments(stock: Path, tmp_path: Path) -> None:
-    add_documents(tmp_path, iter(DOCS), procs=2, segment_docs=45)
+@pytest.mark.parametrize("procs", [1, 2])
+def test_worker_processes_and_many_segments(stock: Path, tmp_path: Path, procs: int) -> None:
+    # (each process's term cache outlives its segments: later ones must not reuse entries)
+    add_documents(tmp_path, iter(DOCS), procs=procs, segment_docs=45)
     segments = index.open_dir(str(tmp_path))._segments()
     assert [s.doc_count_all() for s in segments] == [45] * 6 + [30]
     _assert_same_index(stock, tmp_path)
