@@ -18,6 +18,7 @@
 #include <Python.h>
 #include <stdint.h>
 #include <string.h>
+#include <math.h>
 
 #define BLOCK_LIMIT 128
 #define PICKLE_BATCH 1000
@@ -214,6 +215,242 @@ done:
     PyMem_Free(fill);
     PyMem_Free(pos);
     PyMem_Free(value.p);
+    return result;
+}
+
+/* ---- write_term: one term's posting blocks of a Positions field, in the raw layout ----
+ *
+ * write_term(meta, vals, bounds, lengths, field_boost, boosts, start) -> (blob, terminfo)
+ * does what fastwrite's _PositionsPostings.expand + _TermWriter.write_frames do in Python
+ * (the reference; tests compare the two byte for byte): `meta` and `vals` are the term's
+ * buffers from add_positions/index_text, `bounds` the value offsets after every 128th
+ * posting (or None), `lengths` the quantized field length of each document (or None),
+ * `boosts` docnum -> document boost (or None), `start` the offset in the postings file
+ * where the blob will be written. The blob is Whoosh's W3 block list ("W3Bl", then per
+ * block of 128: signed length, pickled block info, raw block data as RAW_BLOCK_HEAD
+ * describes); terminfo is the W3TermInfo bytes the term index keeps for it.
+ */
+static void put_be32(unsigned char *q, uint32_t v) {
+    q[0] = v >> 24; q[1] = (v >> 16) & 255; q[2] = (v >> 8) & 255; q[3] = v & 255;
+}
+
+static void put_le32(unsigned char *q, uint32_t v) {
+    q[0] = v & 255; q[1] = (v >> 8) & 255; q[2] = (v >> 16) & 255; q[3] = v >> 24;
+}
+
+static void put_be_double(unsigned char *q, double d) {
+    uint64_t u;
+    memcpy(&u, &d, 8);
+    for (int i = 7; i >= 0; i--) { q[i] = u & 255; u >>= 8; }
+}
+
+static void put_be_float(unsigned char *q, float f) {
+    uint32_t u;
+    memcpy(&u, &f, 4);
+    put_be32(q, u);
+}
+
+/* pickle (protocols 2-5) opcode of a non-negative int below 2**32 */
+static void put_uint(Buf *b, uint32_t v) {
+    if (v < 0x80000000U) { put_int(b, v); return; }
+    unsigned char *q = b->p + b->len;
+    q[0] = 0x8a; q[1] = 5; /* LONG1, 5 bytes: little-endian, a 0 byte keeps it positive */
+    put_le32(q + 2, v);
+    q[6] = 0;
+    b->len += 7;
+}
+
+static void put_bytes(Buf *b, const void *data, Py_ssize_t n) {
+    memcpy(b->p + b->len, data, n);
+    b->len += n;
+}
+
+static const char IDS_ARRAY_HEAD[] =
+    "\x80\x03" "carray\n_array_reconstructor\n(carray\narray\nX\x01\x00\x00\x00" "IK\x06" "B";
+static const char WEIGHTS_ARRAY_HEAD[] =
+    "carray\n_array_reconstructor\n(carray\narray\nX\x01\x00\x00\x00" "fK\x0e" "B";
+
+static PyObject *write_term(PyObject *self, PyObject *args) {
+    PyObject *meta, *vals, *bounds, *lengths_obj, *boosts;
+    double fb;
+    long long start;
+    if (!PyArg_ParseTuple(args, "O!O!OOdOL", &PyByteArray_Type, &meta, &PyByteArray_Type,
+                          &vals, &bounds, &lengths_obj, &fb, &boosts, &start))
+        return NULL;
+    if (bounds != Py_None && !PyList_Check(bounds)) {
+        PyErr_SetString(PyExc_TypeError, "bounds must be a list or None");
+        return NULL;
+    }
+    if (boosts != Py_None && !PyDict_Check(boosts)) {
+        PyErr_SetString(PyExc_TypeError, "boosts must be a dict or None");
+        return NULL;
+    }
+    Py_ssize_t n = PyByteArray_GET_SIZE(meta) / 8;
+    if (n == 0 || PyByteArray_GET_SIZE(meta) % 8) {
+        PyErr_SetString(PyExc_ValueError, "meta must hold one or more uint64 postings");
+        return NULL;
+    }
+    Py_buffer lengths = {0};
+    int have_lengths = lengths_obj != Py_None;
+    if (have_lengths && PyObject_GetBuffer(lengths_obj, &lengths, PyBUF_SIMPLE) < 0) return NULL;
+    const uint64_t *posts = (const uint64_t *)PyByteArray_AS_STRING(meta);
+    const unsigned char *frames = (const unsigned char *)PyByteArray_AS_STRING(vals);
+    Py_ssize_t nframes = PyByteArray_GET_SIZE(vals);
+    Py_ssize_t nbounds = bounds == Py_None ? 0 : PyList_GET_SIZE(bounds);
+    int use_boosts = boosts != Py_None && PyDict_GET_SIZE(boosts) > 0;
+    PyObject *result = NULL;
+    double *weights = PyMem_Malloc(n * sizeof(double));
+    float *stored = PyMem_Malloc(128 * sizeof(float));
+    Buf out = {NULL, 0, 0};
+    if (!weights || !stored) { PyErr_NoMemory(); goto done; }
+    for (Py_ssize_t i = 0; i < n; i++) {
+        uint32_t docnum = (uint32_t)(posts[i] >> 32), freq = (uint32_t)posts[i];
+        /* stock: (frequency * format boost) * document boost */
+        weights[i] = (double)freq * fb;
+        if (use_boosts) {
+            PyObject *key = PyLong_FromUnsignedLong(docnum);
+            if (!key) goto done;
+            PyObject *boost = PyDict_GetItemWithError(boosts, key);
+            Py_DECREF(key);
+            if (boost) {
+                double b = PyFloat_AsDouble(boost);
+                if (b == -1.0 && PyErr_Occurred()) goto done;
+                weights[i] = ((double)freq * fb) * b;
+            } else if (PyErr_Occurred()) {
+                goto done;
+            }
+        }
+    }
+    /* the blob: magic, then each block (info 60 bytes at most, data 150 + 8 per posting) */
+    if (buf_reserve(&out, 4 + nframes + n * 8 + (n / 128 + 1) * 220) < 0) goto done;
+    put_bytes(&out, "W3Bl", 4);
+    double total = 0.0, maxweight = 0.0;
+    int minb = 0, maxb = 0;
+    Py_ssize_t vstart = 0;
+    for (Py_ssize_t first = 0, block = 0; first < n; first += 128, block++) {
+        Py_ssize_t last = first + 128 < n ? first + 128 : n, cnt = last - first;
+        Py_ssize_t vend = nframes;
+        if (block < nbounds) {
+            vend = PyLong_AsSsize_t(PyList_GET_ITEM(bounds, block));
+            if (vend == -1 && PyErr_Occurred()) goto done;
+        }
+        if (vend < vstart || vend > nframes) {
+            PyErr_SetString(PyExc_ValueError, "bounds out of range");
+            goto done;
+        }
+        int bmin = 0, bmax = 0, all_one = 1, all_same = 1;
+        double bmaxw = weights[first], bsum = 0.0;
+#if PY_VERSION_HEX >= 0x030C0000
+        double comp = 0.0; /* sum() of floats is compensated (Neumaier) since 3.12 */
+#endif
+        for (Py_ssize_t i = first; i < last; i++) {
+            uint32_t docnum = (uint32_t)(posts[i] >> 32);
+            if (have_lengths && docnum < lengths.len) {
+                int b = ((const unsigned char *)lengths.buf)[docnum];
+                if (b && (!bmin || b < bmin)) bmin = b;
+                if (b > bmax) bmax = b;
+            }
+            if (weights[i] > bmaxw) bmaxw = weights[i];
+            float f = (float)weights[i];
+            stored[i - first] = f;
+            if (f != 1.0f) all_one = 0;
+            if (f != stored[0]) all_same = 0;
+            double x = (double)f;
+#if PY_VERSION_HEX >= 0x030C0000
+            double t = bsum + x;
+            if (fabs(bsum) >= fabs(x)) comp += (bsum - t) + x; else comp += (x - t) + bsum;
+            bsum = t;
+#else
+            bsum += x;
+#endif
+        }
+#if PY_VERSION_HEX >= 0x030C0000
+        if (comp != 0.0 && isfinite(comp)) bsum += comp;
+#endif
+        /* block info: pickle protocol 2 of (count, last id, max weight, 0, min, max length) */
+        Py_ssize_t head = out.len;
+        out.len += 4; /* the signed block length, filled in below */
+        Py_ssize_t info_at = out.len;
+        put_bytes(&out, "\x80\x02(", 3);
+        put_uint(&out, (uint32_t)cnt);
+        put_uint(&out, (uint32_t)(posts[last - 1] >> 32));
+        if (bmaxw > 0) {
+            out.p[out.len++] = 'G';
+            put_be_double(out.p + out.len, bmaxw);
+            out.len += 8;
+        } else {
+            put_bytes(&out, "K\x00", 2);
+        }
+        put_bytes(&out, "K\x00", 2); /* compression 0: stored raw */
+        put_int(&out, (uint32_t)bmin);
+        put_int(&out, (uint32_t)bmax);
+        put_bytes(&out, "tq\x00.", 4);
+        /* block data: (delta ids array, weights, values tuple), as _hand_pickle writes it */
+        if (buf_reserve(&out, (vend - vstart) + cnt * 8 + 200) < 0) goto done;
+        put_bytes(&out, IDS_ARRAY_HEAD, sizeof(IDS_ARRAY_HEAD) - 1);
+        put_le32(out.p + out.len, (uint32_t)(cnt * 4));
+        out.len += 4;
+        uint32_t prev = 0;
+        for (Py_ssize_t i = first; i < last; i++) {
+            uint32_t docnum = (uint32_t)(posts[i] >> 32);
+            put_le32(out.p + out.len, docnum - prev);
+            out.len += 4;
+            prev = docnum;
+        }
+        put_bytes(&out, "tR", 2);
+        if (all_one) {
+            out.p[out.len++] = 'N';
+        } else if (all_same) {
+            out.p[out.len++] = 'G';
+            put_be_double(out.p + out.len, (double)stored[0]);
+            out.len += 8;
+        } else {
+            put_bytes(&out, WEIGHTS_ARRAY_HEAD, sizeof(WEIGHTS_ARRAY_HEAD) - 1);
+            put_le32(out.p + out.len, (uint32_t)(cnt * 4));
+            out.len += 4;
+            for (Py_ssize_t i = 0; i < cnt; i++) {
+                uint32_t u;
+                memcpy(&u, &stored[i], 4);
+                put_le32(out.p + out.len, u);
+                out.len += 4;
+            }
+            put_bytes(&out, "tR", 2);
+        }
+        out.p[out.len++] = '(';
+        put_bytes(&out, frames + vstart, vend - vstart);
+        put_bytes(&out, "t\x87.", 3);
+        int32_t blocklength = (int32_t)(out.len - info_at);
+        put_be32(out.p + head, (uint32_t)(last == n ? -blocklength : blocklength));
+        vstart = vend;
+        /* W3TermInfo.add_block */
+        total += bsum;
+        if (bmaxw > 0 && bmaxw > maxweight) maxweight = bmaxw;
+        if (bmin && (!minb || bmin < minb)) minb = bmin;
+        if (bmax > maxb) maxb = bmax;
+    }
+    /* W3TermInfo: !BfIBBfII (23 bytes), then the blob's offset (!q) and length (!i) */
+    unsigned char info[35];
+    info[0] = 0;
+    put_be_float(info + 1, (float)total);
+    put_be32(info + 5, (uint32_t)n);
+    info[9] = (unsigned char)minb;
+    info[10] = (unsigned char)maxb;
+    put_be_float(info + 11, (float)maxweight);
+    put_be32(info + 15, (uint32_t)(posts[0] >> 32));
+    put_be32(info + 19, (uint32_t)(posts[n - 1] >> 32));
+    put_be32(info + 23, (uint32_t)((uint64_t)start >> 32));
+    put_be32(info + 27, (uint32_t)((uint64_t)start & 0xFFFFFFFFU));
+    put_be32(info + 31, (uint32_t)(int32_t)out.len);
+    PyObject *blob = PyBytes_FromStringAndSize((const char *)out.p, out.len);
+    PyObject *terminfo = blob ? PyBytes_FromStringAndSize((const char *)info, 35) : NULL;
+    if (blob && terminfo) result = PyTuple_Pack(2, blob, terminfo);
+    Py_XDECREF(blob);
+    Py_XDECREF(terminfo);
+done:
+    if (have_lengths) PyBuffer_Release(&lengths);
+    PyMem_Free(weights);
+    PyMem_Free(stored);
+    PyMem_Free(out.p);
     return result;
 }
 
@@ -640,6 +877,9 @@ static PyMethodDef methods[] = {
     {"decode_positions", decode_positions, METH_VARARGS,
      "decode_positions(buf, starts, ends) -> (counts, positions) as int64 bytes\n\n"
      "Decodes Whoosh Positions values in bulk (see indexer/_speedups.c)."},
+    {"write_term", write_term, METH_VARARGS,
+     "write_term(meta, vals, bounds, lengths, field_boost, boosts, start) -> (blob, terminfo)\n\n"
+     "One term's raw posting blocks and W3TermInfo (see indexer/_speedups.c)."},
     {"add_positions", add_positions, METH_VARARGS,
      "add_positions(terms, bounds, kept, start, docnum) -> number of positions\n\n"
      "Adds one document's postings of a Positions field (see indexer/_speedups.c)."},

@@ -8,6 +8,16 @@ def add_positions(
     docnum: int,
     /,
 ) -> int: ...
+def write_term(
+    meta: bytearray,
+    vals: bytearray,
+    bounds: list[int] | None,
+    lengths: bytes | bytearray | None,
+    field_boost: float,
+    boosts: dict[int, float] | None,
+    start: int,
+    /,
+) -> tuple[bytes, bytes]: ...
 def decode_positions(
     buf: bytes | bytearray | memoryview,
     starts: bytes | bytearray | memoryview,

@@ -846,14 +846,27 @@ class _SegmentBuilder:
             fieldmap[name] = len(fieldmap)
             prefix = pack_ushort(fieldmap[name])
             plan = self._plans[name]
-            writer = _TermWriter(
-                postfile, plan.field.format, self._lengths.get(name), 2 if self._exact else 5
+            lengths = self._lengths.get(name)
+            writer = _TermWriter(postfile, plan.field.format, lengths, 2 if self._exact else 5)
+            # the compiled twin of expand + write_frames (raw blocks; not in exact mode)
+            write_term = (
+                speedups.write_term
+                if compact is not None and not self._exact and speedups is not None and use_speedups
+                else None
             )
+            fb = plan.field_boost
+            boosts = compact.boosts if compact is not None and compact.boosts else None
             # sorting str by code point == sorting their UTF-8 bytes
             for key in sorted(terms):
                 tbytes = key.encode("utf-8") if isinstance(key, str) else key
                 if compact is None:
                     terminfo = writer.write(*_split_values(terms[key]))
+                elif write_term is not None:
+                    meta, vals = compact.terms[key]
+                    blob, terminfo = write_term(
+                        meta, vals, compact.bounds.get(key), lengths, fb, boosts, postfile.tell()
+                    )
+                    postfile.write(blob)
                 else:
                     docs, weights, frames, bounds = compact.expand(key, plan.field_boost)
                     if self._exact:

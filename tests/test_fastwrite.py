@@ -525,6 +525,39 @@ def test_boosts_and_token_lists_as_stock(tmp_path: Path) -> None:
     _assert_same_index(tmp_path / "stock", tmp_path / "exact")
 
 
+def _segment_files(folder: Path) -> dict[str, bytes]:
+    """A one-segment index's files by extension (segment names are random)."""
+    (segment,) = index.open_dir(str(folder))._segments()
+    prefix = segment.segment_id()
+    return {
+        p.name[len(prefix) :]: p.read_bytes() for p in folder.iterdir() if p.name.startswith(prefix)
+    }
+
+
+def test_compiled_paths_write_the_python_paths_bytes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # every compiled step (analysis, postings, blocks and term infos) against its Python
+    # twin, byte for byte: >128-posting terms, boosted documents, empty fields, non-ASCII text
+    docs: list[Doc] = [dict(doc) for doc in DOCS]
+    for number, doc in enumerate(docs):
+        if number % 3 == 0:
+            doc["_boost"] = 2.0
+        if number % 5 == 0:
+            doc["_body_boost"] = 0.5
+    docs[4]["body"] = ""
+    docs[6]["body"] = "Straße İSTANBUL talks talks"
+    add_documents(tmp_path / "compiled", docs, procs=1, compound=False)
+    monkeypatch.setattr(fastwrite, "use_speedups", False)
+    add_documents(tmp_path / "python", docs, procs=1, compound=False)
+    compiled = _segment_files(tmp_path / "compiled")
+    assert len(compiled) >= 10  # terms, postings, stored, lengths, columns
+    assert compiled == _segment_files(tmp_path / "python")
+    with index.open_dir(str(tmp_path / "compiled")).reader() as reader:
+        # a term of several blocks
+        assert max(reader.doc_frequency("body", t) for t in reader.lexicon("body")) > 128
+
+
 @pytest.mark.parametrize("procs", [1, 2])
 def test_worker_processes_and_many_segments(stock: Path, tmp_path: Path, procs: int) -> None:
     # (each process's term cache outlives its segments: later ones must not reuse entries)
