@@ -1135,6 +1135,20 @@ def _chunks(docs: Iterable[Mapping[str, Any]], size: int) -> Iterator[list[Mappi
         yield chunk
 
 
+#: Documents drawn from the input at a time (see `_in_runs`)
+RUN_DOCS = 200
+
+
+def _in_runs(docs: Iterable[Mapping[str, Any]]) -> Iterator[Mapping[str, Any]]:
+    """`docs`, drawn RUN_DOCS at a time: a lazy input (the parser) then runs 200 times in
+    a row, then the writer 200 times, each with its code and data warm in the CPU caches
+    instead of evicting the other's after every document. 10,000 generated cables, parsed
+    and written in one process: 1.22 ms a cable one by one, 1.13 in runs of 50, 1.06 in
+    runs of 200 or 1,000."""
+    for run in _chunks(docs, RUN_DOCS):
+        yield from run
+
+
 def write_segment(
     storage: Storage,
     schema: Schema,
@@ -1157,7 +1171,7 @@ def write_segment(
     builder: _SegmentBuilder | None = None
     try:
         with gc_paused():
-            for doc in docs:
+            for doc in _in_runs(docs):
                 if builder is None:
                     builder = _SegmentBuilder(
                         storage, schema, indexname, compound=compound, exact=exact

@@ -23,6 +23,7 @@ import os
 import shutil
 import threading
 import time
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -262,6 +263,7 @@ class PartResult:
     records: list[WrittenRecord]
     errors: list[str]
     segments: list[Any]  # Whoosh segment objects, in document order
+    words: Counter[str]  # did-you-mean words of the part's sampled documents
 
 
 def _record_entry(cable: Cable) -> RecordEntry:
@@ -278,14 +280,17 @@ def _record_entry(cable: Cable) -> RecordEntry:
 
 
 class _PartParser:
-    """Parses a list of files into Whoosh documents, streamed, remembering what it read."""
+    """Parses a list of files into Whoosh documents, streamed, remembering what it read,
+    and the did-you-mean words of every `word_step`-th document."""
 
-    def __init__(self, paths: list[str], tick: Callable[[], None]) -> None:
+    def __init__(self, paths: list[str], tick: Callable[[], None], word_step: int) -> None:
         self.paths = paths
         self.tick = tick
+        self.word_step = word_step
         self.files: dict[str, FileEntry] = {}
         self.written: list[WrittenRecord] = []
         self.errors: list[str] = []
+        self.words: Counter[str] = Counter()
 
     def documents(self) -> Iterator[dict[str, Any]]:
         position = 0
@@ -307,6 +312,8 @@ class _PartParser:
                 entry = _record_entry(item)
                 records.append(entry)
                 self.written.append(WrittenRecord(path, entry, position))
+                if position % self.word_step == 0:
+                    self.words.update(search.document_words(item.subject, item.body))
                 position += 1
                 yield to_document(item)
                 checkpoint("parse")
@@ -326,10 +333,10 @@ def write_documents(gen: Path, docs: Iterable[dict[str, Any]]) -> list[Any]:
     return segments
 
 
-def _build(gen: Path, paths: list[str], tick: Callable[[], None]) -> PartResult:
-    parser = _PartParser(paths, tick)
+def _build(gen: Path, paths: list[str], tick: Callable[[], None], word_step: int) -> PartResult:
+    parser = _PartParser(paths, tick, word_step)
     segments = write_documents(gen, parser.documents())
-    return PartResult(parser.files, parser.written, parser.errors, segments)
+    return PartResult(parser.files, parser.written, parser.errors, segments, parser.words)
 
 
 _COUNTER: Any = None
@@ -346,8 +353,8 @@ def _tick_shared() -> None:
             _COUNTER.value += 1
 
 
-def _build_part(gen: str, paths: list[str]) -> PartResult:
-    return _build(Path(gen), paths, _tick_shared)
+def _build_part(gen: str, paths: list[str], word_step: int) -> PartResult:
+    return _build(Path(gen), paths, _tick_shared, word_step)
 
 
 def _split(paths: list[str], parts: int) -> list[list[str]]:
@@ -366,6 +373,8 @@ def build_parts(
         # auto: one worker per core, unless starting workers costs more than it saves
         procs = 1 if len(paths) < PARALLEL_FROM else min(os.cpu_count() or 1, 4)
     chunks = _split(paths, procs)
+    # (files, not yet documents: about one document a file in every format but CSV dumps)
+    word_step = search.word_sample_step(len(paths))
     if procs <= 1 or len(chunks) == 1:
         done = 0
 
@@ -374,13 +383,13 @@ def build_parts(
             done += 1
             on_progress(done)
 
-        return [_build(gen, paths, tick)]
+        return [_build(gen, paths, tick, word_step)]
     # fork is the cheapest start, but forking a process that runs other threads (the
     # watchdog observer of --watch) can deadlock the child: use forkserver there
     ctx = multiprocessing.get_context("fork" if threading.active_count() == 1 else "forkserver")
     counter = ctx.Value("q", 0)
     with ctx.Pool(len(chunks), initializer=_init_worker, initargs=(counter,)) as pool:
-        pending = [pool.apply_async(_build_part, (str(gen), chunk)) for chunk in chunks]
+        pending = [pool.apply_async(_build_part, (str(gen), chunk, word_step)) for chunk in chunks]
         while not all(p.ready() for p in pending):
             time.sleep(0.1)
             on_progress(counter.value)
@@ -460,7 +469,9 @@ def update_index(
             report = _update_generation(
                 gen, base, old_manifest, result, procs, on_start, on_progress
             )
-            _finish_generation(index_root, gen, report.files, report.versions, base)
+            _finish_generation(
+                index_root, gen, report.files, report.versions, base, report.words
+            )
         except OSError as exc:
             shutil.rmtree(gen, ignore_errors=True)
             if exc.errno in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG):
@@ -535,6 +546,7 @@ class _GenerationReport:
     unchanged: int
     cables: int
     errors: list[str]
+    words: search.WordSample | None  # drawn while writing a fresh generation
 
 
 def _winner(candidates: list[tuple[str, RecordEntry]]) -> tuple[str, RecordEntry]:
@@ -611,6 +623,13 @@ def _update_generation(
         extra_docs = _reparse(rewrite)
         new_segments.extend(write_documents(gen, extra_docs))
 
+    words = None
+    if base is None:  # a fresh generation: the parts' samples cover all of it
+        sampled: Counter[str] = Counter()
+        for part in parts:
+            sampled.update(part.words)
+        words = search.WordSample(dict(sampled), sum(s.doc_count_all() for s in new_segments))
+
     toc = _open_toc(gen) if base is not None else None
     old_segments = list(toc.segments) if toc is not None else []
     # only refids the old index holds can have documents there to delete (not new ones)
@@ -649,6 +668,7 @@ def _update_generation(
         unchanged=cables - added - updated,
         cables=cables,
         errors=errors,
+        words=words,
     )
 
 
@@ -702,6 +722,7 @@ def _finish_generation(
     files: dict[str, FileEntry],
     versions: dict[str, list[dict[str, Any]]] | None,
     previous: Path | None,
+    words: search.WordSample | None = None,
 ) -> None:
     _write_json(
         gen / MANIFEST,
@@ -713,7 +734,7 @@ def _finish_generation(
     )
     if versions is not None:
         _write_json(gen / VERSIONS, versions)
-    search.warm_caches(gen, previous)
+    search.warm_caches(gen, previous, words)
     store.fsync_tree(gen)
     checkpoint("swap")
     store.publish(root, gen)

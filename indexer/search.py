@@ -278,7 +278,9 @@ def open_index(index_root: Path) -> Searchable:
     raise AssertionError("unreachable")
 
 
-def warm_caches(generation: Path, previous: Path | None = None) -> None:
+def warm_caches(
+    generation: Path, previous: Path | None = None, words: WordSample | None = None
+) -> None:
     """Build a generation's facet table and word list now (`cables index` calls this before
     publishing), so that the first search after an update is as fast as the next ones.
 
@@ -286,11 +288,14 @@ def warm_caches(generation: Path, previous: Path | None = None) -> None:
     it can be: when the new generation starts with all of the previous one's segments
     (updates only append segments and mark deletions), the previous facet table is kept
     and only the new segments' rows are read; and when the update grew the index by less
-    than `WORDS_RESAMPLE_GROWTH`, the previous did-you-mean word sample is kept."""
+    than `WORDS_RESAMPLE_GROWTH`, the previous did-you-mean word sample is kept. `words`, a
+    sample drawn over the whole new generation while it was written, is taken as it is."""
     # plain reads, not mmap: mapped pages of the whole index would count against the
     # indexer's memory (RSS) for no gain in a one-pass scan
     storage = FileStorage(str(generation), supports_mmap=False)
     ix = storage.open_index(INDEX_NAME)
+    if words is not None:
+        _write_words(generation, words)
     with Searchable(generation.parent, generation, ix) as s:
         if previous is not None:
             _carry_caches(s, previous)
@@ -1081,12 +1086,33 @@ def _load_words(s: Searchable) -> dict[str, list[tuple[str, int, int]]]:
         counts: dict[str, int] = json.loads(path.read_text(encoding="utf-8"))["counts"]
     except (OSError, ValueError, KeyError, TypeError):
         counts = build_word_counts(s.reader)
-        data = {"sampled_docs": s.reader.doc_count_all(), "counts": counts}
-        _write_cache(path, json.dumps(data, separators=(",", ":")).encode("utf-8"))
+        _write_words(s.generation, WordSample(counts, s.reader.doc_count_all()))
     by_letter: dict[str, list[tuple[str, int, int]]] = {}
     for word, count in counts.items():
         by_letter.setdefault(word[0], []).append((word, count, _letter_mask(word)))
     return by_letter
+
+
+_SAMPLE_WORD_RE = re.compile(r"[a-z]{3,}")
+
+
+def document_words(subject: str | None, body: str | None) -> set[str]:
+    """The surface words (lowercase, unstemmed, 3+ letters) a document adds to the sample."""
+    return set(_SAMPLE_WORD_RE.findall(f"{subject or ''} {body or ''}".lower()))
+
+
+def word_sample_step(documents: int) -> int:
+    """Every how many documents one is sampled, for about WORD_SAMPLE_DOCS in all."""
+    return max(1, documents // WORD_SAMPLE_DOCS)
+
+
+@dataclass(frozen=True)
+class WordSample:
+    """Word counts of a document sample drawn while indexing (`cables index` draws one as
+    it writes a fresh index, so that `warm_caches` need not read documents back)."""
+
+    counts: dict[str, int]  # word -> number of sampled documents holding it
+    sampled_docs: int  # documents in the index the sample was drawn from
 
 
 def build_word_counts(reader: Any) -> dict[str, int]:
@@ -1094,14 +1120,17 @@ def build_word_counts(reader: Any) -> dict[str, int]:
     number of sampled documents holding each. The body field is stemmed, so its lexicon
     cannot offer real words ("baghdad", not "baghdad"-ish stems like "negoti")."""
     docs = list(reader.all_doc_ids())
-    step = max(1, len(docs) // WORD_SAMPLE_DOCS)
     counts: Counter[str] = Counter()
-    word_re = re.compile(r"[a-z]{3,}")
-    for docnum in docs[::step]:
+    for docnum in docs[:: word_sample_step(len(docs))]:
         stored = reader.stored_fields(docnum)
-        text = f"{stored.get('subject') or ''} {stored.get('body') or ''}".lower()
-        counts.update(set(word_re.findall(text)))
+        counts.update(document_words(stored.get("subject"), stored.get("body")))
     return dict(counts.most_common(WORD_LIST_MAX))
+
+
+def _write_words(generation: Path, sample: WordSample) -> None:
+    counts = dict(Counter(sample.counts).most_common(WORD_LIST_MAX))
+    data = {"sampled_docs": sample.sampled_docs, "counts": counts}
+    _write_cache(generation / _WORDS_FILE, json.dumps(data, separators=(",", ":")).encode("utf-8"))
 
 
 def _text_frequency(s: Searchable, word: str) -> int:

@@ -233,6 +233,24 @@ def test_small_updates_keep_the_word_sample(
     assert sampled == [23]
 
 
+@pytest.mark.parametrize("procs", [1, 2])
+def test_fresh_build_draws_the_word_sample_while_writing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, procs: int
+) -> None:
+    corpus, root = tmp_path / "corpus", tmp_path / "index"
+    for number in range(30):
+        write_cable(corpus, f"09BAGHDAD{number + 300}", subject=f"TOPIC NUMBER{number}")
+    real_counts = search.build_word_counts
+    monkeypatch.setattr(search, "build_word_counts", lambda reader: pytest.fail("read back"))
+    update_index([corpus], root, procs=procs)
+    data = json.loads((store.require_live(root) / search._WORDS_FILE).read_bytes())
+    assert data["sampled_docs"] == 30
+    # 30 documents: every one sampled, so the counts are those read back from the index
+    with search.open_index(root) as s:
+        assert data["counts"] == real_counts(s.reader)
+    assert data["counts"]["topic"] == 30
+
+
 @pytest.mark.parametrize("damage", ["version", "row"])
 def test_manifest_of_another_version_asks_for_a_rebuild(
     corpus: Path, tmp_path: Path, damage: str
