@@ -166,8 +166,9 @@ _SPACED_BANNER_RE = re.compile(rf"(?=[CSUONE][ CSONEC])(?:{SPACED_BANNER})", re.
 #: (much faster than any IGNORECASE scan); a banner starts at most 4 characters before
 SPACED_CORES = ("O N F I D E N T I A L", "E C R E T", "N C L A S S I F I E D")
 SPACED_LEAD = 4
-#: the plain classification words a banner line can start with (case matters)
-_PLAIN_BANNER_WORD_RE = re.compile(r"UNCLAS|CONFIDENTIAL|SECRET|LIMITED OFFICIAL USE")
+#: the plain classification words a banner line can start with (case matters; none contains
+#: another or overlaps itself, so `str.find` finds what an alternation of them would)
+_PLAIN_BANNER_WORDS = ("UNCLAS", "CONFIDENTIAL", "SECRET", "LIMITED OFFICIAL USE")
 #: characters that IGNORECASE matches to an ASCII letter but that `str.upper` (`str.lower`)
 #: does not map to it (dotted and dotless i, long s, Kelvin sign): where one occurs, a scan
 #: of the upper-cased (lower-cased) text is not exact and the slow pattern is used instead
@@ -226,6 +227,17 @@ _SIPDIS_RE = re.compile(
 )
 _END_MARKER_RE = re.compile(r"NNNN(?<![A-Za-z]NNNN)(?![A-Za-z])|==*[ \t]*CABLE ENDS[ \t]*=+")
 _RULE_RE = re.compile(r"[-_=*](?<![^\s][-_=*])(?:[-_=*]{2,}|(?<=-) (?:- ){2,}-)(?![^\s])")
+_RULE_CHARS = bytes.maketrans(b"_=*", b"---")
+
+
+def _may_hold_rule(s: str) -> bool:
+    """False when `_RULE_RE` cannot match: it needs three rule characters in a row or
+    "- - " (a scan for its leading character class is slow; these are C searches)."""
+    if "- - " in s or not s.isascii():
+        return True
+    return b"---" in s.encode("ascii").translate(_RULE_CHARS)
+
+
 PARTIAL_NOTE = (
     "This record is a partial extract of the original cable. "
     "The full text of the original cable is not available."
@@ -517,7 +529,7 @@ def _banner_line_matches(s: str) -> Iterable[re.Match[str]]:
     spaced = _spaced_banner_starts(s)
     if spaced is None:
         return BANNER_LINE_RE.finditer(s)
-    plain = [m.start() for m in _PLAIN_BANNER_WORD_RE.finditer(s)]
+    plain = [i for word in _PLAIN_BANNER_WORDS for i in find_all(s, word)]
     # (plain words cannot overlap each other; a position in both lists is tried once)
     return _matches_at(BANNER_LINE_RE, s, sorted(set(plain).union(spaced)))
 
@@ -578,14 +590,20 @@ def is_collapsed(text: str) -> bool:
 def _layout(s: str, collapsed: bool) -> str:
     """One paragraph per line, paragraphs separated by one blank line (whitespace changes only)."""
     s = _squeeze_spaces(s)
-    if "\n\n\n" in s:
-        s = _BLANK_LINES_RE.sub("\n\n", s)
+    s = _collapse_blank_lines(s)
     s = _break_collapsed_lines(s, collapsed)
     s = _join_wrapped_lines(s)
     return s.strip()
 
 
-_BLANK_LINES_RE = re.compile(r"\n{3,}")
+
+
+def _collapse_blank_lines(s: str) -> str:
+    """Runs of 3+ newlines as 2: `re.sub(r"\n{3,}", "\n\n", s)`, without the regex's slow
+    scan for a repeat (each replace shortens a run of k newlines to k - k // 3)."""
+    while "\n\n\n" in s:
+        s = s.replace("\n\n\n", "\n\n")
+    return s
 
 
 _SPACES_RE = re.compile("   *")
@@ -745,7 +763,8 @@ def clean_body(text: str, trace: bool = False) -> CleanText:
     _remove_sipdis(t)
     if "NNNN" in t.s or "CABLE ENDS" in t.s:
         t.sub(_END_MARKER_RE, "end-marker", "")
-    t.sub(_RULE_RE, "rule", "\n\n")
+    if _may_hold_rule(t.s):
+        t.sub(_RULE_RE, "rule", "\n\n")
     body = _layout(t.s, collapsed)
     origin = _nonspace_origins(t.s, t.pos) if trace else ()
     return CleanText(body, tuple(t.removed), origin)

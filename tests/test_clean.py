@@ -323,3 +323,28 @@ def test_fast_scans_agree_with_the_plain_patterns() -> None:
     for field in (extract.subject, extract.summary, extract.classified_by):
         assert field(fast) is not None
         assert field(fast) == field(fast + " \u0130"), field.__name__
+
+
+def test_prefilters_never_skip_a_match() -> None:
+    """The C-speed checks that stand in for regex scans find everything the patterns find:
+    random texts of rule characters, spaces, newlines and banner words."""
+    import random
+
+    from indexer import clean
+
+    rng = random.Random(3)
+    alphabet = ["-", "_", "=", "*", " ", "\n", "\n\n\n", "A", "x", "- - -", "é"]
+    alphabet += ["SECRET", "UNCLASSIFIED", "CONFIDENTIAL", "LIMITED OFFICIAL USE"]
+    plain = re.compile("|".join(clean._PLAIN_BANNER_WORDS))
+    rules = 0
+    for _ in range(3000):
+        text = "".join(rng.choices(alphabet, k=rng.randint(0, 12)))
+        if clean._RULE_RE.search(text):
+            rules += 1
+            assert clean._may_hold_rule(text), text
+        assert [m.start() for m in plain.finditer(text)] == sorted(
+            i for word in clean._PLAIN_BANNER_WORDS for i in clean.find_all(text, word)
+        )
+        assert clean._collapse_blank_lines(text) == re.sub(r"\n{3,}", "\n\n", text)
+    assert rules > 100  # the rule pattern did match often
+    assert not clean._may_hold_rule("a -- b == c ** d _ e")
