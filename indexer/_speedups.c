@@ -473,7 +473,9 @@ done:
  * the (meta, vals) entry of a term found there is remembered with the term: the next
  * document of the same field and segment needs no dict lookup for it. The entry pointers
  * are borrowed: `terms` keeps its entries while it is in use, and a new dict comes with a
- * new owner number. Past `limit` tokens the cache starts over (bounded memory).
+ * new owner number. Past `limit` tokens the cache starts over (bounded memory). A call made
+ * while another is under way (another thread, let in while a term function ran) returns
+ * None, so the cache never changes under a call.
  */
 #define NWAYS 4
 #define SLOT_EMPTY (-2)
@@ -504,6 +506,7 @@ typedef struct {
     PyObject *ids; /* term str -> term id */
     uint64_t serial;
     int empty;
+    int busy; /* in index_text (a term function may let another thread in) */
 } TokenCache;
 
 static unsigned char WORD_LOWER[256]; /* lowercased ASCII word character, or 0 */
@@ -642,7 +645,8 @@ static PyObject *tc_index_text(TokenCache *self, PyObject *args) {
         PyErr_SetString(PyExc_ValueError, "docnum out of range");
         return NULL;
     }
-    if (!PyUnicode_IS_ASCII(text) || self->empty) Py_RETURN_NONE;
+    /* another thread's call is under way (its term ids must stay valid): Python path */
+    if (!PyUnicode_IS_ASCII(text) || self->empty || self->busy) Py_RETURN_NONE;
     if (self->used >= self->limit) tc_clear(self);
     const unsigned char *s = PyUnicode_DATA(text);
     Py_ssize_t n = PyUnicode_GET_LENGTH(text);
@@ -657,6 +661,7 @@ static PyObject *tc_index_text(TokenCache *self, PyObject *args) {
     int32_t *order = NULL;
     uint32_t *pos = NULL;
     Buf value = {NULL, 0, 0};
+    self->busy = 1;
     if (!low || !kept) { PyErr_NoMemory(); goto done; }
 
     /* 1. tokens -> term ids */
@@ -769,6 +774,7 @@ static PyObject *tc_index_text(TokenCache *self, PyObject *args) {
     }
     result = PyLong_FromSsize_t(nkept);
 done:
+    self->busy = 0;
     PyMem_Free(low);
     PyMem_Free(kept);
     PyMem_Free(order);

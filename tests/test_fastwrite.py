@@ -482,6 +482,23 @@ def test_compiled_analysis_leaves_other_texts_to_python() -> None:
     assert set(postings.terms) == {"aa", "bb"}
 
 
+def test_compiled_analysis_refuses_a_call_inside_a_call() -> None:
+    # a term function runs Python code, which can let another thread into the same cache:
+    # that call must not change the cache under the first one (it takes the Python path)
+    assert fastwrite.speedups is not None
+    cache = fastwrite.speedups.TokenCache()
+    inner: list[int | None] = []
+
+    def term(token: str) -> str:
+        inner.append(cache.index_text("other words", term, {}, {}, 2, 1, 0))
+        return token
+
+    terms: dict[str, tuple[bytearray, bytearray]] = {}
+    assert cache.index_text("alpha beta", term, terms, {}, 1, 0, 0) == 2
+    assert inner == [None, None] and sorted(terms) == ["alpha", "beta"]
+    assert cache.index_text("other words", term, {}, {}, 3, 1, 0) == 2  # free again
+
+
 def test_compiled_loop_takes_boosts() -> None:
     postings = fastwrite._PositionsPostings()
     postings.add_kept(["a", "b", "a"], 0, 0, 2.0)
