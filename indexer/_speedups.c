@@ -512,7 +512,8 @@ typedef struct {
 static unsigned char WORD_LOWER[256]; /* lowercased ASCII word character, or 0 */
 
 static void tc_clear(TokenCache *self) {
-    for (Py_ssize_t i = 0; i <= self->mask; i++) self->table[i].term = SLOT_EMPTY;
+    if (self->table)
+        for (Py_ssize_t i = 0; i <= self->mask; i++) self->table[i].term = SLOT_EMPTY;
     self->used = 0;
     self->arena_len = 0;
     for (Py_ssize_t i = 0; i < self->nterms; i++) Py_DECREF(self->terms[i].term);
