@@ -46,7 +46,10 @@ from .schema import build_schema
 INDEX_NAME = "MAIN"
 MANIFEST = "manifest.json"
 VERSIONS = "versions.json"
-MANIFEST_VERSION = 1
+MANIFEST_VERSION = 2
+#: manifest versions this one reads (an update writes MANIFEST_VERSION back): 1 had an object
+#: per file, 2 has an array (written straight from FileEntry tuples, read ~2x faster)
+READABLE_MANIFESTS = (1, 2)
 
 #: Richer formats win ties between records of one refid with the same release date.
 FORMAT_RANK: dict[str, int] = {
@@ -134,52 +137,58 @@ def checkpoint(name: str) -> None:
 # --- manifest ------------------------------------------------------------------------------
 
 
-def _entry_to_json(entry: FileEntry) -> dict[str, Any]:
-    return {
-        "size": entry.size,
-        "mtime_ns": entry.mtime_ns,
-        "sha256": entry.sha256,
-        "records": entry.records,  # named tuples: JSON arrays in field order
-        "failures": entry.failures,
-    }
-
-
 # RecordEntry from a JSON array, with no Python-level call per record (NamedTuple._make is one)
 _record_from_json = functools.partial(tuple.__new__, RecordEntry)
 
 
-def _entry_from_json(data: dict[str, Any]) -> FileEntry:
-    return FileEntry(
-        data["size"],
-        data["mtime_ns"],
-        data["sha256"],
-        tuple(map(_record_from_json, data["records"])),
-        tuple(data.get("failures", ())),
-    )
+# FileEntry from a list of its fields, in one C call
+_file_from_json = functools.partial(tuple.__new__, FileEntry)
+
+
+def _v1_row(obj: dict[str, Any]) -> list[Any]:
+    """A version-1 manifest row (an object) as a version-2 row (an array)."""
+    return [obj["size"], obj["mtime_ns"], obj["sha256"], obj["records"], obj.get("failures", [])]
 
 
 def load_manifest(gen: Path | None) -> dict[str, FileEntry]:
     if gen is None or not (gen / MANIFEST).exists():
         return {}
     data = json.loads((gen / MANIFEST).read_text(encoding="utf-8"))
-    files = {path: _entry_from_json(entry) for path, entry in data["files"].items()}
-    # rows are built without a length check each (see _record_from_json): check them here
-    if data.get("version") != MANIFEST_VERSION:
+    version = data.get("version")
+    if version not in READABLE_MANIFESTS:
         raise IndexIncompatible(
-            str(gen.parent),
-            f"its manifest is version {data.get('version')}, this one reads {MANIFEST_VERSION}",
+            str(gen.parent), f"its manifest is version {version}, this one reads {MANIFEST_VERSION}"
         )
+    try:
+        files = _manifest_files(data["files"], version)
+    except (KeyError, IndexError, TypeError, AttributeError, ValueError) as exc:
+        raise IndexIncompatible(str(gen.parent), "its manifest rows are of another form") from exc
     width = len(RecordEntry._fields)
     if any(len(rec) != width for entry in files.values() for rec in entry.records):
         raise IndexIncompatible(str(gen.parent), f"manifest rows are not of {width} fields")
     return files
 
 
+def _manifest_files(rows: dict[str, Any], version: int) -> dict[str, FileEntry]:
+    """path -> FileEntry from the manifest's rows. Rows become tuples without a Python-level
+    call each (`_file_from_json`, `_record_from_json`), so widths are checked: a file row's
+    here, a record row's by the caller."""
+    if version == 1:
+        rows = {path: _v1_row(obj) for path, obj in rows.items()}
+    file_width = len(FileEntry._fields)
+    for row in rows.values():  # (in place: no new list per row)
+        if len(row) != file_width:
+            raise ValueError(f"a manifest row of {len(row)} items, not {file_width}")
+        row[3] = tuple(map(_record_from_json, row[3]))
+        row[4] = tuple(row[4])
+    return dict(zip(rows, map(_file_from_json, rows.values()), strict=True))
+
+
 def _write_json(path: Path, data: Any) -> None:
     tmp = path.with_suffix(".tmp")
     # json.dumps, not json.dump: dump streams through the pure-Python encoder (5x slower on a
-    # 250,000-file manifest)
-    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    # 250,000-file manifest); ASCII output (\u escapes) is the encoder's fastest path
+    text = json.dumps(data, separators=(",", ":"))
     with open(tmp, "w", encoding="utf-8") as fh:
         fh.write(text)
     os.replace(tmp, path)
@@ -729,7 +738,9 @@ def _finish_generation(
         {
             "version": MANIFEST_VERSION,
             "updated": datetime.now(UTC).isoformat(timespec="seconds"),
-            "files": {path: _entry_to_json(entry) for path, entry in sorted(files.items())},
+            # FileEntry and RecordEntry are tuples: JSON arrays without a conversion each
+            # (in the order the update met the files; not sorted, which took 0.4 s)
+            "files": files,
         },
     )
     if versions is not None:

@@ -12,7 +12,7 @@ import pytest
 from helpers import page_cable, write_cable
 from whoosh import index as whoosh_index
 
-from indexer import search, store
+from indexer import ingest, search, store
 from indexer.errors import CorpusMissing, IndexIncompatible, IndexLocked, IndexUnwritable
 from indexer.ingest import update_index
 from indexer.lock import writer_lock
@@ -251,7 +251,28 @@ def test_fresh_build_draws_the_word_sample_while_writing(
     assert data["counts"]["topic"] == 30
 
 
-@pytest.mark.parametrize("damage", ["version", "row"])
+def test_manifest_of_version_1_is_read_and_written_back_as_2(
+    corpus: Path, tmp_path: Path
+) -> None:
+    root = tmp_path / "index"
+    update_index([corpus], root, procs=1)
+    manifest = store.require_live(root) / "manifest.json"
+    data = json.loads(manifest.read_text(encoding="utf-8"))
+    assert data["version"] == ingest.MANIFEST_VERSION == 2
+    keys = ("size", "mtime_ns", "sha256", "records", "failures")
+    data["version"] = 1  # what indexes built before 2026-11-28 hold: an object per file
+    data["files"] = {path: dict(zip(keys, row, strict=True)) for path, row in data["files"].items()}
+    manifest.write_text(json.dumps(data), encoding="utf-8")
+    assert update_index([corpus], root, procs=1).unchanged == 3  # read: no rebuild, no change
+    write_cable(corpus, "10BAGHDAD1")
+    report = update_index([corpus], root, procs=1)
+    assert (report.added, report.unchanged) == (1, 3)
+    rewritten = json.loads((store.require_live(root) / "manifest.json").read_text())
+    assert rewritten["version"] == 2
+    assert all(isinstance(row, list) for row in rewritten["files"].values())
+
+
+@pytest.mark.parametrize("damage", ["version", "row", "file"])
 def test_manifest_of_another_version_asks_for_a_rebuild(
     corpus: Path, tmp_path: Path, damage: str
 ) -> None:
@@ -261,9 +282,12 @@ def test_manifest_of_another_version_asks_for_a_rebuild(
     data = json.loads(manifest.read_text(encoding="utf-8"))
     if damage == "version":
         data["version"] = 99
+    elif damage == "row":
+        for entry in data["files"].values():
+            entry[3] = [row[:-1] for row in entry[3]]  # records one field short
     else:
         for entry in data["files"].values():
-            entry["records"] = [row[:-1] for row in entry["records"]]  # one field short
+            entry.pop()  # a file row one field short
     manifest.write_text(json.dumps(data), encoding="utf-8")
     with pytest.raises(IndexIncompatible, match="cables index --rebuild"):
         update_index([corpus], root, procs=1)
