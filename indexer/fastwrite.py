@@ -5,13 +5,16 @@ a token object per word, a tuple per posting pickled into a sorting pool, then o
 call per posting. This module writes the same segments in bulk:
 
 * text fields whose analyzer is exactly Whoosh's `StemmingAnalyzer` are analysed by
-  `FastAnalyzer` (ASCII text tokenized with bytes.translate + split, exactly the regex's
-  tokens; a per-process dict cache around the Porter stemmer; the same position numbering
-  as `StopFilter(renumber=True)`); every other field is indexed by the field's own
-  `field.index(value)`, so ID/KEYWORD/NUMERIC/DATETIME terms are Whoosh's own;
+  `FastAnalyzer` (exactly the regex's tokens; a per-process cache around the Porter
+  stemmer; the same position numbering as `StopFilter(renumber=True)`): for ASCII text in
+  one compiled pass that tokenizes, looks terms up and adds the postings
+  (`_speedups.TokenCache`), otherwise with bytes.translate + split and a dict cache; every
+  other field is indexed by the field's own `field.index(value)`, so
+  ID/KEYWORD/NUMERIC/DATETIME terms are Whoosh's own;
 * postings are kept per term in compact arrays and written at segment end as W3 posting
   blocks (blocks of 128, same ids, weights, values, block stats and term infos, same
-  term-index keys), without a Python object per posting;
+  term-index keys), without a Python object per posting (the blocks of positions fields by
+  compiled code, `_speedups.write_term`);
 * stored fields, field lengths and sortable columns go through the codec's own per-document
   writer, exactly as stock `add_document` calls it.
 
