@@ -1,6 +1,8 @@
-/* Compiled inner loops: indexer.fastwrite's (one document's positions into posting buffers)
- * and indexer.postings' (decoding positions for phrase checks). Both are optional: each
- * caller has a pure-Python twin, used when this module is not built.
+/* Compiled inner loops of indexer.fastwrite (TokenCache.index_text: tokenizing a text, looking
+ * up its terms and adding its postings; add_positions: adding a document's positions;
+ * write_term: a term's posting blocks) and of indexer.postings (decode_positions, for phrase
+ * checks). All are optional: each caller has a pure-Python twin, used when this module is not
+ * built, and the tests compare the two byte for byte.
  *
  * add_positions(terms, bounds, kept, start, docnum) does for one document what
  * FastAnalyzer.positions + _PositionsPostings.add do in Python (the reference; tests compare
