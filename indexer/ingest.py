@@ -272,7 +272,7 @@ class PartResult:
     records: list[WrittenRecord]
     errors: list[str]
     segments: list[Any]  # Whoosh segment objects, in document order
-    words: Counter[str]  # did-you-mean words of the part's sampled documents
+    words: Counter[str] | None  # did-you-mean words of its sampled documents (None: none)
 
 
 def _record_entry(cable: Cable) -> RecordEntry:
@@ -290,7 +290,10 @@ def _record_entry(cable: Cable) -> RecordEntry:
 
 class _PartParser:
     """Parses a list of files into Whoosh documents, streamed, remembering what it read,
-    and the did-you-mean words of every `word_step`-th document."""
+    and the did-you-mean words of every `word_step`-th document. The step comes from the
+    number of files; a file of many records (a CSV dump) would make the sample far larger
+    than meant, so past WORD_SAMPLE_DOCS sampled documents the part stops sampling and
+    gives no sample (`words` None: the sample is then drawn from the finished index)."""
 
     def __init__(self, paths: list[str], tick: Callable[[], None], word_step: int) -> None:
         self.paths = paths
@@ -299,7 +302,8 @@ class _PartParser:
         self.files: dict[str, FileEntry] = {}
         self.written: list[WrittenRecord] = []
         self.errors: list[str] = []
-        self.words: Counter[str] = Counter()
+        self.words: Counter[str] | None = Counter()
+        self._sampled = 0
 
     def documents(self) -> Iterator[dict[str, Any]]:
         position = 0
@@ -321,8 +325,8 @@ class _PartParser:
                 entry = _record_entry(item)
                 records.append(entry)
                 self.written.append(WrittenRecord(path, entry, position))
-                if position % self.word_step == 0:
-                    self.words.update(search.document_words(item.subject, item.body))
+                if self.words is not None and position % self.word_step == 0:
+                    self._sample(item)
                 position += 1
                 yield to_document(item)
                 checkpoint("parse")
@@ -331,6 +335,14 @@ class _PartParser:
                 st.st_size, st.st_mtime_ns, sha, tuple(records), tuple(failures)
             )
             self.tick()
+
+
+    def _sample(self, cable: Cable) -> None:
+        if self._sampled >= search.WORD_SAMPLE_DOCS or self.words is None:
+            self.words = None
+            return
+        self._sampled += 1
+        self.words.update(search.document_words(cable.subject, cable.body))
 
 
 def write_documents(gen: Path, docs: Iterable[dict[str, Any]]) -> list[Any]:
@@ -633,7 +645,8 @@ def _update_generation(
         new_segments.extend(write_documents(gen, extra_docs))
 
     words = None
-    if base is None:  # a fresh generation: the parts' samples cover all of it
+    # a fresh generation: the parts' samples cover all of it (if every part has one)
+    if base is None and all(part.words is not None for part in parts):
         sampled: Counter[str] = Counter()
         for part in parts:
             sampled.update(part.words)

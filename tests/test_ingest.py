@@ -251,6 +251,30 @@ def test_fresh_build_draws_the_word_sample_while_writing(
     assert data["counts"]["topic"] == 30
 
 
+def test_oversized_word_sample_is_drawn_from_the_index_instead(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # a step counted in files meets a file of many records (a CSV dump): the workers stop
+    # sampling at WORD_SAMPLE_DOCS, and the sample is drawn from the finished index
+    corpus, root = tmp_path / "corpus", tmp_path / "index"
+    for number in range(12):
+        write_cable(corpus, f"09BAGHDAD{number + 300}")
+    monkeypatch.setattr(search, "WORD_SAMPLE_DOCS", 5)
+    monkeypatch.setattr(search, "word_sample_step", lambda documents: 1)  # as for one file
+    read_back: list[int] = []
+    real_counts = search.build_word_counts
+
+    def recording(reader: Any) -> dict[str, int]:
+        read_back.append(reader.doc_count_all())
+        return real_counts(reader)
+
+    monkeypatch.setattr(search, "build_word_counts", recording)
+    update_index([corpus], root, procs=1)
+    assert read_back == [12]
+    data = json.loads((store.require_live(root) / search._WORDS_FILE).read_bytes())
+    assert data["sampled_docs"] == 12 and data["counts"]["baghdad"] == 12
+
+
 def test_manifest_of_version_1_is_read_and_written_back_as_2(
     corpus: Path, tmp_path: Path
 ) -> None:
