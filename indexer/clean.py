@@ -166,8 +166,9 @@ _SPACED_BANNER_RE = re.compile(rf"(?=[CSUONE][ CSONEC])(?:{SPACED_BANNER})", re.
 #: (much faster than any IGNORECASE scan); a banner starts at most 4 characters before
 SPACED_CORES = ("O N F I D E N T I A L", "E C R E T", "N C L A S S I F I E D")
 SPACED_LEAD = 4
-#: the plain classification words a banner line can start with (case matters; none contains
-#: another or overlaps itself, so `str.find` finds what an alternation of them would)
+#: the plain classification words a banner line can start with (case matters), found with
+#: `str.find`: that also finds a word overlapping the end of another ("UNCLA[S]ECRET"), which
+#: an alternation of them would skip, but a banner never starts right after a letter
 _PLAIN_BANNER_WORDS = ("UNCLAS", "CONFIDENTIAL", "SECRET", "LIMITED OFFICIAL USE")
 #: characters that IGNORECASE matches to an ASCII letter but that `str.upper` (`str.lower`)
 #: does not map to it (dotted and dotless i, long s, Kelvin sign): where one occurs, a scan
@@ -594,8 +595,6 @@ def _layout(s: str, collapsed: bool) -> str:
     s = _break_collapsed_lines(s, collapsed)
     s = _join_wrapped_lines(s)
     return s.strip()
-
-
 
 
 def _collapse_blank_lines(s: str) -> str:
