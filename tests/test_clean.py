@@ -346,5 +346,5 @@ def test_prefilters_never_skip_a_match() -> None:
         assert found == [m.span() for m in clean.BANNER_LINE_RE.finditer(text)], text
         banners += bool(found)
         assert clean._collapse_blank_lines(text) == re.sub(r"\n{3,}", "\n\n", text)
-    assert rules > 100 and banners > 20  # the patterns did match, often
+    assert rules > 30 and banners > 20, (rules, banners)  # the patterns did match, often
     assert not clean._may_hold_rule("a -- b == c ** d _ e")
