@@ -96,10 +96,20 @@ static int bytearray_extend(PyObject *ba, const void *data, Py_ssize_t n) {
     return 0;
 }
 
-/* terms[term], created as (bytearray(), bytearray()) when missing; borrowed */
+/* terms[term], created as (bytearray(), bytearray()) when missing; borrowed; TypeError when
+ * it is anything else */
 static PyObject *entry_for(PyObject *terms, PyObject *term) {
     PyObject *entry = PyDict_GetItemWithError(terms, term);
-    if (entry || PyErr_Occurred()) return entry;
+    if (entry) {
+        if (!PyTuple_Check(entry) || PyTuple_GET_SIZE(entry) != 2 ||
+            !PyByteArray_Check(PyTuple_GET_ITEM(entry, 0)) ||
+            !PyByteArray_Check(PyTuple_GET_ITEM(entry, 1))) {
+            PyErr_SetString(PyExc_TypeError, "terms values must be (bytearray, bytearray)");
+            return NULL;
+        }
+        return entry;
+    }
+    if (PyErr_Occurred()) return NULL;
     PyObject *meta = PyByteArray_FromStringAndSize(NULL, 0);
     PyObject *vals = PyByteArray_FromStringAndSize(NULL, 0);
     if (!meta || !vals) { Py_XDECREF(meta); Py_XDECREF(vals); return NULL; }
@@ -131,6 +141,21 @@ static int add_bound(PyObject *bounds, PyObject *term, Py_ssize_t offset) {
     }
     Py_DECREF(value);
     return failed;
+}
+
+/* one document's posting of a term: its (docnum, count) to meta, the framed value of its
+ * positions pos[0..npos) to vals, and a block bound after every 128th posting */
+static int add_posting(PyObject *entry, PyObject *term, PyObject *bounds, unsigned long docnum,
+                       const uint32_t *pos, Py_ssize_t npos, Buf *value) {
+    PyObject *meta = PyTuple_GET_ITEM(entry, 0), *vals = PyTuple_GET_ITEM(entry, 1);
+    uint64_t packed = ((uint64_t)docnum << 32) | (uint64_t)npos;
+    if (bytearray_extend(meta, &packed, 8) < 0) return -1;
+    if (encode_value(value, pos, npos) < 0) return -1;
+    if (bytearray_extend(vals, value->p, value->len) < 0) return -1;
+    if ((PyByteArray_GET_SIZE(meta) / 8) % BLOCK_LIMIT == 0 &&
+        add_bound(bounds, term, PyByteArray_GET_SIZE(vals)) < 0)
+        return -1;
+    return 0;
 }
 
 static PyObject *add_positions(PyObject *self, PyObject *args) {
@@ -192,20 +217,7 @@ static PyObject *add_positions(PyObject *self, PyObject *args) {
         PyObject *term = PyList_GET_ITEM(order, s);
         Py_ssize_t npos = count[s + 1] - count[s];
         PyObject *entry = entry_for(terms, term);
-        if (!entry) goto done;
-        if (!PyTuple_Check(entry) || PyTuple_GET_SIZE(entry) != 2 ||
-            !PyByteArray_Check(PyTuple_GET_ITEM(entry, 0)) ||
-            !PyByteArray_Check(PyTuple_GET_ITEM(entry, 1))) {
-            PyErr_SetString(PyExc_TypeError, "terms values must be (bytearray, bytearray)");
-            goto done;
-        }
-        PyObject *meta = PyTuple_GET_ITEM(entry, 0), *vals = PyTuple_GET_ITEM(entry, 1);
-        uint64_t packed = ((uint64_t)docnum << 32) | (uint64_t)npos;
-        if (bytearray_extend(meta, &packed, 8) < 0) goto done;
-        if (encode_value(&value, pos + count[s], npos) < 0) goto done;
-        if (bytearray_extend(vals, value.p, value.len) < 0) goto done;
-        if ((PyByteArray_GET_SIZE(meta) / 8) % BLOCK_LIMIT == 0 &&
-            add_bound(bounds, term, PyByteArray_GET_SIZE(vals)) < 0)
+        if (!entry || add_posting(entry, term, bounds, docnum, pos + count[s], npos, &value) < 0)
             goto done;
     }
     result = PyLong_FromSsize_t(n);
@@ -754,25 +766,13 @@ static PyObject *tc_index_text(TokenCache *self, PyObject *args) {
         if (!entry) {
             entry = entry_for(terms, rec->term);
             if (!entry) goto done;
-            if (!PyTuple_Check(entry) || PyTuple_GET_SIZE(entry) != 2 ||
-                !PyByteArray_Check(PyTuple_GET_ITEM(entry, 0)) ||
-                !PyByteArray_Check(PyTuple_GET_ITEM(entry, 1))) {
-                PyErr_SetString(PyExc_TypeError, "terms values must be (bytearray, bytearray)");
-                goto done;
-            }
             if (cached) {
                 rec->owner[way] = owner;
                 rec->entry[way] = entry;
             }
         }
-        PyObject *meta = PyTuple_GET_ITEM(entry, 0), *vals = PyTuple_GET_ITEM(entry, 1);
         Py_ssize_t npos = count[t + 1] - count[t];
-        uint64_t packed = ((uint64_t)docnum << 32) | (uint64_t)npos;
-        if (bytearray_extend(meta, &packed, 8) < 0) goto done;
-        if (encode_value(&value, pos + count[t], npos) < 0) goto done;
-        if (bytearray_extend(vals, value.p, value.len) < 0) goto done;
-        if ((PyByteArray_GET_SIZE(meta) / 8) % BLOCK_LIMIT == 0 &&
-            add_bound(bounds, rec->term, PyByteArray_GET_SIZE(vals)) < 0)
+        if (add_posting(entry, rec->term, bounds, docnum, pos + count[t], npos, &value) < 0)
             goto done;
     }
     result = PyLong_FromSsize_t(nkept);
