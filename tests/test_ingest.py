@@ -205,6 +205,19 @@ def test_update_extends_the_search_caches(
         assert s.docnum("06ANKARA77") is not None
 
 
+def _record_word_reads(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """Documents of every index a word sample is read back from, from now on."""
+    reads: list[int] = []
+    real_counts = search.build_word_counts
+
+    def recording(reader: Any) -> dict[str, int]:
+        reads.append(reader.doc_count_all())
+        return real_counts(reader)
+
+    monkeypatch.setattr(search, "build_word_counts", recording)
+    return reads
+
+
 def test_small_updates_keep_the_word_sample(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -213,14 +226,7 @@ def test_small_updates_keep_the_word_sample(
         write_cable(corpus, f"09BAGHDAD{number + 300}")
     update_index([corpus], root, procs=1)
     words = (store.require_live(root) / search._WORDS_FILE).read_bytes()
-    sampled: list[int] = []
-    real_counts = search.build_word_counts
-
-    def recording(reader: Any) -> dict[str, int]:
-        sampled.append(reader.doc_count_all())
-        return real_counts(reader)
-
-    monkeypatch.setattr(search, "build_word_counts", recording)
+    sampled = _record_word_reads(monkeypatch)
     write_cable(corpus, "09BAGHDAD999")  # 20 -> 21 documents: under 10% growth
     update_index([corpus], root, procs=1)
     assert sampled == []
@@ -261,14 +267,7 @@ def test_oversized_word_sample_is_drawn_from_the_index_instead(
         write_cable(corpus, f"09BAGHDAD{number + 300}")
     monkeypatch.setattr(search, "WORD_SAMPLE_DOCS", 5)
     monkeypatch.setattr(search, "word_sample_step", lambda documents: 1)  # as for one file
-    read_back: list[int] = []
-    real_counts = search.build_word_counts
-
-    def recording(reader: Any) -> dict[str, int]:
-        read_back.append(reader.doc_count_all())
-        return real_counts(reader)
-
-    monkeypatch.setattr(search, "build_word_counts", recording)
+    read_back = _record_word_reads(monkeypatch)
     update_index([corpus], root, procs=1)
     assert read_back == [12]
     data = json.loads((store.require_live(root) / search._WORDS_FILE).read_bytes())
