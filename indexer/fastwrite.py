@@ -871,7 +871,7 @@ class _SegmentBuilder:
                     )
                     postfile.write(blob)
                 else:
-                    docs, weights, frames, bounds = compact.expand(key, plan.field_boost)
+                    docs, weights, frames, bounds = compact.expand(key, fb)
                     if self._exact:
                         # stock's pickles: one value object per posting
                         terminfo = writer.write(docs, weights, _unframe(frames))
