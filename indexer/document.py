@@ -61,7 +61,10 @@ def to_document(cable: Cable) -> dict[str, Any]:
     if cable.created is not None:
         # Whoosh DATETIME stores naive datetimes; ours are always UTC
         doc["created"] = cable.created.replace(tzinfo=None)
-        doc["year"] = cable.created.year
+    if cable.year is not None:
+        # the reference id's year when the text gives no date
+        doc["year"] = cable.year
     if cable.classified_by:
         doc["classified_by"] = cable.classified_by.lower()
+        doc["classified_words"] = cable.classified_by
     return doc

@@ -1,6 +1,8 @@
 """The Whoosh schema of the cables index, and the field boosts, named in one place.
 
-Text fields use one analyzer (`ANALYZER`): words lowercased, English stop words dropped,
+Text fields use one analyzer (`ANALYZER`, `indexer.analysis.CablesAnalyzer`): every word
+keeps a position (stop words included, so phrases such as "not guilty" match exactly),
+hyphens separate words, accents are folded, upper-case `US` is the country, and words are
 stemmed with Porter2 (the "English" Snowball stemmer), so `negotiations`, `negotiated` and
 `negotiating` all find each other (the original Porter stemmer splits them).
 
@@ -12,8 +14,9 @@ input to that case.
 from __future__ import annotations
 
 from whoosh import fields
-from whoosh.analysis import Analyzer, KeywordAnalyzer, StemmingAnalyzer
-from whoosh.lang.porter2 import stem as porter2_stem
+from whoosh.analysis import Analyzer, KeywordAnalyzer
+
+from .analysis import CablesAnalyzer, term_of
 
 #: Field boosts (BM25F field weights): subject and title above TAGS above body.
 #: Tuned by `bench/relevance.py` (README, "Ranking"): on known-item queries every subject
@@ -29,10 +32,16 @@ BOOSTS: dict[str, float] = {
 #: Fields searched by plain keywords (no `field:` prefix).
 DEFAULT_FIELDS: tuple[str, ...] = ("subject", "title", "tags", "body")
 
-#: the stemmer of ANALYZER; highlighting and the fast writer call it directly
-STEMMER = porter2_stem
+#: a folded word's term (its stem); highlighting and the query side call it directly
+STEMMER = term_of
 
-ANALYZER: Analyzer = StemmingAnalyzer(stemfn=STEMMER)
+ANALYZER: Analyzer = CablesAnalyzer()
+
+#: The on-disk format of an index generation. An index written under another version is
+#: refused with a request to `cables index --rebuild` (`IndexIncompatible`). 2: every word
+#: keeps a position, accents folded, `US` the country (`indexer.analysis`); words of the
+#: people fields searchable one by one.
+FORMAT_VERSION = 2
 
 
 def build_schema() -> fields.Schema:
@@ -51,6 +60,8 @@ def build_schema() -> fields.Schema:
         references=fields.KEYWORD(stored=True),
         signed_by=fields.KEYWORD(stored=True, lowercase=True),
         classified_by=fields.ID(stored=True),
+        # `classified_by:kosnett` matches any word of the name
+        classified_words=fields.KEYWORD(analyzer=KeywordAnalyzer(lowercase=True)),
         subject=fields.TEXT(
             stored=True, analyzer=ANALYZER, field_boost=BOOSTS["subject"]
         ),
