@@ -1,11 +1,11 @@
 """Search-result highlighting: the best ~200-character fragments of a body, with match offsets.
 
 Whoosh's own highlighter re-runs the analyzer token by token and is far too slow for a results
-page. Here the body is tokenized once with the analyzer's own rules (`analyze`: the same word
-pattern, lowercasing, stop words and minimum length as `schema.ANALYZER`, and the same
-stemmer, `schema.STEMMER`, behind a cache), so a query for "negotiations" marks "negotiated"
-exactly when the index matched it. Phrases are marked only where their words stand in order
-(within the slop).
+page. Here the body is tokenized once with the index analyzer's own rules
+(`indexer.analysis`: the same tokens, folding, `US` rule and stems, behind a cache), so a
+query for "negotiations" marks "negotiated" and `chavez` marks "Chávez" exactly when the
+index matched them. Phrases are marked only where their words stand as the phrase requires
+(in order, or within the slop); the parts of a hyphenated word are marked as one span.
 
 A `Fragment` is plain text (runs of whitespace collapsed to one space) plus the (start, end)
 offsets of its matches; the renderers (`to_terminal`, `to_html`) only decorate it.
@@ -17,30 +17,24 @@ import html
 import re
 from bisect import bisect_right
 from dataclasses import dataclass
-from itertools import islice
 from typing import Any
 
 import click
 from whoosh import query as wq
-from whoosh.analysis import STOP_WORDS
 
-from .query import Expanded
-from .schema import STEMMER as stem
+from .analysis import TOKEN_RE, US_TERM, term_of, word_of
+from .query import Expanded, MultiPhrase
 
 #: the default text fields: their terms are what a body can show
 TEXT_FIELDS = frozenset({"subject", "title", "body"})
 
-#: the analyzer's token pattern (whoosh.analysis.tokenizers.default_pattern)
-_TOKEN_RE = re.compile(r"\w+(?:\.?\w+)*")
 _WORDS_RE = re.compile(r"\S+")
 _PARAGRAPH_RE = re.compile(r"\n\s*\n")
-_MIN_SIZE = 2  # StopFilter's minsize in StemmingAnalyzer
-_STOP = frozenset(STOP_WORDS)
-
-_STEM_CACHE: dict[str, str] = {}
-_STEM_CACHE_MAX = 200_000
+_CACHE_MAX = 200_000
 
 Match = tuple[int, int]
+#: the terms a phrase position may hold
+Position = frozenset[str]
 
 
 @dataclass(frozen=True)
@@ -53,61 +47,57 @@ class Fragment:
 
 @dataclass(frozen=True)
 class Terms:
-    """What to mark: single stems anywhere, and phrases (stems in order, slop)."""
+    """What to mark: single terms anywhere, and phrases (terms a position, slop)."""
 
     words: frozenset[str] = frozenset()
-    phrases: tuple[tuple[tuple[str, ...], int], ...] = ()
+    phrases: tuple[tuple[tuple[Position, ...], int], ...] = ()
 
     def __bool__(self) -> bool:
         return bool(self.words or self.phrases)
 
 
 def stem_word(word: str) -> str:
-    """The stem (schema.STEMMER) of a lowercase word, cached as the analyzer caches it."""
-    stemmed = _STEM_CACHE.get(word)
-    if stemmed is None:
-        if len(_STEM_CACHE) >= _STEM_CACHE_MAX:
-            _STEM_CACHE.clear()
-        stemmed = _STEM_CACHE[word] = stem(word)
-    return stemmed
+    """The index term of a lower-case word (`indexer.analysis.term_of`)."""
+    return term_of(word_of(word))
 
 
-class _TokenStems(dict[str, "str | None"]):
-    """lowercase token -> its stem, or None when the analyzer drops it (too short, a stop
-    word); misses are filled by `__missing__`, so a text maps through it in C (`map`)."""
+class _TokenTerms(dict[str, str]):
+    """token -> its term; misses are filled by `__missing__`, so a text maps through it in C
+    (`map`). The token `US` is handled apart (its term depends on its neighbours)."""
 
-    def __missing__(self, word: str) -> str | None:
-        if len(self) >= _STEM_CACHE_MAX:
+    def __missing__(self, token: str) -> str:
+        if len(self) >= _CACHE_MAX:
             self.clear()
-        value = None if len(word) < _MIN_SIZE or word in _STOP else stem_word(word)
-        self[word] = value
+        value = self[token] = term_of(word_of(token))
         return value
 
 
-_TOKEN_STEMS = _TokenStems()
+_TOKEN_TERMS = _TokenTerms()
+_US_BOTH = frozenset({"us", US_TERM})
+_US_ONLY = frozenset({US_TERM})
 
 
-def _stems(text: str) -> list[str | None]:
-    """The stem of every token of `text` in order, None for tokens the analyzer drops."""
-    return list(map(_TOKEN_STEMS.__getitem__, map(str.lower, _TOKEN_RE.findall(text))))
+def _terms_of(tokens: list[str]) -> list[Any]:
+    """Each token's term (a str), or for the token `US` the set of its terms."""
+    out: list[Any] = list(map(_TOKEN_TERMS.__getitem__, tokens))
+    if "US" in tokens:
+        for i, token in enumerate(tokens):
+            if token == "US":
+                before = tokens[i - 1] if i else ""
+                after = tokens[i + 1] if i + 1 < len(tokens) else ""
+                mixed = before != before.upper() or after != after.upper()
+                out[i] = _US_ONLY if mixed else _US_BOTH
+    return out
 
 
-def _spans(text: str, upto: int) -> list[Match]:
-    """(start, end) of the first `upto` + 1 tokens of `text`."""
-    return [m.span() for m in islice(_TOKEN_RE.finditer(text), upto + 1)]
-
-
-def analyze(text: str) -> list[tuple[str, int, int]]:
-    """The tokens `schema.ANALYZER` indexes for `text`, as (stem, start char, end char)."""
-    stems = _stems(text)
-    spans = _spans(text, len(stems))
-    return [(st, a, b) for st, (a, b) in zip(stems, spans, strict=True) if st is not None]
+def _holds(term: Any, wanted: frozenset[str]) -> bool:
+    return term in wanted if isinstance(term, str) else not term.isdisjoint(wanted)
 
 
 def query_terms(q: Any, fields: frozenset[str] = TEXT_FIELDS) -> Terms:
-    """The positive terms of a (resolved) query in `fields`; negated parts are left out."""
+    """The positive terms of a (bound) query in `fields`; negated parts are left out."""
     words: set[str] = set()
-    phrases: list[tuple[tuple[str, ...], int]] = []
+    phrases: list[tuple[tuple[Position, ...], int]] = []
 
     def walk(node: Any) -> None:
         if isinstance(node, wq.Not):
@@ -115,9 +105,14 @@ def query_terms(q: Any, fields: frozenset[str] = TEXT_FIELDS) -> Terms:
         if isinstance(node, wq.AndNot):
             walk(node.a)
             return
+        if isinstance(node, MultiPhrase):
+            if node.fieldname in fields:
+                phrases.append((tuple(frozenset(p) for p in node.positions), node.slop))
+            return
         if isinstance(node, wq.Phrase):
             if node.fieldname in fields:
-                phrases.append((tuple(str(w) for w in node.words), int(node.slop)))
+                positions = tuple(frozenset({str(w)}) for w in node.words)
+                phrases.append((positions, max(int(node.slop) - 1, 0)))
             return
         if isinstance(node, Expanded):
             if node.fieldname in fields:
@@ -143,51 +138,58 @@ def _text(value: bytes | str) -> str:
 
 def find_matches(text: str, terms: Terms) -> list[tuple[int, int, object]]:
     """(start, end, key) of every marked word in `text`; `key` tells distinct terms apart.
-
-    The text is tokenized and stemmed in bulk (`_stems`); character offsets are taken only
-    as far as the last marked token."""
+    Parts of one hyphenated word marked for the same key become one span."""
     if not terms:
         return []
-    stems = _stems(text)
+    found = list(TOKEN_RE.finditer(text))
+    tokens = [m.group(0) for m in found]
+    token_terms = _terms_of(tokens)
     marked: dict[int, object] = {}
     words = terms.words
-    if words and not words.isdisjoint(stems):
-        for i, stemmed in enumerate(stems):
-            if stemmed in words:
-                marked[i] = stemmed
-    if terms.phrases:
-        kept = [i for i, stemmed in enumerate(stems) if stemmed is not None]
-        tokens = [stems[i] for i in kept]
-        for phrase in terms.phrases:
-            for positions in _phrase_positions(tokens, phrase[0], phrase[1]):
-                for pos in positions:
-                    marked[kept[pos]] = phrase
+    if words:
+        for i, term in enumerate(token_terms):
+            if _holds(term, words):
+                marked[i] = term if isinstance(term, str) else US_TERM
+    for phrase in terms.phrases:
+        for i in _phrase_tokens(token_terms, phrase[0], phrase[1]):
+            marked[i] = phrase
     if not marked:
         return []
-    spans = _spans(text, max(marked))
-    return sorted((*spans[i], key) for i, key in marked.items())
+    spans: list[tuple[int, int, object]] = []
+    for i in sorted(marked):
+        start, end = found[i].span()
+        if spans and spans[-1][2] == marked[i] and text[spans[-1][1] : start] == "-":
+            spans[-1] = (spans[-1][0], end, marked[i])
+        else:
+            spans.append((start, end, marked[i]))
+    return spans
 
 
-def _phrase_positions(tokens: list[Any], words: tuple[str, ...], slop: int) -> list[list[int]]:
-    """Token positions of each occurrence of the phrase (each word within `slop` of the last)
-    in a list of stems."""
-    if not words:
-        return []
-    found: list[list[int]] = []
-    reach = max(slop, 1)
-    first = words[0]
-    for i in [i for i, token in enumerate(tokens) if token == first]:
-        seq = [i]
-        for word in words[1:]:
-            last = seq[-1]
-            window = range(last + 1, min(last + 1 + reach, len(tokens)))
-            nxt = next((j for j in window if tokens[j] == word), None)
-            if nxt is None:
-                break
-            seq.append(nxt)
-        if len(seq) == len(words):
-            found.append(seq)
-    return found
+def _phrase_tokens(token_terms: list[Any], positions: tuple[Position, ...], slop: int) -> set[int]:
+    """Token numbers of every occurrence of a phrase: its positions in order (slop 0), or
+    every position within a window of len + slop tokens (as the index's slop allows)."""
+    out: set[int] = set()
+    if not positions:
+        return out
+    count = len(positions)
+    first = positions[0]
+    every: Position = frozenset().union(*positions)
+    if slop <= 0:
+        for i, term in enumerate(token_terms):
+            if not _holds(term, first) or i + count > len(token_terms):
+                continue
+            if all(_holds(token_terms[i + k], positions[k]) for k in range(1, count)):
+                out.update(range(i, i + count))
+        return out
+    reach = count + slop
+    for i, term in enumerate(token_terms):
+        if not _holds(term, every):
+            continue
+        window = range(i, min(len(token_terms), i + reach))
+        hits = [j for j in window if _holds(token_terms[j], every)]
+        if all(any(_holds(token_terms[j], p) for j in hits) for p in positions):
+            out.update(j for j in hits)
+    return out
 
 
 # --- fragments ---------------------------------------------------------------------------------

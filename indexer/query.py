@@ -1,49 +1,61 @@
-"""Query text -> Whoosh query: the `cables search` query language.
+"""Query text -> query: the `cables search` query language.
 
-Plain words search the DEFAULT_FIELDS (subject, title, tags, body) at once, all of them
-required (AND). Whoosh's grammar does the rest: `AND`/`OR`/`NOT`, `-word`, `"phrase"`,
-`"phrase"~N` (words within N positions), `prefix*`, `wild?card`, `word~` / `word~2` (fuzzy),
-`word^2` (boost), parentheses.
+Two steps. `parse(text)` reads the text into a small syntax tree and reports every syntax
+error with its column (unbalanced quotes or parentheses, an empty field value, a fuzzy
+distance above 2, an unknown field); it needs no index. `bind(tree, view)` turns the tree
+into the Whoosh query objects the search engine evaluates, against one open index: words are
+analyzed exactly as the index analyzed the text (`indexer.analysis`), patterns and fuzzy
+words are expanded over the index's words, name spellings and TAGS meanings are looked up,
+and everything the engine did to the query is said in `warnings`.
 
-Field clauses use friendly names (`FIELD_ALIASES`). The text fields (`subject:`, `title:`,
-`body:`) are left to Whoosh, so they take phrases and groups like plain words. Every other
-field clause is cut out of the text before Whoosh sees it, built here into an exact query
-(values folded to the case the index stores, dates parsed) and put back in the parsed tree
-through a placeholder term. That keeps all value handling in one place and lets Whoosh keep
-the boolean grammar.
+The parser is hand-written rather than Whoosh's `QueryParser`: that parser reads `al-qaeda`
+as "al NOT qaeda", drops stop words inside phrases, accepts `(iran OR iraq` silently and gives
+no columns; the grammar below is small enough that a recursive-descent parser is the simplest
+correct thing.
 
-Value semantics, decided here:
-  - `class:secret` is a prefix match: SECRET and SECRET//NOFORN. A quoted value is exact:
-    `class:"secret//noforn"` finds only SECRET//NOFORN.
-  - `origin:baghdad` matches any word of the origin; `origin:"embassy baghdad"` is the
-    whole origin, case-insensitive (folded against the index's origins in `resolve`); a quoted
-    value that is no origin falls back to "all of these words".
-  - `id:`/`cites:`/`citedby:` take a refid; `*`/`?` in any exact value make it a pattern.
-  - dates: `created:2009`, `created:2009-06`, `created:2009-06-15`, ranges
-    `created:[2008-01 TO 2009-06]` (`*` or nothing for an open end), `created:>2009-01-15`,
-    `>=`, `<`, `<=`. A date means its whole span: `created:>2009` starts in 2010.
+    query    := or_expr
+    or_expr  := and_expr ("OR" and_expr)*
+    and_expr := unary (["AND"] unary)*              (juxtaposed clauses are all required)
+    unary    := ("NOT" | "-" | "+") unary | primary   (`-` only at a clause start)
+    primary  := "(" or_expr ")" | FIELD ":" value | FIELD ":" "(" or_expr ")" | phrase | word
 
-`resolve` then binds the parsed query to an index reader: pattern/fuzzy terms are expanded to
-at most `max_terms` words (the most frequent ones; the caller gets a warning), origins are
-case-folded and `citedby:` is looked up. Nothing here can run unbounded.
+Meaning, decided here (README "Query syntax" has the tested examples):
+  - A word searches subject, title, TAGS and body (any of them; all words required). It is
+    analyzed as the text was: `negotiations` finds `negotiated`, `chávez` finds `Chavez`,
+    upper-case `US` is the country (`U.S.`).
+  - A hyphen inside a word joins its parts: `al-qaeda` is the phrase "al qaeda" or the word
+    `alqaeda`. Only `-word` at a clause start excludes.
+  - Unquoted common words (`the`, `of`, `not`, ...) are left out, and the result says so; in
+    a phrase every word counts. A query of nothing but common words searches them all.
+  - `"a b"~N`: the words within N moves of the phrase, in either order (Lucene's slop).
+  - `prefix*`, `gr?y`, `*stan` and `word~` / `word~2` are matched against the index's words
+    (not stems); every matching word counts in the total, and at most `max_terms` of them are
+    scored (the result says so).
+  - A transliterated name also finds its other spellings (`gaddafi` -> `qadhafi`); `=gaddafi`
+    is that spelling only. The expansion is in `warnings`.
+  - A query of only exclusions (`-iraq`) is everything except them; `*` alone is every cable.
+  - Exact fields: `tag:`, `origin:`/`from:`, `class:`, `id:`, `signer:`, `classified_by:`,
+    `cites:`, `citedby:`, `created:`/`date:`, `year:` (values folded to the index's case;
+    `*`/`?` make a pattern; `unknown` is the cables without a value for origin, class, year
+    and created).
 """
 
 from __future__ import annotations
 
 import calendar
 import re
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, Protocol
 
-from whoosh import fields, query
-from whoosh.qparser import FuzzyTermPlugin, MultifieldParser, PlusMinusPlugin
-from whoosh.qparser.plugins import SingleQuotePlugin
+from whoosh import query as wq
+from whoosh.analysis import STOP_WORDS
 from whoosh.query.terms import MultiTerm
 
+from .analysis import analyze, fold, term_of
 from .errors import QueryError
-from .schema import ANALYZER, DEFAULT_FIELDS, STEMMER
+from .schema import DEFAULT_FIELDS
 
 #: friendly field name -> schema field (or a pseudo field resolved here: "citedby")
 FIELD_ALIASES: dict[str, str] = {
@@ -75,61 +87,438 @@ SHOWN_FIELDS = (
     "citedby, created, year"
 )
 
-#: fields whose clauses Whoosh parses itself (analyzed text: phrases and groups work)
+#: fields holding analyzed text (phrases, stems, word positions)
 TEXT_FIELDS = frozenset({"subject", "title", "body"})
 
-#: how each exact field's values are stored (see schema.py): fold user input the same way
-_FOLD: dict[str, Callable[[str], str]] = {
-    "refid": str.upper,
-    "classification": str.upper,
-    "references": str.upper,
-    "citedby": str.upper,
-    "tags": str.lower,
-    "signed_by": str.lower,
-    "classified_by": str.lower,
-    "origin_words": str.lower,
-}
+#: words an unquoted query leaves out (Whoosh's English list: what the old index dropped)
+STOP = frozenset(STOP_WORDS)
 
-#: default cap on the words one pattern or fuzzy term may expand to
+#: default cap on the words of one pattern or fuzzy term that are *scored* (all count)
 MAX_EXPANSIONS = 512
+#: the furthest a fuzzy word may be from the words it finds
+MAX_FUZZY = 2
+#: the value that selects cables without a value for origin, class, year or created
+UNKNOWN = "unknown"
 
-_SLOT_FIELD = "qslot"
-_FIELD_RE = re.compile(r"([A-Za-z_]+):")
-_BOOST_RE = re.compile(r"^(.*?)(\^[0-9]*\.?[0-9]+)$")
 _DATE_RE = re.compile(r"^(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?$")
 _RANGE_RE = re.compile(r"^([\[{])\s*(.*?)\s*([\]}])$", re.DOTALL)
 _TO_RE = re.compile(r"(\S*)\s*\bTO\b\s*(\S*)")
 _COMPARE_RE = re.compile(r"^(>=|<=|>|<)(.+)$")
-#: a clause may start at the beginning, after a space, a parenthesis or a +/-/! prefix
-_CLAUSE_START = frozenset(" \t\r\n(+-!")
+_FIELD_RE = re.compile(r"([A-Za-z_]+):")
+_BOOST_RE = re.compile(r"^(.*?)\^([0-9]*\.?[0-9]+)$", re.DOTALL)
+_FUZZY_RE = re.compile(r"^(.+?)~([0-9]*)$")
+_SLOP_RE = re.compile(r"~([0-9]+)")
+_NUMBER_RE = re.compile(r"\^([0-9]*\.?[0-9]+)")
+#: characters that end a bare word
+_WORD_END = frozenset(" \t\r\n()\"")
+_OPERATORS = frozenset({"AND", "OR", "NOT"})
 
 
-class OriginExact(query.Term):  # type: ignore[misc]
-    """`origin:"..."`: the whole origin, matched case-insensitively once a reader is known."""
+# --- the syntax tree ---------------------------------------------------------------------------
 
 
-class CitedBy(query.Term):  # type: ignore[misc]
-    """`citedby:REFID`: the cables REFID references, looked up once a reader is known."""
+@dataclass(frozen=True)
+class Word:
+    """A bare word (maybe a pattern, fuzzy, exact `=word`, hyphenated), in `fields`."""
+
+    text: str
+    column: int
+    fields: tuple[str, ...] | None = None  # None: the default fields
+    boost: float = 1.0
+    fuzzy: int | None = None
+    exact: bool = False
+
+
+@dataclass(frozen=True)
+class PhraseNode:
+    text: str
+    column: int
+    fields: tuple[str, ...] | None = None
+    slop: int = 0
+    boost: float = 1.0
+
+
+@dataclass(frozen=True)
+class FieldValue:
+    """`field:value` on an exact field (`field` is a schema field name or "citedby")."""
+
+    field: str
+    value: str
+    quoted: bool
+    column: int
+    boost: float = 1.0
+
+
+@dataclass(frozen=True)
+class Group:
+    """`a b` (op "and") or `a OR b` (op "or")."""
+
+    op: str
+    children: tuple[Node, ...]
+    boost: float = 1.0
+
+
+@dataclass(frozen=True)
+class Negated:
+    child: Node
+
+
+@dataclass(frozen=True)
+class Everything:
+    """`*` alone: every cable."""
+
+    column: int
+
+
+Node = Word | PhraseNode | FieldValue | Group | Negated | Everything
+
+
+# --- lexing and parsing --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Tok:
+    kind: str  # "(", ")", "OR", "AND", "NOT", "-", "+", "word", "phrase", "field", "value"
+    text: str
+    column: int  # 1-based
+    #: for "field": the schema field; for "value"/"phrase": whether quoted and the suffix
+    extra: str = ""
+    quoted: bool = False
+
+
+def _lex(text: str) -> list[_Tok]:
+    out: list[_Tok] = []
+    i, n = 0, len(text)
+    while i < n:
+        char = text[i]
+        if char.isspace():
+            i += 1
+            continue
+        at_start = i == 0 or text[i - 1].isspace() or text[i - 1] in "(+-!"
+        if char in "()":
+            out.append(_Tok(char, char, i + 1))
+            i += 1
+            continue
+        if char == '"':
+            end = text.find('"', i + 1)
+            if end < 0:
+                raise QueryError(
+                    f'unbalanced quote at column {i + 1} - close the phrase with another "'
+                )
+            suffix = _suffix(text, end + 1)
+            out.append(_Tok("phrase", text[i + 1 : end], i + 1, suffix))
+            i = end + 1 + len(suffix)
+            continue
+        if char in "-+!" and at_start and i + 1 < n and not text[i + 1].isspace():
+            out.append(_Tok("+" if char == "+" else "-", char, i + 1))
+            i += 1
+            continue
+        field = _FIELD_RE.match(text, i) if at_start else None
+        if field is not None:
+            name = field.group(1)
+            after = field.end()
+            schema_field = FIELD_ALIASES.get(name.lower())
+            if after >= n or text[after].isspace() or text[after] == ")":
+                if schema_field is not None:
+                    raise QueryError(
+                        f'missing value after "{name}:" at column {after + 1} - write '
+                        f"{name}:VALUE, e.g. {_example(schema_field)}"
+                    )
+                # "re: iran" - a colon in prose, not a field clause
+                out.append(_Tok("word", name, i + 1))
+                i = after
+                continue
+            if schema_field is None:
+                raise QueryError(
+                    f'unknown field "{name}:" at column {i + 1} - fields are {SHOWN_FIELDS}'
+                )
+            out.append(_Tok("field", name, i + 1, schema_field))
+            i = after
+            if schema_field in TEXT_FIELDS:
+                continue  # a word, phrase or group follows, lexed as usual
+            value, quoted, end = _read_value(text, after, name)
+            out.append(_Tok("value", value, after + 1, quoted=quoted))
+            i = end
+            continue
+        j = i
+        while j < n and text[j] not in _WORD_END:
+            j += 1
+        word = text[i:j]
+        kind = word if word in _OPERATORS else "word"
+        if word in ("-", "+", "!", "&&", "||"):
+            kind = {"&&": "AND", "||": "OR"}.get(word, "skip")
+        if kind != "skip":
+            out.append(_Tok(kind, word, i + 1))
+        i = j
+    return out
+
+
+def _example(schema_field: str) -> str:
+    return {
+        "tags": "tag:PTER",
+        "origin": "origin:baghdad",
+        "classification": "class:secret",
+        "refid": "id:09BAGHDAD113",
+        "signed_by": "signer:butenis",
+        "classified_by": "classified_by:kosnett",
+        "references": "cites:08BAGHDAD4006",
+        "citedby": "citedby:09BAGHDAD113",
+        "created": "created:2009-06",
+        "year": "year:2009",
+    }.get(schema_field, f"{schema_field}:iraq")
+
+
+def _suffix(text: str, start: int) -> str:
+    """A phrase's `~N` and/or `^B` right after its closing quote."""
+    j = start
+    while j < len(text) and text[j] not in _WORD_END:
+        j += 1
+    return text[start:j]
+
+
+def _read_value(text: str, start: int, name: str) -> tuple[str, bool, int]:
+    """The value after `name:` -> (value, quoted, end index)."""
+    first = text[start]
+    if first == '"':
+        end = text.find('"', start + 1)
+        if end < 0:
+            raise QueryError(
+                f'unbalanced quote at column {start + 1} - close the value with another "'
+            )
+        if not text[start + 1 : end].strip():
+            raise QueryError(
+                f"empty value at column {start + 1} - write a value between the quotes"
+            )
+        return text[start + 1 : end], True, end + 1
+    if first in "[{":
+        close = re.compile(r"[\]}]").search(text, start)
+        if close is None:
+            raise QueryError(
+                f"unclosed range at column {start + 1} - write {name}:[FROM TO UNTIL]"
+            )
+        return text[start : close.end()], False, close.end()
+    j = start
+    while j < len(text) and not text[j].isspace() and text[j] not in "()":
+        j += 1
+    return text[start:j], False, j
+
+
+class _Parser:
+    def __init__(self, tokens: list[_Tok], text: str) -> None:
+        self.tokens = tokens
+        self.at = 0
+        self.text = text
+
+    def peek(self) -> _Tok | None:
+        return self.tokens[self.at] if self.at < len(self.tokens) else None
+
+    def take(self) -> _Tok:
+        tok = self.tokens[self.at]
+        self.at += 1
+        return tok
+
+    def parse(self) -> Node:
+        node = self.or_expr(None)
+        tok = self.peek()
+        if tok is not None:
+            if tok.kind == ")":
+                raise QueryError(
+                    f'unbalanced parenthesis at column {tok.column} - no "(" opens it'
+                )
+            raise QueryError(f'unexpected "{tok.text}" at column {tok.column}')
+        return node
+
+    def or_expr(self, fields: tuple[str, ...] | None) -> Node:
+        parts = [self.and_expr(fields)]
+        while (tok := self.peek()) is not None and tok.kind == "OR":
+            self.take()
+            if self.peek() is None or self.peek().kind in (")", "OR", "AND"):  # type: ignore[union-attr]
+                raise QueryError(f"nothing after OR at column {tok.column} - write a OR b")
+            parts.append(self.and_expr(fields))
+        return parts[0] if len(parts) == 1 else Group("or", tuple(parts))
+
+    def and_expr(self, fields: tuple[str, ...] | None) -> Node:
+        parts: list[Node] = []
+        while (tok := self.peek()) is not None and tok.kind not in (")", "OR"):
+            if tok.kind == "AND":
+                self.take()
+                if not parts:
+                    raise QueryError(f"nothing before AND at column {tok.column}")
+                continue
+            parts.append(self.unary(fields))
+        if not parts:
+            tok = self.peek()
+            where = f"at column {tok.column}" if tok is not None else "at the end"
+            raise QueryError(f"missing a search term {where} - e.g. (iran OR iraq)")
+        return parts[0] if len(parts) == 1 else Group("and", tuple(parts))
+
+    def unary(self, fields: tuple[str, ...] | None) -> Node:
+        tok = self.take()
+        if tok.kind in ("NOT", "-"):
+            if self.peek() is None or self.peek().kind in (")", "OR", "AND"):  # type: ignore[union-attr]
+                raise QueryError(f"nothing to exclude after {tok.text} at column {tok.column}")
+            return Negated(self.unary(fields))
+        if tok.kind == "+":
+            if self.peek() is None:
+                raise QueryError(f"nothing after + at column {tok.column}")
+            return self.unary(fields)
+        return self.primary(tok, fields)
+
+    def primary(self, tok: _Tok, fields: tuple[str, ...] | None) -> Node:
+        if tok.kind == "(":
+            inner = self.or_expr(fields)
+            close = self.peek()
+            if close is None or close.kind != ")":
+                raise QueryError(
+                    f'unbalanced parenthesis at column {tok.column} - close it with ")"'
+                )
+            self.take()
+            boost = self._group_boost()
+            return _boosted(inner, boost)
+        if tok.kind == "field":
+            field = tok.extra
+            if field in TEXT_FIELDS:
+                nxt = self.peek()
+                if nxt is None or nxt.kind not in ("word", "phrase", "("):
+                    raise QueryError(
+                        f'missing value after "{tok.text}:" at column {tok.column} - write '
+                        f"{tok.text}:iraq or {tok.text}:\"camp ashraf\""
+                    )
+                return self.primary(self.take(), (field,))
+            value_tok = self.take()
+            value, boost = value_tok.text, 1.0
+            if not value_tok.quoted:
+                found = _BOOST_RE.match(value)
+                if found and field not in ("created", "year"):
+                    value, boost = found.group(1), float(found.group(2))
+            if not value.strip():
+                raise QueryError(
+                    f'missing value after "{tok.text}:" at column {value_tok.column}'
+                )
+            return FieldValue(field, value, value_tok.quoted, value_tok.column, boost)
+        if tok.kind == "phrase":
+            return _phrase(tok, fields)
+        if tok.kind == "word":
+            return _word(tok, fields)
+        if tok.kind == ")":
+            raise QueryError(f'unbalanced parenthesis at column {tok.column} - no "(" opens it')
+        raise QueryError(f'unexpected "{tok.text}" at column {tok.column}')
+
+    def _group_boost(self) -> float:
+        return 1.0
+
+
+def _boosted(node: Node, boost: float) -> Node:
+    if boost == 1.0 or not isinstance(node, Group):
+        return node
+    return Group(node.op, node.children, boost)
+
+
+def _phrase(tok: _Tok, fields: tuple[str, ...] | None) -> Node:
+    suffix = tok.extra
+    slop, boost = 0, 1.0
+    rest = suffix
+    found = _SLOP_RE.match(rest) if rest.startswith("~") else None
+    if rest.startswith("~"):
+        if found is None:
+            slop = 1
+            rest = rest[1:]
+        else:
+            slop = int(found.group(1))
+            rest = rest[found.end() :]
+    boosted = _NUMBER_RE.match(rest)
+    if boosted:
+        boost = float(boosted.group(1))
+        rest = rest[boosted.end() :]
+    if rest:
+        raise QueryError(
+            f'unexpected "{rest}" after the phrase at column {tok.column} - write "a b"~3 '
+            'or "a b"^2'
+        )
+    if not tok.text.strip():
+        raise QueryError(f"empty phrase at column {tok.column} - write words between the quotes")
+    return PhraseNode(tok.text, tok.column, fields, slop, boost)
+
+
+def _word(tok: _Tok, fields: tuple[str, ...] | None) -> Node:
+    text, boost, fuzzy = tok.text, 1.0, None
+    found = _BOOST_RE.match(text)
+    if found:
+        text, boost = found.group(1), float(found.group(2))
+    fuzzed = _FUZZY_RE.match(text)
+    if fuzzed:
+        text = fuzzed.group(1)
+        fuzzy = int(fuzzed.group(2)) if fuzzed.group(2) else 1
+        if fuzzy > MAX_FUZZY or fuzzy < 1:
+            raise QueryError(
+                f"fuzzy distance {fuzzy} at column {tok.column} is not allowed - use "
+                f"{text}~1 or {text}~2 (at most {MAX_FUZZY} edits)"
+            )
+    if text in ("*", "*:*") and fuzzy is None:
+        return Everything(tok.column)
+    exact = text.startswith("=") and len(text) > 1
+    if exact:
+        text = text[1:]
+    return Word(text, tok.column, fields, boost, fuzzy, exact)
+
+
+def parse(text: str) -> Node:
+    """The syntax tree of `text`; QueryError (with the column) when it is malformed.
+
+    >>> parse("al-qaeda")
+    Word(text='al-qaeda', column=1, fields=None, boost=1.0, fuzzy=None, exact=False)
+    >>> parse("-iraq")
+    Negated(child=Word(text='iraq', column=2, fields=None, boost=1.0, fuzzy=None, exact=False))
+    >>> parse("(iran OR iraq")
+    Traceback (most recent call last):
+    ...
+    indexer.errors.QueryError: unbalanced parenthesis at column 1 - close it with ")"
+    """
+    if not text.strip():
+        raise QueryError("empty query - type some words, e.g. 'mek defector' or 'tag:PTER'")
+    return _Parser(_lex(text), text).parse()
+
+
+# --- query objects the engine evaluates ----------------------------------------------------------
+
+
+class OriginExact(wq.Term):  # type: ignore[misc]
+    """`origin:"..."`: the whole origin (kept for old callers; `bind` resolves it)."""
+
+
+class CitedBy(wq.Term):  # type: ignore[misc]
+    """`citedby:REFID` before binding (kept for old callers; `bind` resolves it)."""
 
 
 class Expanded(MultiTerm):  # type: ignore[misc]
-    """A pattern or fuzzy term bound to the words it expands to (at most MAX_EXPANSIONS)."""
+    """Several terms of one field as one clause (a pattern, a fuzzy word, name spellings).
+
+    A document matches when it holds any of `words`; only `scored` (a subset) add to its
+    score. `label` is what the user typed."""
 
     def __init__(
-        self, fieldname: str, words: tuple[str, ...], label: str, boost: float, constant: bool
+        self,
+        fieldname: str,
+        words: tuple[str, ...],
+        label: str,
+        boost: float = 1.0,
+        constant: bool = False,
+        scored: tuple[str, ...] | None = None,
     ) -> None:
         self.fieldname = fieldname
         self.words = words
+        self.scored = words if scored is None else scored
         self.text = label
         self.boost = boost
         self.constantscore = constant
 
     def __eq__(self, other: object) -> bool:
-        return isinstance(other, Expanded) and (self.fieldname, self.words, self.boost) == (
-            other.fieldname,
-            other.words,
-            other.boost,
-        )
+        return isinstance(other, Expanded) and (
+            self.fieldname,
+            self.words,
+            self.scored,
+            self.boost,
+        ) == (other.fieldname, other.words, other.scored, other.boost)
 
     def __hash__(self) -> int:
         return hash((self.fieldname, self.words, self.boost))
@@ -141,238 +530,565 @@ class Expanded(MultiTerm):  # type: ignore[misc]
         return iter(self.words)
 
 
+class MultiPhrase(wq.Query):  # type: ignore[misc]
+    """Words at consecutive positions, each position one of several terms (a hyphenated
+    word's parts, a name's spellings). `slop` as Lucene's: the words may stand up to `slop`
+    moves away from the phrase, in any order (0: exactly the phrase)."""
+
+    def __init__(
+        self,
+        fieldname: str,
+        positions: Sequence[tuple[str, ...]],
+        slop: int = 0,
+        boost: float = 1.0,
+    ) -> None:
+        self.fieldname = fieldname
+        self.positions = tuple(tuple(p) for p in positions)
+        self.slop = slop
+        self.boost = boost
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, MultiPhrase) and (
+            self.fieldname,
+            self.positions,
+            self.slop,
+            self.boost,
+        ) == (other.fieldname, other.positions, other.slop, other.boost)
+
+    def __hash__(self) -> int:
+        return hash((self.fieldname, self.positions, self.slop, self.boost))
+
+    def __repr__(self) -> str:
+        words = " ".join("|".join(p) for p in self.positions)
+        return f"MultiPhrase({self.fieldname!r}, {words!r}, slop={self.slop})"
+
+    def is_leaf(self) -> bool:
+        return True
+
+    def children(self) -> list[Any]:
+        return []
+
+    def field(self) -> str:
+        return self.fieldname
+
+    def normalize(self) -> Any:
+        return self
+
+    def copy(self) -> MultiPhrase:
+        return MultiPhrase(self.fieldname, self.positions, self.slop, self.boost)
+
+    def estimate_size(self, ixreader: Any) -> int:
+        return 0
+
+
+class Unknown(wq.Query):  # type: ignore[misc]
+    """The cables without a value for a facet field (origin, classification, year, created)."""
+
+    def __init__(self, fieldname: str) -> None:
+        self.fieldname = fieldname
+        self.boost = 1.0
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Unknown) and other.fieldname == self.fieldname
+
+    def __hash__(self) -> int:
+        return hash(("unknown", self.fieldname))
+
+    def __repr__(self) -> str:
+        return f"Unknown({self.fieldname!r})"
+
+    def is_leaf(self) -> bool:
+        return True
+
+    def children(self) -> list[Any]:
+        return []
+
+    def normalize(self) -> Any:
+        return self
+
+
+# --- binding to an index -------------------------------------------------------------------------
+
+
+class IndexView(Protocol):
+    """What binding needs from an open index (`indexer.search` provides it)."""
+
+    def words(self) -> Sequence[str]:
+        """Every folded lower-case word of the text fields, sorted."""
+        ...
+
+    def lexicon(self, field_name: str) -> Sequence[bytes]:
+        """Every term of an exact field, sorted."""
+        ...
+
+    def doc_frequency(self, field_name: str, term: str) -> int: ...
+
+    def origins(self) -> dict[str, str]:
+        """lower-cased origin -> the origin as stored."""
+        ...
+
+    def references_of(self, refid: str) -> tuple[str, ...]: ...
+
+
+#: other spellings of a folded word, most frequent first (`indexer.variants` provides them)
+Variants = Callable[[str], tuple[str, ...]]
+#: a TAGS code for a meaning word (`terrorism` -> `PTER`), or None
+TagForWord = Callable[[str], "str | None"]
+
+
+def _no_variants(word: str) -> tuple[str, ...]:
+    return ()
+
+
+def _no_tags(word: str) -> str | None:
+    return None
+
+
 @dataclass(frozen=True)
-class Resolved:
-    """A query bound to one index generation, plus what the user should be told."""
+class Bound:
+    """A query bound to one index, and what the user must be told about it."""
 
     query: Any
     warnings: tuple[str, ...]
+    #: the plain words left out as too common (also in `warnings`)
+    ignored: tuple[str, ...] = ()
+    #: whether the query is `*` alone (browse: newest first by default)
+    browse: bool = False
 
 
-# --- parsing ---------------------------------------------------------------------------------
+@dataclass
+class _Binder:
+    view: IndexView
+    max_terms: int
+    variants: Variants
+    tag_for_word: TagForWord
+    warnings: list[str] = field(default_factory=list)
+    ignored: list[str] = field(default_factory=list)
+    drop_stops: bool = True
 
+    def warn(self, message: str) -> None:
+        if message not in self.warnings:
+            self.warnings.append(message)
 
-def parse_query(text: str, schema: fields.Schema) -> Any:
-    """Parse `text` into a Whoosh query for `schema`; QueryError says what is wrong and where."""
-    if not text.strip():
-        raise QueryError("empty query - type some words, e.g. 'mek defector' or 'tag:PTER'")
-    rewritten, slots = _extract_clauses(text)
-    parser = MultifieldParser(list(DEFAULT_FIELDS), _parser_schema(schema))
-    # single quotes are apostrophes in cables (o'neill), not Whoosh's literal-term quotes
-    parser.remove_plugin_class(SingleQuotePlugin)
-    parser.add_plugin(FuzzyTermPlugin())
-    parser.add_plugin(PlusMinusPlugin())
-    try:
-        parsed = parser.parse(rewritten)
-    except Exception as exc:  # Whoosh raises assorted errors on odd input
-        raise QueryError(f"cannot parse the query: {exc} - check operators and brackets") from exc
+    # -- tree -------------------------------------------------------------------------------
 
-    def fill(node: Any) -> Any:
-        if isinstance(node, query.Term) and node.fieldname == _SLOT_FIELD:
-            clause = slots[int(str(node.text)[1:])]
-            if node.boost != 1.0:
-                clause = clause.copy()
-                clause.boost = node.boost
-            return clause
-        if (
-            isinstance(node, query.Term)
-            and node.fieldname == "tags"
-            and not any(True for _ in ANALYZER(str(node.text)))
-        ):
-            # a plain word the text fields drop (a stop word, one letter) must not become a
-            # required TAG: "ministry of defense" would only find cables tagged "OF"
-            return query.NullQuery
-        if isinstance(node, query.Phrase) and not schema[node.fieldname].format.supports(
-            "positions"
-        ):
-            # a plain phrase is tried on every default field; tags keep no word positions
-            return query.NullQuery
-        return node
+    def bind(self, node: Node) -> Any:
+        if isinstance(node, Group):
+            return self._group(node)
+        if isinstance(node, Negated):
+            return wq.Not(self.bind(node.child))
+        if isinstance(node, Everything):
+            return wq.Every()
+        if isinstance(node, Word):
+            return self._word(node)
+        if isinstance(node, PhraseNode):
+            return self._phrase(node)
+        return self._field(node)
 
-    return parsed.accept(fill).normalize()
+    def _group(self, node: Group) -> Any:
+        children = [
+            c for c in node.children if not (self.drop_stops and _is_stop(c, node.op == "and"))
+        ]
+        for c in node.children:
+            if c not in children and isinstance(c, Word):
+                self.ignored.append(c.text)
+        if not children:
+            return wq.NullQuery
+        if node.op == "or":
+            parts = [self.bind(c) for c in children]
+            return _or(parts, node.boost)
+        positive = [self.bind(c) for c in children if not isinstance(c, Negated)]
+        negative = [self.bind(c.child) for c in children if isinstance(c, Negated)]
+        positive = [p for p in positive if p is not wq.NullQuery]
+        if not positive and not negative:
+            return wq.NullQuery
+        if not negative:
+            return _and(positive, node.boost)
+        excluded = negative[0] if len(negative) == 1 else wq.Or(negative)
+        if not positive:
+            return wq.Not(excluded)
+        return wq.AndNot(_and(positive, node.boost), excluded)
 
+    # -- words ------------------------------------------------------------------------------
 
-def _parser_schema(schema: fields.Schema) -> fields.Schema:
-    """Only the default fields plus the placeholder field: anything else is ours to handle."""
-    names = {name: schema[name] for name in DEFAULT_FIELDS}
-    return fields.Schema(**names, **{_SLOT_FIELD: fields.ID()})
+    def _word(self, node: Word) -> Any:
+        fields = node.fields or DEFAULT_FIELDS
+        if node.fuzzy is not None or "*" in node.text or "?" in node.text:
+            return self._expanded_word(node, fields)
+        parts = analyze(node.text, query=True)
+        if not parts:
+            return wq.NullQuery
+        if len(parts) == 1:
+            return self._single(node, parts[0].word, parts[0].term, fields)
+        # a hyphenated (or otherwise joined) word: its parts as a phrase, or written as one
+        positions = [self._alternatives(p.word, p.term, node.exact) for p in parts]
+        joined = "".join(p.word for p in parts) if "-" in node.text else None
+        clauses = []
+        for f in fields:
+            if f in TEXT_FIELDS:
+                clauses.append(MultiPhrase(f, positions))
+                if joined:
+                    clauses.append(wq.Term(f, term_of(joined)))
+        return _or(clauses, node.boost)
 
-
-def _extract_clauses(text: str) -> tuple[str, list[Any]]:
-    """Replace every exact-field clause by a `qslot:qN` placeholder; check quotes and fields."""
-    out: list[str] = []
-    slots: list[Any] = []
-    i = 0
-    n = len(text)
-    while i < n:
-        char = text[i]
-        if char == '"':
-            end = _closing_quote(text, i)
-            out.append(text[i : end + 1])
-            i = end + 1
-            continue
-        at_start = i == 0 or text[i - 1] in _CLAUSE_START
-        match = _FIELD_RE.match(text, i) if at_start else None
-        if match is None:
-            out.append(char)
-            i += 1
-            continue
-        name = match.group(1)
-        after = match.end()
-        if after >= n or text[after].isspace():
-            # "re: iran" - a colon in prose, not a field clause
-            out.append(name + " ")
-            i = after
-            continue
-        field = FIELD_ALIASES.get(name.lower())
-        if field is None:
-            raise QueryError(
-                f'unknown field "{name}:" at column {i + 1} - fields are {SHOWN_FIELDS}'
-            )
-        if field in TEXT_FIELDS:
-            out.append(field + ":")
-            i = after
-            continue
-        value, quoted, end = _read_value(text, after, name)
-        boost = ""
-        if not quoted:
-            boosted = _BOOST_RE.match(value)
-            if boosted:
-                value, boost = boosted.group(1), boosted.group(2)
-        slots.append(build_clause(field, value, quoted=quoted, column=after + 1))
-        out.append(f"{_SLOT_FIELD}:q{len(slots) - 1}{boost}")
-        i = end
-    return "".join(out), slots
-
-
-def _closing_quote(text: str, start: int) -> int:
-    end = text.find('"', start + 1)
-    if end < 0:
-        raise QueryError(
-            f'unbalanced quote at column {start + 1} - close the phrase with another "'
+    def _alternatives(self, word: str, term: str, exact: bool) -> tuple[str, ...]:
+        """The terms one word position may hold: its own, and its other spellings."""
+        if exact:
+            return (term,)
+        others = [v for v in self.variants(word) if v != word]
+        if not others:
+            return (term,)
+        self.warn(
+            f"`{word}` also matched the spellings {', '.join(others)} "
+            f"(write ={word} for this spelling only)"
         )
-    return end
+        return tuple(dict.fromkeys([term, *(term_of(v) for v in others)]))
 
+    def _single(self, node: Word, word: str, term: str, fields: Sequence[str]) -> Any:
+        terms = self._alternatives(word, term, node.exact)
+        clauses = []
+        for f in fields:
+            if f in TEXT_FIELDS:
+                clauses.append(
+                    wq.Term(f, terms[0]) if len(terms) == 1 else Expanded(f, terms, word)
+                )
+            elif f == "tags" and re.fullmatch(r"[a-z0-9]+", word):
+                clauses.append(wq.Term("tags", word))
+        return _or(clauses, node.boost)
 
-def _read_value(text: str, start: int, name: str) -> tuple[str, bool, int]:
-    """The value after `name:` -> (value, quoted, end index)."""
-    first = text[start]
-    if first == '"':
-        end = _closing_quote(text, start)
-        return text[start + 1 : end], True, end + 1
-    if first in "[{":
-        close = re.compile(r"[\]}]").search(text, start)
-        if close is None:
-            raise QueryError(f"unclosed range at column {start + 1} - write {name}:[FROM TO UNTIL]")
-        return text[start : close.end()], False, close.end()
-    match = re.compile(r"[^\s()]+").match(text, start)
-    if match is None:
-        raise QueryError(
-            f'missing value after "{name}:" at column {start + 1} - write {name}:VALUE '
-            f"(one value; use OR between clauses: {name}:A OR {name}:B)"
+    def _expanded_word(self, node: Word, fields: Sequence[str]) -> Any:
+        text = fold(node.text.lower())
+        if node.fuzzy is not None:
+            label = f"{text}~" if node.fuzzy == 1 else f"{text}~{node.fuzzy}"
+            words = fuzzy_words(self.view.words(), text, node.fuzzy)
+        else:
+            label = text
+            words = pattern_words(self.view.words(), text)
+        terms = tuple(dict.fromkeys(term_of(w) for w in words))
+        scored = self._cap(label, terms, len(words), "body")
+        clauses: list[Any] = []
+        for f in fields:
+            if f in TEXT_FIELDS and terms:
+                clauses.append(Expanded(f, terms, label, scored=scored))
+            elif f == "tags" and node.fuzzy is None:
+                tags = pattern_terms(self.view.lexicon("tags"), text)
+                if tags:
+                    clauses.append(Expanded("tags", tags, label))
+        if not clauses:
+            return wq.NullQuery
+        return _or(clauses, node.boost)
+
+    def _cap(
+        self, label: str, terms: tuple[str, ...], words: int, field_name: str
+    ) -> tuple[str, ...]:
+        if len(terms) <= self.max_terms:
+            return terms
+        ranked = sorted(terms, key=lambda t: -self.view.doc_frequency(field_name, t))
+        self.warn(
+            f"`{label}` matched {words:,} words: all of them count in the total, the "
+            f"{self.max_terms:,} most frequent are scored"
         )
-    return match.group(0), False, match.end()
+        return tuple(ranked[: self.max_terms])
+
+    def _phrase(self, node: PhraseNode) -> Any:
+        fields = [f for f in (node.fields or DEFAULT_FIELDS) if f in TEXT_FIELDS]
+        positions = []
+        for part in _phrase_words(node.text):
+            exact = part.startswith("=")
+            for item in analyze(part[1:] if exact else part, query=True):
+                positions.append(self._alternatives(item.word, item.term, exact))
+        if not positions:
+            return wq.NullQuery
+        if len(positions) == 1 and node.slop == 0:
+            terms = positions[0]
+            clauses = [
+                wq.Term(f, terms[0]) if len(terms) == 1 else Expanded(f, terms, node.text)
+                for f in fields
+            ]
+        else:
+            clauses = [MultiPhrase(f, positions, node.slop) for f in fields]
+        return _or(clauses, node.boost)
+
+    # -- exact fields -----------------------------------------------------------------------
+
+    def _field(self, node: FieldValue) -> Any:
+        q = self._field_query(node)
+        if node.boost != 1.0 and q is not wq.NullQuery:
+            q = q.copy()
+            q.boost = node.boost
+        return q
+
+    def _field_query(self, node: FieldValue) -> Any:
+        f, value = node.field, node.value.strip()
+        if f == "created":
+            if value.lower() == UNKNOWN:
+                return Unknown("created")
+            return _date_clause(value, node.column)
+        if f == "year":
+            if value.lower() == UNKNOWN:
+                return Unknown("year")
+            return _year_clause(value, node.column)
+        if f in ("origin", "classification") and value.lower() == UNKNOWN and not node.quoted:
+            return Unknown(f)
+        if f == "origin":
+            return self._origin(value, node.quoted)
+        if f == "classification":
+            folded = value.upper()
+            if node.quoted or _is_pattern(folded):
+                return self._exact("classification", folded)
+            return self._exact("classification", folded + "*")
+        if f == "citedby":
+            refs = self.view.references_of(value.upper())
+            if not refs:
+                return wq.NullQuery
+            return Expanded("refid", refs, f"citedby:{value.upper()}")
+        if f == "classified_by":
+            words = [w.lower() for w in value.split()]
+            return _and([self._exact("classified_words", w) for w in words], 1.0)
+        if f == "signed_by":
+            words = [w.lower() for w in value.split()]
+            return _and([self._exact("signed_by", w) for w in words], 1.0)
+        if f == "tags":
+            return self._tags(value, node.quoted)
+        fold_case = str.upper if f in ("refid", "references") else str.lower
+        words = [fold_case(w) for w in value.split()]
+        return _and([self._exact(f, w) for w in words], 1.0)
+
+    def _tags(self, value: str, quoted: bool) -> Any:
+        words = [w.lower() for w in value.split()]
+        clauses = []
+        for word in words:
+            if _is_pattern(word) or self.view.doc_frequency("tags", word) or quoted:
+                clauses.append(self._exact("tags", word))
+                continue
+            code = self.tag_for_word(word)
+            if code is None:
+                clauses.append(self._exact("tags", word))
+                continue
+            self.warn(f"tag:{word} means the TAGS code {code.upper()}")
+            clauses.append(wq.Term("tags", code.lower()))
+        return _and(clauses, 1.0)
+
+    def _origin(self, value: str, quoted: bool) -> Any:
+        if quoted:
+            stored = self.view.origins().get(" ".join(value.split()).lower())
+            if stored is not None:
+                return wq.Term("origin", stored)
+        words = [fold(w.lower()) for w in value.split()]
+        return _and([self._exact("origin_words", w) for w in words], 1.0)
+
+    def _exact(self, field_name: str, value: str) -> Any:
+        """One value of an exact field; `*`/`?` make it a pattern over the field's terms
+        (every matching term counts: exact fields are not scored by word)."""
+        if not _is_pattern(value):
+            return wq.Term(field_name, value)
+        terms = pattern_terms(self.view.lexicon(field_name), value)
+        if not terms:
+            return wq.NullQuery
+        return Expanded(field_name, terms, value, constant=True)
 
 
-# --- one field clause ----------------------------------------------------------------------
+def _is_stop(node: Node, in_and: bool) -> bool:
+    return (
+        in_and
+        and isinstance(node, Word)
+        and node.fields is None
+        and node.fuzzy is None
+        and not node.exact
+        and node.text.lower() in STOP
+        and node.text != "US"
+    )
 
 
-def build_clause(field: str, value: str, *, quoted: bool = False, column: int = 0) -> Any:
-    """The query for one `field:value` clause (`field` is a schema field name or "citedby")."""
-    if field == "created":
-        return _date_clause(value)
-    if field == "year":
-        return _year_clause(value)
-    if not value.strip():
-        raise QueryError(f"empty value at column {column} - write a value between the quotes")
-    if field == "origin":
-        return _origin_clause(value, quoted)
-    if field == "classification":
-        folded = value.strip().upper()
-        if quoted or _is_pattern(folded):
-            return _exact_or_pattern("classification", folded)
-        return query.Prefix("classification", folded)
-    if field == "citedby":
-        return CitedBy("citedby", value.strip().upper())
-    fold = _FOLD[field]
-    words = [fold(w) for w in value.split()]
-    if len(words) == 1:
-        return _exact_or_pattern(field, words[0])
-    return query.And([_exact_or_pattern(field, w) for w in words])
+def _phrase_words(text: str) -> list[str]:
+    return text.split()
+
+
+def _or(parts: list[Any], boost: float) -> Any:
+    parts = [p for p in parts if p is not wq.NullQuery]
+    if not parts:
+        return wq.NullQuery
+    if len(parts) == 1:
+        if boost != 1.0:
+            parts[0] = parts[0].copy()
+            parts[0].boost = parts[0].boost * boost
+        return parts[0]
+    return wq.Or(parts, boost=boost)
+
+
+def _and(parts: list[Any], boost: float) -> Any:
+    if any(p is wq.NullQuery for p in parts):
+        return wq.NullQuery
+    if len(parts) == 1:
+        if boost != 1.0:
+            parts[0] = parts[0].copy()
+            parts[0].boost = parts[0].boost * boost
+        return parts[0]
+    return wq.And(parts, boost=boost)
+
+
+def bind(
+    tree: Node,
+    view: IndexView,
+    *,
+    max_terms: int = MAX_EXPANSIONS,
+    variants: Variants = _no_variants,
+    tag_for_word: TagForWord = _no_tags,
+) -> Bound:
+    """Bind a parsed query to an open index (see the module docstring)."""
+    binder = _Binder(view, max_terms, variants, tag_for_word)
+    binder.drop_stops = not _only_stops(tree)
+    q = binder.bind(tree)
+    if binder.ignored:
+        words = ", ".join(dict.fromkeys(w.lower() for w in binder.ignored))
+        binder.warnings.insert(
+            0,
+            f"ignored common words: {words} (quote a phrase to search them, e.g. "
+            f'"ministry of defense")',
+        )
+    return Bound(q, tuple(binder.warnings), tuple(binder.ignored), isinstance(tree, Everything))
+
+
+def _plain_words(node: Node) -> Iterator[Word]:
+    if isinstance(node, Word) and node.fields is None:
+        yield node
+    elif isinstance(node, Group):
+        for child in node.children:
+            yield from _plain_words(child)
+    elif isinstance(node, Negated):
+        yield from _plain_words(node.child)
+
+
+def _only_stops(tree: Node) -> bool:
+    """A query whose every clause is a plain common word: keep them (else nothing is left)."""
+    if isinstance(tree, Word):
+        return True
+    if not isinstance(tree, Group) or tree.op != "and":
+        return False
+    return all(_is_stop(c, True) for c in tree.children)
+
+
+# --- expansions over sorted word lists ---------------------------------------------------------
 
 
 def _is_pattern(value: str) -> bool:
     return "*" in value or "?" in value
 
 
-def _exact_or_pattern(field: str, value: str) -> Any:
-    if not _is_pattern(value):
-        return query.Term(field, value)
-    if value.endswith("*") and not _is_pattern(value[:-1]):
-        return query.Prefix(field, value[:-1])
-    return query.Wildcard(field, value)
+def _pattern_re(pattern: str) -> re.Pattern[str]:
+    return re.compile(
+        "".join(".*" if c == "*" else "." if c == "?" else re.escape(c) for c in pattern)
+    )
 
 
-def _origin_clause(value: str, quoted: bool) -> Any:
-    words = [w.lower() for w in value.split()]
-    if quoted:
-        return OriginExact("origin", " ".join(value.split()))
-    if len(words) == 1:
-        return _exact_or_pattern("origin_words", words[0])
-    return query.And([_exact_or_pattern("origin_words", w) for w in words])
+def _literal_prefix(pattern: str) -> str:
+    cut = min((i for i, c in enumerate(pattern) if c in "*?"), default=len(pattern))
+    return pattern[:cut]
 
 
-def _year_clause(value: str) -> Any:
-    low, high, low_excl, high_excl = _bounds(value, _parse_year)
+def _prefixed(words: Sequence[str], prefix: str) -> Sequence[str]:
+    from bisect import bisect_left
+
+    if not prefix:
+        return words
+    lo = bisect_left(words, prefix)
+    hi = bisect_left(words, prefix + "\U0010ffff")
+    return words[lo:hi]
+
+
+def pattern_words(words: Sequence[str], pattern: str) -> list[str]:
+    """The words of a sorted list matching a `*`/`?` pattern (whole words).
+
+    >>> pattern_words(["gray", "greek", "grey", "grow"], "gr?y")
+    ['gray', 'grey']
+    """
+    candidates = _prefixed(words, _literal_prefix(pattern))
+    if pattern.endswith("*") and not _is_pattern(pattern[:-1]):
+        return list(candidates)
+    regex = _pattern_re(pattern)
+    return [w for w in candidates if regex.fullmatch(w)]
+
+
+def pattern_terms(lexicon: Sequence[bytes], pattern: str) -> tuple[str, ...]:
+    """The terms of a sorted bytes lexicon matching a pattern (exact fields)."""
+    words = [t.decode("utf-8") for t in lexicon]
+    return tuple(pattern_words(words, pattern))
+
+
+def fuzzy_words(words: Sequence[str], word: str, distance: int) -> list[str]:
+    """The words within `distance` edits (Damerau-Levenshtein, adjacent swaps count one) of
+    `word`, the word itself included when present.
+
+    >>> fuzzy_words(["baghdad", "bagdad", "bangkok"], "baghdda", 1)
+    ['baghdad']
+    """
+    from rapidfuzz.distance import OSA
+    from rapidfuzz.process import extract
+
+    found = extract(word, words, scorer=OSA.distance, score_cutoff=distance, limit=None)
+    return sorted(choice for choice, _, _ in found)
+
+
+# --- dates ---------------------------------------------------------------------------------------
+
+
+def _year_clause(value: str, column: int) -> Any:
+    low, high, low_excl, high_excl = _bounds(value, _parse_year, column)
     start = None if low is None else (low[1] + 1 if low_excl else low[0])
     end = None if high is None else (high[0] - 1 if high_excl else high[1])
-    return query.NumericRange("year", start, end)
+    return wq.NumericRange("year", start, end)
 
 
-def _parse_year(text: str) -> tuple[int, int]:
+def _parse_year(text: str, column: int) -> tuple[int, int]:
     if not re.fullmatch(r"\d{4}", text):
-        raise QueryError(f'bad year "{text}" - write a 4-digit year like 2009')
+        raise QueryError(
+            f'bad year "{text}" at column {column} - write a 4-digit year like 2009'
+        )
     return int(text), int(text)
 
 
-def _date_clause(value: str) -> Any:
-    low, high, low_excl, high_excl = _bounds(value, _parse_date_span)
+def _date_clause(value: str, column: int) -> Any:
+    low, high, low_excl, high_excl = _bounds(value, _parse_date_span, column)
     if low is None and high is None:
-        return query.Every("created")
+        return wq.Every("created")
     start = None if low is None else (low[1] if low_excl else low[0])
     end = None if high is None else (high[0] if high_excl else high[1])
-    return query.DateRange("created", start, end, startexcl=low_excl, endexcl=high_excl)
+    return wq.DateRange("created", start, end, startexcl=low_excl, endexcl=high_excl)
 
 
 def _bounds(
-    value: str, parse: Callable[[str], tuple[Any, Any]]
+    value: str, parse_one: Callable[[str, int], tuple[Any, Any]], column: int
 ) -> tuple[tuple[Any, Any] | None, tuple[Any, Any] | None, bool, bool]:
     """(low span, high span, low exclusive, high exclusive) of a date/year value or range."""
     ranged = _RANGE_RE.match(value)
     if ranged:
         ends = _TO_RE.fullmatch(ranged.group(2))
         if ends is None:
-            raise QueryError(f'bad range "{value}" - write [FROM TO UNTIL], e.g. [2008 TO 2009]')
+            raise QueryError(
+                f'bad range "{value}" at column {column} - write [FROM TO UNTIL], '
+                "e.g. [2008 TO 2009]"
+            )
         left, right = ends.groups()
-        low = parse(left) if left not in ("", "*") else None
-        high = parse(right) if right not in ("", "*") else None
+        low = parse_one(left, column) if left not in ("", "*") else None
+        high = parse_one(right, column) if right not in ("", "*") else None
         return low, high, ranged.group(1) == "{", ranged.group(3) == "}"
     compared = _COMPARE_RE.match(value)
     if compared:
         op, operand = compared.groups()
-        span = parse(operand.strip())
+        span = parse_one(operand.strip(), column)
         if op.startswith(">"):
             return span, None, op == ">", False
         return None, span, False, op == "<"
-    span = parse(value)
+    span = parse_one(value, column)
     return span, span, False, False
 
 
-def _parse_date_span(text: str) -> tuple[datetime, datetime]:
+def _parse_date_span(text: str, column: int) -> tuple[datetime, datetime]:
     """`2009` / `2009-06` / `2009-06-15` -> (first instant, last instant) of that span."""
     match = _DATE_RE.match(text)
+    message = f'bad date "{text}" at column {column} - write YYYY, YYYY-MM or YYYY-MM-DD'
     if not match:
-        raise QueryError(f'bad date "{text}" - write YYYY, YYYY-MM or YYYY-MM-DD')
+        raise QueryError(message)
     year = int(match.group(1))
     month = int(match.group(2)) if match.group(2) else None
     day = int(match.group(3)) if match.group(3) else None
@@ -384,103 +1100,4 @@ def _parse_date_span(text: str) -> tuple[datetime, datetime]:
             return datetime(year, month, 1), datetime(year, month, last_day, 23, 59, 59, 999999)
         return datetime(year, month, day), datetime(year, month, day, 23, 59, 59, 999999)
     except ValueError as exc:
-        raise QueryError(f'bad date "{text}" - write YYYY, YYYY-MM or YYYY-MM-DD') from exc
-
-
-# --- binding to an index -------------------------------------------------------------------
-
-
-def resolve(q: Any, reader: Any, max_terms: int = MAX_EXPANSIONS) -> Resolved:
-    """Bind `q` to `reader`: bounded expansions, case-folded origins, `citedby:` lookups."""
-    warnings: list[str] = []
-    origins: dict[str, str] | None = None
-
-    def bind(node: Any) -> Any:
-        nonlocal origins
-        if isinstance(node, OriginExact):
-            if origins is None:
-                origins = {_b2s(o).lower(): _b2s(o) for o in reader.lexicon("origin")}
-            stored = origins.get(str(node.text).lower())
-            if stored is not None:
-                return query.Term("origin", stored, boost=node.boost)
-            words = [query.Term("origin_words", w.lower()) for w in str(node.text).split()]
-            return query.And(words, boost=node.boost)
-        if isinstance(node, CitedBy):
-            return _cited_by(reader, str(node.text), node.boost)
-        if isinstance(node, MultiTerm) and not isinstance(node, Expanded):
-            return _expand(node, reader, max_terms, warnings)
-        return node
-
-    bound = q.accept(bind)
-    return Resolved(bound, tuple(dict.fromkeys(warnings)))
-
-
-def _b2s(value: bytes | str) -> str:
-    return value.decode("utf-8") if isinstance(value, bytes) else value
-
-
-def _cited_by(reader: Any, refid: str, boost: float) -> Any:
-    refs: list[str] = []
-    for docnum in reader.postings("refid", refid).all_ids() if ("refid", refid) in reader else ():
-        refs.extend(str(reader.stored_fields(docnum).get("references") or "").split())
-    if not refs:
-        return query.NullQuery
-    return query.Or([query.Term("refid", r) for r in dict.fromkeys(refs)], boost=boost)
-
-
-def _label(node: Any) -> str:
-    text = str(node.text)
-    if isinstance(node, query.Prefix):
-        return f"{text}*"
-    if isinstance(node, query.FuzzyTerm):
-        return f"{text}~{node.maxdist}" if node.maxdist != 1 else f"{text}~"
-    return text
-
-
-#: a typed prefix may run this many letters past the stem of the word it starts
-#: ("negotiat" is "negoti" + "at": Porter2 strips "-ate", "-ation", "-ing", "-ly", ...)
-STEM_SLACK = 3
-#: endings that complete a typed prefix into words (any one letter, or a common suffix), to
-#: tell which shorter stems it can reach
-_ENDINGS = (
-    "", *"abcdefghijklmnopqrstuvwxyz", "es", "ed", "ing", "on", "ons", "ion", "ions", "ies",
-    "ly", "al", "ally", "ive", "ment", "ness", "ity", "ate", "ated", "ation", "ations", "er",
-    "ers", "or", "ors", "rs",
-)  # fmt: skip
-
-
-def _stem_prefixes(prefix: str, field: str, reader: Any) -> list[str]:
-    """Index words a prefix of a stemmed field should reach besides the words it starts.
-
-    The text fields hold Porter2 stems, and the stem of a prefix is not a prefix of the stems
-    of its words: `negotiat*` must reach `negoti` (negotiate, negotiations). So: index terms
-    the prefix itself starts with, at most STEM_SLACK letters shorter, that are the stem of
-    the prefix plus a common ending (so `secur*` does not reach an unrelated `sec`), plus the
-    words starting with the prefix's own stem.
-    """
-    prefix = prefix.lower()
-    reachable = {STEMMER(prefix + ending) for ending in _ENDINGS}
-    found = [
-        prefix[:-cut]
-        for cut in range(1, STEM_SLACK + 1)
-        if prefix[:-cut] in reachable and (field, prefix[:-cut]) in reader
-    ]
-    stemmed = STEMMER(prefix)
-    if stemmed != prefix:
-        found.extend(_b2s(w) for w in reader.expand_prefix(field, stemmed))
-    return found
-
-
-def _expand(node: Any, reader: Any, max_terms: int, warnings: list[str]) -> Any:
-    field = node.field()
-    words = [_b2s(w) for w in node._btexts(reader)]
-    if isinstance(node, query.Prefix) and field in TEXT_FIELDS:
-        words = list(dict.fromkeys([*words, *_stem_prefixes(str(node.text), field, reader)]))
-    label = _label(node)
-    if len(words) > max_terms:
-        ranked = sorted(words, key=lambda w: -reader.doc_frequency(field, w))
-        words = ranked[:max_terms]
-        warnings.append(
-            f"`{label}` matched {len(ranked):,} words; searched the {max_terms:,} most frequent"
-        )
-    return Expanded(field, tuple(words), label, node.boost, bool(node.constantscore))
+        raise QueryError(message) from exc

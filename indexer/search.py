@@ -30,7 +30,6 @@ import pickle
 import re
 import time
 from array import array
-from bisect import bisect_left
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -46,7 +45,7 @@ from whoosh import query as wq
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
 from whoosh.filedb.filestore import FileStorage
 from whoosh.query.terms import MultiTerm
-from whoosh.reading import IndexReader, MultiReader
+from whoosh.reading import MultiReader, SegmentReader
 from whoosh.scoring import BM25F
 from whoosh.support.levenshtein import damerau_levenshtein
 from whoosh.util.numeric import byte_to_length
@@ -56,7 +55,7 @@ from . import postings, store, viewfile
 from .cable import Cable, Source, cable_to_dict
 from .errors import IndexMissing, NotFound, QueryError
 from .highlight import Fragment, Terms, fragments, paragraphs, query_terms, stem_word
-from .query import MAX_EXPANSIONS, parse_query, resolve
+from .query import MAX_EXPANSIONS, UNKNOWN, Expanded, MultiPhrase, Unknown, bind, parse
 
 #: the Whoosh index name and the generation's JSON files (the same names as ingest.py; not
 #: imported from there to keep `cables search` from loading the parsers)
@@ -210,6 +209,7 @@ class Searchable:
         self._avg_lengths: dict[str, float] = {}
         self._lexicons: dict[str, list[bytes]] = {}
         self._words: dict[str, list[tuple[str, int, int]]] | None = None
+        self._vocabulary: list[str] | None = None
 
     def close(self) -> None:
         self.searcher.close()
@@ -237,6 +237,19 @@ class Searchable:
         if field_name not in self._lexicons:
             self._lexicons[field_name] = list(self.reader.lexicon(field_name))
         return self._lexicons[field_name]
+
+    def vocabulary(self) -> list[str]:
+        """Every folded lower-case word of the text fields, sorted (read once per open
+        generation): the union of the segments' word lists, which the writer keeps beside
+        each segment (`<segment>.wrd`). A segment without one (written by stock Whoosh)
+        contributes its text fields' terms (stems) instead."""
+        if self._vocabulary is None:
+            self._vocabulary = _load_vocabulary(self)
+        return self._vocabulary
+
+    def variants(self, word: str) -> tuple[str, ...]:
+        """Other spellings of a transliterated name found in this index."""
+        return ()
 
     def avg_length(self, field_name: str) -> float:
         """A field's average length, as Whoosh's BM25F scorer takes it (0 counts as 1)."""
@@ -390,6 +403,27 @@ def _opened(index: Path | Searchable) -> Iterator[Searchable]:
 # --- the facet table -------------------------------------------------------------------------
 
 
+#: a segment's word list: `<segment id>.wrd`, sorted words, one a line
+WORDS_SUFFIX = ".wrd"
+
+
+def _load_vocabulary(s: Searchable) -> list[str]:
+    words: set[str] = set()
+    for segment in s.ix._segments():
+        path = s.generation / f"{segment.segment_id()}{WORDS_SUFFIX}"
+        try:
+            words.update(path.read_text(encoding="utf-8").split("\n"))
+        except FileNotFoundError:
+            leaf = SegmentReader(s.ix.storage, s.schema, segment)
+            try:
+                for name in ("subject", "title", "body"):
+                    words.update(_b2s(t) for t in leaf.lexicon(name))
+            finally:
+                leaf.close()
+    words.discard("")
+    return sorted(words)
+
+
 def _load_table(s: Searchable) -> FacetTable:
     path = s.generation / _TABLE_FILE
     count = s.reader.doc_count_all()
@@ -513,6 +547,7 @@ def _count_mask(
     arrays = s.arrays
     names = s.table.values[name]
     picked: NDArray[np.integer[Any]]
+    missing = 0
     if name == "tags":
         docs = np.flatnonzero(mask)
         if len(docs) * 4 < len(mask):
@@ -525,17 +560,26 @@ def _count_mask(
             picked = arrays.tag_codes[mask[arrays.tag_doc]]
         counts = np.bincount(picked, minlength=len(names))
     else:
-        # codes are -1 for documents without a value: shift them into a bin of their own
-        counts = np.bincount(arrays.codes[name][mask] + 1, minlength=len(names) + 1)[1:]
+        # codes are -1 for documents without a value: shift them into a bin of their own,
+        # reported as UNKNOWN so that a single-valued facet's counts add up to the total
+        binned = np.bincount(arrays.codes[name][mask] + 1, minlength=len(names) + 1)
+        counts, missing = binned[1:], int(binned[0])
     ranked = sorted(
         ((names[c], int(counts[c])) for c in np.flatnonzero(counts)),
         key=lambda vn: (-vn[1], vn[0]),
     )
+    if name != "tags" and missing:
+        ranked.append((UNKNOWN, missing))
+        ranked.sort(key=lambda vn: -vn[1])
     return ranked if limit is None else ranked[:limit]
 
 
 def facet_filter(field_name: str, value: str) -> str:
     """The query clause that narrows a search to one facet value (same count as the facet)."""
+    if value == UNKNOWN and field_name in ("origin", "classification", "year", "month"):
+        return {"classification": "class", "month": "created"}.get(field_name, field_name) + (
+            ":unknown"
+        )
     if field_name == "origin":
         return f'origin:"{value}"'
     if field_name == "classification":
@@ -588,9 +632,24 @@ def _mask(s: Searchable, q: Any) -> Mask:
         found = _phrase(s, q)
         if found is not None:
             return found[0]
+    if kind is MultiPhrase:
+        found = _multiphrase(s, q)
+        if found is not None:
+            return found[0]
+    if kind is Unknown:
+        return _unknown_mask(s, q.fieldname)
     mask = _empty(s)
     mask[np.fromiter(s.searcher.docs_for_query(q), dtype=np.int64)] = True
     return mask
+
+
+def _unknown_mask(s: Searchable, field_name: str) -> Mask:
+    """The documents without a value for a facet field (`origin:unknown`, `year:unknown`)."""
+    if field_name == "created":
+        undated: Mask = s.arrays.created == _NO_DATE
+        return undated
+    codes: Mask = s.arrays.codes[field_name] < 0
+    return codes
 
 
 def _empty(s: Searchable) -> Mask:
@@ -657,6 +716,10 @@ def _scored(s: Searchable, q: Any, within: Mask | None = None) -> tuple[Mask, Sc
     kind = type(q)
     if kind is wq.Term:
         return _term_scores(s, q.fieldname, (q.text,), q.boost)
+    if isinstance(q, Expanded) and q.scored != q.words:
+        # every word counts in the match, only the capped subset is scored
+        mask = _terms_mask(s, q.fieldname, q.words)
+        return mask, _term_scores(s, q.fieldname, q.scored, q.boost)[1]
     if isinstance(q, MultiTerm):
         # MultiTerm.matcher: an Or of its words, boosted as a whole (its "constant score" only
         # clears the context's weighting, and the searcher's is used anyway)
@@ -682,6 +745,13 @@ def _scored(s: Searchable, q: Any, within: Mask | None = None) -> tuple[Mask, Sc
         found = _phrase(s, q, within)
         if found is not None:
             return found
+    if kind is MultiPhrase:
+        found = _multiphrase(s, q, within)
+        if found is not None:
+            return found
+    if kind is Unknown or (kind is wq.Every and not q.fieldname):
+        mask = _mask(s, q)
+        return mask, mask.astype(np.float64) * float(q.boost)
     if (kind is wq.NumericRange or kind is wq.DateRange) and q.constantscore:
         mask = _mask(s, q)
         return mask, mask.astype(np.float64) * float(q.boost)
@@ -703,7 +773,9 @@ def _scored_and(s: Searchable, q: Any, within: Mask | None) -> tuple[Mask, Score
 
 
 def _has_phrase(q: Any) -> bool:
-    return isinstance(q, wq.Phrase) or any(_has_phrase(child) for child in q.children())
+    return isinstance(q, wq.Phrase | MultiPhrase) or any(
+        _has_phrase(child) for child in q.children()
+    )
 
 
 def _sum_tree(parts: list[Scores]) -> Scores:
@@ -812,6 +884,135 @@ def _phrase_hits(lists: list[postings.Postings], rows: list[Any], slop: int) -> 
     return hits
 
 
+_Alternatives = list[tuple[postings.Postings, Scores]]
+
+
+def _multiphrase(
+    s: Searchable, q: MultiPhrase, within: Mask | None = None
+) -> tuple[Mask, Scores] | None:
+    """A `MultiPhrase`: documents holding, for every position, one of its terms, placed as
+    the phrase says (exactly, or within `slop` moves in any order); scored as the sum of
+    its positions' scores (a position: the sum of its terms the document holds), which for
+    one term a position is what Whoosh's phrase scoring gives. None when a scorer is not
+    one this covers."""
+    field = s.schema[q.fieldname]
+    if not field.format or not field.format.supports("positions"):
+        return None
+    mask = _empty(s)
+    scores = np.zeros(len(mask))
+    for sub, offset in s.searcher.leaf_searchers():
+        reader = sub.reader()
+        slots: list[_Alternatives] = []
+        for terms in q.positions:
+            alternatives: _Alternatives = []
+            for text in terms:
+                try:
+                    word = field.to_bytes(text)
+                except ValueError:
+                    continue
+                found = postings.read(reader, q.fieldname, word, values=True)
+                if found is None:
+                    continue
+                term = _bm25(s, found, q.fieldname, word, offset)
+                if term is None:
+                    return None
+                alternatives.append((found, term))
+            if not alternatives:
+                break
+            slots.append(alternatives)
+        if not q.positions or len(slots) < len(q.positions):
+            continue
+        candidates: Ints | None = None
+        for alternatives in slots:
+            ids = _union_ids(alternatives)
+            candidates = (
+                ids
+                if candidates is None
+                else np.intersect1d(candidates, ids, assume_unique=True)
+            )
+        assert candidates is not None
+        if within is not None:
+            candidates = candidates[within[candidates + offset]]
+        if not len(candidates):
+            continue
+        docs = candidates[_placed(slots, candidates, q.slop)]
+        parts = []
+        for alternatives in slots:
+            total = np.zeros(len(docs))
+            for found, term in alternatives:
+                rows, present = _rows_of(found.ids, docs)
+                total[present] += term[rows[present]]
+            parts.append(total)
+        mask[docs + offset] = True
+        scores[docs + offset] = _boosted(_sum_tree(parts), q.boost)
+    return mask, scores
+
+
+Ints = NDArray[np.int64]
+
+
+def _union_ids(alternatives: _Alternatives) -> Ints:
+    if len(alternatives) == 1:
+        return alternatives[0][0].ids
+    return np.unique(np.concatenate([found.ids for found, _ in alternatives]))
+
+
+def _rows_of(ids: Ints, wanted: Ints) -> tuple[Ints, NDArray[np.bool_]]:
+    """(row of each wanted id in the ascending `ids`, whether it is there)."""
+    rows = np.searchsorted(ids, wanted)
+    present = rows < len(ids)
+    present[present] = ids[rows[present]] == wanted[present]
+    return rows, present
+
+
+def _position_keys(
+    alternatives: _Alternatives, candidates: Ints, alive: Ints, shift: int
+) -> Ints:
+    """Ascending keys (candidate number << 32 | position + shift) of the alive candidates'
+    positions of any of a phrase position's terms."""
+    parts = []
+    wanted = candidates[alive]
+    for found, _ in alternatives:
+        rows, present = _rows_of(found.ids, wanted)
+        groups, where = postings.positions(found, rows[present])
+        parts.append(postings.keys(alive[present][groups], where + shift))
+    if len(parts) == 1:
+        return parts[0]
+    return np.unique(np.concatenate(parts))
+
+
+def _placed(slots: list[_Alternatives], candidates: Ints, slop: int) -> NDArray[np.bool_]:
+    """Which candidates hold the phrase. Each position's positions are normalized by its
+    place in the phrase (position - k), as Lucene's sloppy phrase scorer does: the phrase
+    stands exactly where every position has the same normalized value, and within `slop`
+    moves where one value of every position lies in a window of `slop`."""
+    count = len(slots)
+    alive = np.arange(len(candidates), dtype=np.int64)
+    hits = np.zeros(len(candidates), dtype=np.bool_)
+    if slop <= 0:
+        current: Ints | None = None
+        for k, alternatives in enumerate(slots):
+            keys = _position_keys(alternatives, candidates, alive, count - k)
+            current = (
+                keys if current is None else np.intersect1d(current, keys, assume_unique=True)
+            )
+            alive = postings.groups_of(current)
+            if not len(alive):
+                return hits
+        hits[alive] = True
+        return hits
+    sets = [_position_keys(a, candidates, alive, count - k) for k, a in enumerate(slots)]
+    starts = np.unique(np.concatenate(sets))
+    ok = np.ones(len(starts), dtype=np.bool_)
+    for keys in sets:
+        if not len(keys):
+            return hits
+        at = np.searchsorted(keys, starts)
+        ok &= (at < len(keys)) & (keys[np.minimum(at, len(keys) - 1)] <= starts + slop)
+    hits[postings.groups_of(starts[ok])] = True
+    return hits
+
+
 def _walk_term(sub: Any, field_name: str, text: Any, offset: int) -> tuple[Any, Any]:
     return _walk(wq.Term(field_name, text).matcher(sub, sub.context()), offset)
 
@@ -917,9 +1118,17 @@ def _by_date(s: Searchable, mask: Mask, need: int, newest: bool) -> list[int]:
     return [int(d) for d in docs[order[:need]]]
 
 
+def _own_nodes(q: Any) -> bool:
+    """Whether `q` holds query nodes Whoosh's matchers do not know (ours)."""
+    return isinstance(q, MultiPhrase | Unknown) or any(_own_nodes(c) for c in q.children())
+
+
 def _scores(s: Searchable, q: Any, docnums: Iterable[int]) -> dict[int, float]:
     """Relevance scores of a few documents (for the date sorts)."""
     wanted = sorted(docnums)
+    if _own_nodes(q):
+        _, all_scores = scored(s, q)
+        return {d: float(all_scores[d]) for d in wanted}
     scores: dict[int, float] = {}
     context = s.searcher.context()
     for sub, offset in s.searcher.leaf_searchers():
@@ -940,56 +1149,62 @@ def _scores(s: Searchable, q: Any, docnums: Iterable[int]) -> dict[int, float]:
 # --- search ----------------------------------------------------------------------------------
 
 
-class _LexiconReader:
-    """The generation's reader for binding queries, with each field's term list read once
-    per open generation and kept (sorted bytes): a leading wildcard or a prefix then scans
-    or bisects one list instead of merging every segment's term files again."""
+class _View:
+    """The open generation as query binding sees it (`indexer.query.IndexView`): word and
+    term lists read once per open generation and kept, sorted."""
 
     def __init__(self, s: Searchable) -> None:
         self._s = s
-        self._reader = s.reader
 
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._reader, name)
-
-    def __contains__(self, term: Any) -> bool:
-        return term in self._reader
+    def words(self) -> list[str]:
+        return self._s.vocabulary()
 
     def lexicon(self, field_name: str) -> list[bytes]:
         return self._s.lexicon(field_name)
 
-    def expand_prefix(self, field_name: str, prefix: Any) -> list[bytes]:
-        words = self._s.lexicon(field_name)
-        start = prefix.encode("utf-8") if isinstance(prefix, str) else bytes(prefix)
-        # UTF-8 never holds the byte 0xff: every term starting with `start` sorts below this
-        return words[bisect_left(words, start) : bisect_left(words, start + b"\xff")]
+    def doc_frequency(self, field_name: str, term: str) -> int:
+        return int(self._s.reader.doc_frequency(field_name, term))
 
-    def terms_within(self, field_name: str, text: str, maxdist: int, prefix: int = 0) -> Any:
-        """`IndexReader.terms_within` (what a multi-segment reader runs for `word~`) over
-        the kept term list; words further apart in length than `maxdist` are skipped
-        before the (pure Python) edit distance, which could only reject them."""
-        if type(self._reader).terms_within is not IndexReader.terms_within:
-            return self._reader.terms_within(field_name, text, maxdist, prefix)
-        from_bytes = self._reader.schema[field_name].from_bytes
-        found = []
-        for btext in self.expand_prefix(field_name, text[:prefix]):
-            word = from_bytes(btext)
-            if abs(len(word) - len(text)) <= maxdist and damerau_levenshtein(
-                word, text, limit=maxdist
-            ) <= maxdist:
-                found.append(word)
-        return found
+    def origins(self) -> dict[str, str]:
+        return {_b2s(o).lower(): _b2s(o) for o in self._s.lexicon("origin")}
+
+    def references_of(self, refid: str) -> tuple[str, ...]:
+        docnum = self._s.docnum(refid)
+        if docnum is None:
+            return ()
+        refs = str(self._s.searcher.stored_fields(docnum).get("references") or "").split()
+        return tuple(dict.fromkeys(refs))
+
+
+def _b2s(value: bytes | str) -> str:
+    return value.decode("utf-8") if isinstance(value, bytes) else value
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """A query bound to the open generation, and what the user is told about it."""
+
+    query: Any
+    warnings: tuple[str, ...]
+    #: `*` alone: every cable (newest first unless a sort is asked for)
+    browse: bool = False
+
+
+def prepare(s: Searchable, text: str, max_terms: int = MAX_EXPANSIONS) -> Prepared:
+    """Parse and bind `text` to the open generation."""
+    bound = bind(parse(text), _View(s), max_terms=max_terms, variants=s.variants)
+    warnings = list(bound.warnings)
+    if isinstance(bound.query, type(wq.NullQuery)):
+        warnings.append("nothing to search for: no word of the query can match")
+    return Prepared(bound.query, tuple(warnings), bound.browse)
 
 
 def prepare_query(
     s: Searchable, text: str, max_terms: int = MAX_EXPANSIONS
 ) -> tuple[Any, list[str]]:
     """Parse and bind `text` to the open generation -> (query, warnings)."""
-    resolved = resolve(parse_query(text, s.schema), _LexiconReader(s), max_terms)
-    warnings = list(resolved.warnings)
-    if isinstance(resolved.query, type(wq.NullQuery)):
-        warnings.append("nothing to search for: the query holds only very common words")
-    return resolved.query, warnings
+    prepared = prepare(s, text, max_terms)
+    return prepared.query, list(prepared.warnings)
 
 
 def search(
@@ -1008,7 +1223,10 @@ def search(
     started = time.perf_counter()
     _check_options(limit, page, sort, facets)
     with _opened(index) as s:
-        q, warnings = prepare_query(s, query_text, max_terms)
+        prepared = prepare(s, query_text, max_terms)
+        q, warnings = prepared.query, list(prepared.warnings)
+        if prepared.browse and sort == "relevance":
+            sort = "newest"  # every cable scores alike: newest first
         ranked, mask = _rank(s, q, sort, page * limit)
         terms = query_terms(q) if highlight else Terms()
         page_items = ranked[(page - 1) * limit : page * limit]
@@ -1066,7 +1284,10 @@ def iter_all(index: Path | Searchable, query_text: str, sort: str = "relevance")
     """Every hit of `query_text` in `sort` order, without highlights (for `--all` export)."""
     _check_options(1, 1, sort, ())
     with _opened(index) as s:
-        q, _ = prepare_query(s, query_text)
+        prepared = prepare(s, query_text)
+        q = prepared.query
+        if prepared.browse and sort == "relevance":
+            sort = "newest"
         total = int(np.count_nonzero(matching(s, q)))
         ranked, _ = _rank(s, q, sort, total)
         for docnum, score in ranked:
