@@ -395,6 +395,10 @@ class _Parser:
                 raise QueryError(
                     f'missing value after "{tok.text}:" at column {value_tok.column}'
                 )
+            if field in ("created", "year") and value.strip().lower() != UNKNOWN:
+                # checked here, so that a bad date is an error whatever the index
+                check = _date_clause if field == "created" else _year_clause
+                check(value.strip(), value_tok.column)
             return FieldValue(field, value, value_tok.quoted, value_tok.column, boost)
         if tok.kind == "phrase":
             return _phrase(tok, fields)
