@@ -45,6 +45,34 @@ def quiet_option(f: F) -> F:
     return click.option("-q", "--quiet", is_flag=True, help="No progress bar on stderr.")(f)
 
 
+class QueryCommand(click.Command):
+    """A command whose QUERY may start with `-` (`cables search -iraq`: everything but Iraq).
+
+    Click would read `-iraq` as options (`-i`, or `-n` with the value `uclear` for
+    `-nuclear`). An argument that starts with one `-` and a letter, and is not one of the
+    command's own short options (alone or with a number glued on, `-n5`), is moved behind a
+    `--`, which makes it the query. `cables search -- -iraq` works too."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        if "--" in args:
+            return super().parse_args(ctx, args)
+        short = {
+            opt
+            for param in self.params
+            for opt in getattr(param, "opts", []) + getattr(param, "secondary_opts", [])
+            if len(opt) == 2 and opt.startswith("-")
+        } | {"-h"}
+        options: list[str] = []
+        queries: list[str] = []
+        for arg in args:
+            looks_negated = len(arg) > 2 and arg[0] == "-" and arg[1].isalpha()
+            own = arg[:2] in short and (len(arg) == 2 or arg[2:].isdigit())
+            (queries if looks_negated and not own else options).append(arg)
+        if not queries:
+            return super().parse_args(ctx, args)
+        return super().parse_args(ctx, [*options, "--", *queries])
+
+
 class BadQuery(click.ClickException):
     """A malformed query: one line like every error, but exit status 2 (a usage error)."""
 
@@ -249,7 +277,7 @@ def _render_index_report(report: Any, as_json: bool) -> None:
 # --- search side ---------------------------------------------------------------------------
 
 
-@main.command()
+@main.command(cls=QueryCommand)
 @click.argument("query")
 @index_option
 @click.option("-n", "--limit", default=10, show_default=True, type=click.IntRange(1, 1000))
@@ -291,14 +319,17 @@ def search(
     """Search the index: ranked, highlighted matches with facet counts.
 
     \b
-    Query syntax (Whoosh's, with friendly field names; see README):
-      mek defector            all words (subject, title, TAGS and body)
-      iran OR iraq, NOT x, -x  boolean operators
-      "camp ashraf"           phrase;  "camp ashraf"~3  words within 3 of each other
-      negotiat*  gr?y  baghdda~   prefix, wildcard, fuzzy
-      subject:ashraf  tag:pter  origin:baghdad  from:"Embassy Baghdad"
-      class:secret  id:09baghdad113  signer:butenis  cites:08baghdad4006
+    Query syntax (see README, "Query syntax"):
+      mek defector            all words (subject, title, TAGS and body; stemmed)
+      al-qaeda  chávez  US     hyphens join, accents fold, upper-case US is the country
+      iran OR iraq, NOT x, -x  boolean operators; -iraq alone: every cable but those
+      "not guilty"            phrase (every word counts); "camp ashraf"~3  within 3 moves
+      negotiat*  gr?y  baghdda~   prefix, wildcard, fuzzy (~ or ~2), over words
+      gaddafi  =gaddafi       every spelling of a name / this spelling only
+      subject:ashraf  tag:pter  origin:baghdad  from:"Embassy Baghdad"  origin:unknown
+      class:secret  id:09baghdad113  signer:butenis  cites:08baghdad4006  citedby:ID
       created:2009  created:[2008-01 TO 2009-06]  created:>2009-01-15  year:2009
+      *                       every cable, newest first
 
     \b
     Examples:
@@ -311,9 +342,11 @@ def search(
 
     try:
         if export_all:
-            hits = lib.iter_all(index_dir, query, sort=sort)
+            found = lib.export(index_dir, query, sort=sort)
+            for warning in found.warnings:
+                click.echo(f"warning: {warning}", err=True)
             write = lib.write_csv if export_format == "csv" else lib.write_jsonl
-            write(hits, sys.stdout)
+            write(found.hits, sys.stdout)
             return
         result = lib.search(
             index_dir,

@@ -164,15 +164,17 @@ def write_stats(stats: Stats, fp: TextIO, top: int = 15) -> None:
 
 
 def write_batch(rows: Iterable[BatchRow], fp: TextIO, fmt: str) -> int:
-    """CSV (query,total,refids,error) or JSON Lines; returns the number of failed lines."""
+    """CSV (query,total,refids,error,warnings) or JSON Lines; returns the number of failed
+    lines."""
     failed = 0
     writer = csv.writer(fp) if fmt == "csv" else None
     if writer is not None:
-        writer.writerow(["query", "total", "refids", "error"])
+        writer.writerow(["query", "total", "refids", "error", "warnings"])
     for row in rows:
         failed += row.error is not None
         if writer is not None:
-            writer.writerow([row.query, row.total, " ".join(row.refids), row.error or ""])
+            refids, warnings = " ".join(row.refids), "; ".join(row.warnings)
+            writer.writerow([row.query, row.total, refids, row.error or "", warnings])
         else:
             fp.write(
                 json.dumps(
@@ -181,6 +183,7 @@ def write_batch(rows: Iterable[BatchRow], fp: TextIO, fmt: str) -> int:
                         "total": row.total,
                         "refids": list(row.refids),
                         "error": row.error,
+                        "warnings": list(row.warnings),
                     },
                     ensure_ascii=False,
                 )

@@ -159,6 +159,17 @@ class BatchRow:
     total: int
     refids: tuple[str, ...]
     error: str | None = None
+    #: what the engine changed in the query (as `SearchResult.warnings`)
+    warnings: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Export:
+    """Every hit of a query, streamed (`--all`), with what the user must be told first."""
+
+    total: int
+    warnings: tuple[str, ...]
+    hits: Iterator[Hit]
 
 
 @dataclass(frozen=True)
@@ -1282,16 +1293,35 @@ def _hit(s: Searchable, docnum: int, score: float, terms: Terms | None) -> Hit:
 
 def iter_all(index: Path | Searchable, query_text: str, sort: str = "relevance") -> Iterator[Hit]:
     """Every hit of `query_text` in `sort` order, without highlights (for `--all` export)."""
+    yield from export(index, query_text, sort).hits
+
+
+def export(index: Path | Searchable, query_text: str, sort: str = "relevance") -> Export:
+    """Every hit of `query_text` in `sort` order (no highlights), the exact total and the
+    warnings (capped scoring, words left out, spellings added) before the first hit."""
     _check_options(1, 1, sort, ())
-    with _opened(index) as s:
+    s = index if isinstance(index, Searchable) else open_index(Path(index))
+    try:
         prepared = prepare(s, query_text)
         q = prepared.query
         if prepared.browse and sort == "relevance":
             sort = "newest"
         total = int(np.count_nonzero(matching(s, q)))
         ranked, _ = _rank(s, q, sort, total)
-        for docnum, score in ranked:
-            yield _hit(s, docnum, score, None)
+    except BaseException:
+        if s is not index:
+            s.close()
+        raise
+
+    def hits() -> Iterator[Hit]:
+        try:
+            for docnum, score in ranked:
+                yield _hit(s, docnum, score, None)
+        finally:
+            if s is not index:
+                s.close()
+
+    return Export(total, prepared.warnings, hits())
 
 
 # --- did you mean ----------------------------------------------------------------------------
@@ -1550,7 +1580,9 @@ def batch(index: Path | Searchable, lines: Iterable[str], limit: int = 5) -> Ite
             except QueryError as exc:
                 yield BatchRow(text, 0, (), str(exc))
                 continue
-            yield BatchRow(text, result.total, tuple(h.refid for h in result.hits))
+            yield BatchRow(
+                text, result.total, tuple(h.refid for h in result.hits), None, result.warnings
+            )
 
 
 # --- output ----------------------------------------------------------------------------------

@@ -34,7 +34,7 @@ def test_doctests() -> None:
     assert doctest.testmod(indexer.query).failed == 0
 
 
-# --- syntax (no index) ---------------------------------------------------------------------------
+# --- syntax (no index) ---------------------------------------------------------------------
 
 TREES: list[tuple[str, Any]] = [
     ("iraq", Word("iraq", 1)),
@@ -109,7 +109,7 @@ def test_errors(text: str, message: str) -> None:
     assert "\n" not in str(info.value)
 
 
-# --- binding (a real index) ------------------------------------------------------------------------
+# --- binding (a real index) ----------------------------------------------------------------
 
 
 @pytest.fixture(scope="module")
