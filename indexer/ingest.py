@@ -41,7 +41,7 @@ from .errors import CorpusMissing, IndexIncompatible, IndexUnwritable
 from .lock import writer_lock
 from .parse import parse_file
 from .readers import iter_file_names
-from .schema import build_schema
+from .schema import build_schema, incompatibility
 
 INDEX_NAME = "MAIN"
 MANIFEST = "manifest.json"
@@ -443,6 +443,17 @@ def _delete_refids(gen: Path, toc: whoosh_index.TOC, refids: set[str]) -> None:
             reader.close()
 
 
+def _check_format(index_root: Path, live: Path) -> None:
+    """An index written with another schema (an older analyzer) cannot take new segments."""
+    try:
+        toc = whoosh_index.TOC.read(FileStorage(str(live)), INDEX_NAME)
+    except (OSError, whoosh_index.EmptyIndexError):
+        return  # nothing readable: the update rebuilds what it needs
+    why = incompatibility(toc.schema)
+    if why is not None:
+        raise IndexIncompatible(str(index_root), why)
+
+
 def update_index(
     corpus: list[Path],
     index_root: Path,
@@ -477,6 +488,8 @@ def update_index(
     with writer_lock(index_root), fastwrite.gc_paused():
         store.prune(index_root)
         live = store.live_generation(index_root)
+        if live is not None and not rebuild:
+            _check_format(index_root, live)
         old_manifest = {} if rebuild else load_manifest(live)
         result = scan(corpus, old_manifest)
         errors = [str(e) for e in result.errors]

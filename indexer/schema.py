@@ -37,10 +37,10 @@ STEMMER = term_of
 
 ANALYZER: Analyzer = CablesAnalyzer()
 
-#: The on-disk format of an index generation. An index written under another version is
-#: refused with a request to `cables index --rebuild` (`IndexIncompatible`). 2: every word
-#: keeps a position, accents folded, `US` the country (`indexer.analysis`); words of the
-#: people fields searchable one by one.
+#: The version of the schema below. An index whose schema differs (see `incompatibility`)
+#: is refused with a request to `cables index --rebuild`. 2: every word keeps a position,
+#: accents folded, `US` the country (`indexer.analysis`); classified-by names searchable by
+#: word.
 FORMAT_VERSION = 2
 
 
@@ -74,3 +74,20 @@ def build_schema() -> fields.Schema:
         source=fields.STORED(),
         cable=fields.STORED(),
     )
+
+
+def incompatibility(schema: fields.Schema) -> str | None:
+    """Why an index with `schema` cannot be read or updated by this version, or None.
+
+    The schema is what Whoosh pickled into the index when it was written: its fields, their
+    types and the text analyzer are compared with `build_schema()`'s."""
+    current = build_schema()
+    if sorted(schema.names()) != sorted(current.names()):
+        return f"its fields are not those of format {FORMAT_VERSION}"
+    for name in current.names():
+        if type(schema[name]) is not type(current[name]):
+            return f"its field {name!r} is of another type"
+        analyzer = getattr(schema[name], "analyzer", None)
+        if type(analyzer) is not type(getattr(current[name], "analyzer", None)):
+            return f"its field {name!r} was analyzed by an older analyzer"
+    return None

@@ -53,9 +53,10 @@ from whoosh.util.times import long_to_datetime
 
 from . import postings, store, viewfile
 from .cable import Cable, Source, cable_to_dict
-from .errors import IndexMissing, NotFound, QueryError
+from .errors import IndexIncompatible, IndexMissing, NotFound, QueryError
 from .highlight import Fragment, Terms, fragments, paragraphs, query_terms, stem_word
 from .query import MAX_EXPANSIONS, UNKNOWN, Expanded, MultiPhrase, Unknown, bind, parse
+from .schema import incompatibility
 
 #: the Whoosh index name and the generation's JSON files (the same names as ingest.py; not
 #: imported from there to keep `cables search` from loading the parsers)
@@ -295,6 +296,9 @@ def open_index(index_root: Path) -> Searchable:
             raise IndexMissing(str(index_root))
         try:
             ix = whoosh_index.open_dir(str(gen), indexname=INDEX_NAME)
+            why = incompatibility(ix.schema)
+            if why is not None:
+                raise IndexIncompatible(str(index_root), why)
             return Searchable(index_root, gen, ix)
         except (FileNotFoundError, whoosh_index.EmptyIndexError) as exc:
             if attempt == 2:
