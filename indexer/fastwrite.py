@@ -4,13 +4,20 @@ Stock `SegmentWriter.add_document` spends most of its time on per-posting Python
 a token object per word, a tuple per posting pickled into a sorting pool, then one codec
 call per posting. This module writes the same segments in bulk:
 
-* text fields whose analyzer is exactly Whoosh's `StemmingAnalyzer` are analysed by
-  `FastAnalyzer` (exactly the regex's tokens; a per-process cache around the Porter
-  stemmer; the same position numbering as `StopFilter(renumber=True)`): for ASCII text in
-  one compiled pass that tokenizes, looks terms up and adds the postings
-  (`_speedups.TokenCache`), otherwise with bytes.translate + split and a dict cache; every
-  other field is indexed by the field's own `field.index(value)`, so
-  ID/KEYWORD/NUMERIC/DATETIME terms are Whoosh's own;
+* text fields whose analyzer is the schema's `indexer.analysis.CablesAnalyzer` are analysed
+  by `FastAnalyzer`, which gives exactly the terms, positions and field lengths of Whoosh's
+  own indexing with it (every token positioned, the `US` rule's two terms at one position):
+  for ASCII text, or text made ASCII without changing its tokens (non-ASCII marks such as
+  pilcrows become spaces, the curly apostrophe "'"), in one compiled pass that tokenizes,
+  looks terms up in a per-process cache and adds the postings (`_speedups.TokenCache`);
+  otherwise (a non-ASCII word character, which needs folding) with the analyzer's regex and
+  a dict cache of terms. Every other field is indexed by the field's own
+  `field.index(value)`, so ID/KEYWORD/NUMERIC/DATETIME terms are Whoosh's own;
+* while a segment is built, the distinct words (`indexer.analysis.word_of` of each token) of
+  its text fields are collected (`SegmentWords`; the compiled cache stamps each token with
+  the segment it was last recorded for, so a word costs one string per segment) and written
+  at the end as the segment's word list, `<segment id>.wrd` (`indexer.wordlist`), for
+  wildcard and fuzzy expansion on words;
 * postings are kept per term in compact arrays and written at segment end as W3 posting
   blocks (blocks of 128, same ids, weights, values, block stats and term infos, same
   term-index keys), without a Python object per posting (the blocks of positions fields by
@@ -18,8 +25,8 @@ call per posting. This module writes the same segments in bulk:
 * stored fields, field lengths and sortable columns go through the codec's own per-document
   writer, exactly as stock `add_document` calls it.
 
-With `exact=True` every file is byte-identical to what stock writes for the same documents
-(tested). By default some encoding details differ, all read by stock Whoosh's own code:
+With `exact=True` every Whoosh file is byte-identical to what stock writes for the same
+documents (tested; the word list is this writer's own extra file). By default some encoding details differ, all read by stock Whoosh's own code:
 block data is pickled with protocol 5 instead of 2 (stock pickles each bytes value as a
 `_codecs.encode` call, ~40 bytes of overhead per posting); blocks of Positions fields are
 pickled by hand in the "raw block" layout (ids and weights as arrays, values already framed)
@@ -202,7 +209,8 @@ class SegmentWords:
     its terms, `us` and/or `u.s`) of the texts one segment's text fields were given.
 
     The compiled loop adds finished words to `words`; the Python path adds the texts'
-    tokens as they are to `tokens` (folded at the end, once per distinct token).
+    tokens as they are to `tokens` (folded at the end, once per distinct token). A field
+    given a list of tokens instead of a text (Whoosh indexes those as they are) adds none.
     """
 
     __slots__ = ("stamp", "tokens", "words")
