@@ -1,20 +1,8 @@
 /* Compiled inner loops of indexer.fastwrite (TokenCache.index_text: tokenizing a text, looking
- * up its terms and adding its postings; add_positions: adding a document's positions;
- * write_term: a term's posting blocks) and of indexer.postings (decode_positions, for phrase
- * checks). All are optional: each caller has a pure-Python twin, used when this module is not
- * built, and the tests compare the two byte for byte.
- *
- * add_positions(terms, bounds, kept, start, docnum) does for one document what
- * FastAnalyzer.positions + _PositionsPostings.add do in Python (the reference; tests compare
- * the two byte for byte): `kept` is the document's indexed terms in text order, numbered
- * start, start + 1, ... (StopFilter(renumber=True)). For each distinct term, in order of
- * first occurrence:
- *   terms[term] = (meta, vals)    two bytearrays, created when missing
- *   meta += native uint64 (docnum << 32 | number of positions)
- *   vals += the Whoosh Positions value framed as a pickle bytes opcode:
- *           C <size:1> | B <size:4 LE>, then >u4 count, then pickle.dumps(deltas, 2)
- *   after every 128th posting of a term: bounds[term].append(len(vals))
- * Returns the number of positions (the field length).
+ * up its terms and adding its postings; write_term: a term's posting blocks) and of
+ * indexer.postings (decode_positions, for phrase checks). All are optional: each caller has a
+ * pure-Python twin, used when this module is not built, and the tests compare the two byte
+ * for byte.
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
@@ -158,86 +146,12 @@ static int add_posting(PyObject *entry, PyObject *term, PyObject *bounds, unsign
     return 0;
 }
 
-static PyObject *add_positions(PyObject *self, PyObject *args) {
-    PyObject *terms, *bounds, *kept;
-    Py_ssize_t start;
-    unsigned long docnum;
-    if (!PyArg_ParseTuple(args, "O!O!O!nk", &PyDict_Type, &terms, &PyDict_Type, &bounds,
-                          &PyList_Type, &kept, &start, &docnum))
-        return NULL;
-    if (start < 0 || docnum > 0xFFFFFFFFUL) {
-        PyErr_SetString(PyExc_ValueError, "start or docnum out of range");
-        return NULL;
-    }
-    Py_ssize_t n = PyList_GET_SIZE(kept);
-    if (n == 0) return PyLong_FromLong(0);
-    if (start + n > 0x7FFFFFFF) {
-        PyErr_SetString(PyExc_ValueError, "too many positions");
-        return NULL;
-    }
-    PyObject *result = NULL, *slots = NULL, *order = NULL;
-    Py_ssize_t *slot_of = NULL, *count = NULL, *fill = NULL;
-    uint32_t *pos = NULL;
-    Buf value = {NULL, 0, 0};
-
-    /* 1. a slot per distinct term, in order of first occurrence */
-    slots = PyDict_New();
-    order = PyList_New(0);
-    slot_of = PyMem_Malloc(n * sizeof(Py_ssize_t));
-    count = PyMem_Calloc(n + 1, sizeof(Py_ssize_t));
-    if (!slots || !order || !slot_of || !count) { PyErr_NoMemory(); goto done; }
-    for (Py_ssize_t i = 0; i < n; i++) {
-        PyObject *term = PyList_GET_ITEM(kept, i);
-        PyObject *found = PyDict_GetItemWithError(slots, term);
-        Py_ssize_t slot;
-        if (found) {
-            slot = PyLong_AsSsize_t(found);
-        } else {
-            if (PyErr_Occurred()) goto done;
-            slot = PyList_GET_SIZE(order);
-            PyObject *number = PyLong_FromSsize_t(slot);
-            if (!number) goto done;
-            int failed = PyDict_SetItem(slots, term, number);
-            Py_DECREF(number);
-            if (failed || PyList_Append(order, term) < 0) goto done;
-        }
-        slot_of[i] = slot;
-        count[slot + 1]++;
-    }
-    /* 2. positions grouped by slot (counting sort keeps them ascending) */
-    Py_ssize_t nslots = PyList_GET_SIZE(order);
-    for (Py_ssize_t s = 0; s < nslots; s++) count[s + 1] += count[s];
-    fill = PyMem_Malloc((nslots + 1) * sizeof(Py_ssize_t));
-    pos = PyMem_Malloc(n * sizeof(uint32_t));
-    if (!fill || !pos) { PyErr_NoMemory(); goto done; }
-    memcpy(fill, count, (nslots + 1) * sizeof(Py_ssize_t));
-    for (Py_ssize_t i = 0; i < n; i++) pos[fill[slot_of[i]]++] = (uint32_t)(start + i);
-    /* 3. one posting per term */
-    for (Py_ssize_t s = 0; s < nslots; s++) {
-        PyObject *term = PyList_GET_ITEM(order, s);
-        Py_ssize_t npos = count[s + 1] - count[s];
-        PyObject *entry = entry_for(terms, term);
-        if (!entry || add_posting(entry, term, bounds, docnum, pos + count[s], npos, &value) < 0)
-            goto done;
-    }
-    result = PyLong_FromSsize_t(n);
-done:
-    Py_XDECREF(slots);
-    Py_XDECREF(order);
-    PyMem_Free(slot_of);
-    PyMem_Free(count);
-    PyMem_Free(fill);
-    PyMem_Free(pos);
-    PyMem_Free(value.p);
-    return result;
-}
-
 /* ---- write_term: one term's posting blocks of a Positions field, in the raw layout ----
  *
  * write_term(meta, vals, bounds, lengths, field_boost, boosts, start) -> (blob, terminfo)
  * does what fastwrite's _PositionsPostings.expand + _TermWriter.write_frames do in Python
  * (the reference; tests compare the two byte for byte): `meta` and `vals` are the term's
- * buffers from add_positions/index_text, `bounds` the value offsets after every 128th
+ * buffers from index_text, `bounds` the value offsets after every 128th
  * posting (or None), `lengths` the quantized field length of each document (or None),
  * `boosts` docnum -> document boost (or None), `start` the offset in the postings file
  * where the blob will be written. The blob is Whoosh's W3 block list ("W3Bl", then per
@@ -468,18 +382,34 @@ done:
     return result;
 }
 
-/* ---- TokenCache.index_text: tokenizing, term lookup and add_positions in one pass ----
+/* ---- TokenCache.index_text: tokenizing, term lookup and postings in one pass ----
  *
- * TokenCache(limit) remembers, per lowercased token, the term Python's term function gave
- * for it (FastAnalyzer._term: None when the stop filter drops it, else the stem), so a
+ * TokenCache(us_mixed, us_caps, limit) remembers, per lowercased ASCII token, the term that
+ * Python's term function gave for it (FastAnalyzer: indexer.analysis.term_of), so a
  * document's tokens are looked up without a Python string per token.
  *
- * index_text(text, term_fn, terms, bounds, owner, way, docnum) does for one ASCII text what
- * FastAnalyzer.kept + add_positions do (the reference; tests compare the two byte for
- * byte): tokens are Whoosh's default pattern \w+(?:\.?\w+)* over ASCII, lowercased; each
- * token's term comes from the cache or term_fn(token); kept terms are numbered from the
- * position of the first kept token on (StopFilter(renumber=True)); then the postings are
- * added exactly as add_positions adds them. Returns the number of kept tokens, or None (and
+ * index_text(text, term_fn, terms, bounds, owner, way, docnum, words, stamp) does for one
+ * ASCII text what FastAnalyzer.positions + _PositionsPostings.add do in Python (the
+ * reference; tests compare the two byte for byte):
+ *   - tokens are \w+(?:[.']\w+)* over ASCII (indexer.analysis.TOKEN_RE), lowercased, and
+ *     every token has a position: its number in the text (nothing is dropped);
+ *   - a token's term comes from the cache or term_fn(lowercased token), which must return
+ *     a str;
+ *   - the token spelled exactly "US" (in the original case) is not looked up: its position
+ *     gets the terms of `us_mixed` when a neighbouring token (the one before or after it)
+ *     has a lower-case letter, else the terms of `us_caps` (the analyzer's US rule);
+ *   - each distinct term gets one posting, as _PositionsPostings.add adds it:
+ *       terms[term] = (meta, vals)    two bytearrays, created when missing
+ *       meta += native uint64 (docnum << 32 | number of positions)
+ *       vals += the Whoosh Positions value framed as a pickle bytes opcode:
+ *               C <size:1> | B <size:4 LE>, then >u4 count, then pickle.dumps(deltas, 2)
+ *       after every 128th posting of a term: bounds[term].append(len(vals))
+ *   - `words` (a set, or None): the lowercased token of every token met for the first time
+ *     with this `stamp` (a nonzero number naming one set, e.g. one segment's) is added to
+ *     it, and for a "US" token the terms it was given (the rule's words are its terms).
+ *     The stamp is kept per cached token and per term, so a segment's words cost one
+ *     string each, not one per occurrence.
+ * Returns the number of (term, position) pairs (Whoosh's field length), or None (and
  * nothing added) when the text is not ASCII or a term function ever returned "" (the
  * caller then takes the Python path).
  *
@@ -492,19 +422,22 @@ done:
  * None, so the cache never changes under a call.
  */
 #define NWAYS 4
+#define US_MAX 4
 #define SLOT_EMPTY (-2)
-#define TERM_DROPPED (-1)
+#define TOKEN_US (-1)
 
 typedef struct {
     uint64_t hash;
+    uint64_t stamp;    /* words stamp of the last call that recorded the token (0: none) */
     uint32_t off, len; /* the token's bytes in the arena */
-    int32_t term;      /* term id, TERM_DROPPED, or SLOT_EMPTY */
+    int32_t term;      /* term id, or SLOT_EMPTY */
 } TokSlot;
 
 typedef struct {
     PyObject *term;          /* owned */
     uint64_t seen;           /* serial of the last call that met it */
     Py_ssize_t slot;         /* its slot in that call */
+    uint64_t stamp;          /* (terms of "US") words stamp when last recorded as a word */
     uint64_t owner[NWAYS];   /* which terms dict each remembered entry came from */
     PyObject *entry[NWAYS];  /* borrowed */
 } TermRec;
@@ -518,6 +451,9 @@ typedef struct {
     TermRec *terms;
     Py_ssize_t nterms, terms_cap;
     PyObject *ids; /* term str -> term id */
+    PyObject *us[2]; /* tuples of terms of "US": [0] mixed-case context, [1] all capitals */
+    int32_t us_ids[2][US_MAX];
+    int us_ready; /* us_ids hold the current ids of the terms in us */
     uint64_t serial;
     int empty;
     int busy; /* in index_text (a term function may let another thread in) */
@@ -532,6 +468,7 @@ static void tc_clear(TokenCache *self) {
     self->arena_len = 0;
     for (Py_ssize_t i = 0; i < self->nterms; i++) Py_DECREF(self->terms[i].term);
     self->nterms = 0;
+    self->us_ready = 0;
     PyDict_Clear(self->ids);
 }
 
@@ -553,116 +490,169 @@ static int tc_alloc_table(TokenCache *self, Py_ssize_t size) {
     return 0;
 }
 
+/* a tuple of 1 to US_MAX non-empty str, or -1 with TypeError */
+static int check_us_terms(PyObject *terms, const char *name) {
+    Py_ssize_t n = PyTuple_Check(terms) ? PyTuple_GET_SIZE(terms) : 0;
+    int ok = n >= 1 && n <= US_MAX;
+    for (Py_ssize_t i = 0; ok && i < n; i++) {
+        PyObject *item = PyTuple_GET_ITEM(terms, i);
+        ok = PyUnicode_CheckExact(item) && PyUnicode_GET_LENGTH(item) > 0;
+    }
+    if (!ok) PyErr_Format(PyExc_TypeError, "%s must be a tuple of 1 to %d non-empty str", name,
+                          US_MAX);
+    return ok ? 0 : -1;
+}
+
 static int tc_init(TokenCache *self, PyObject *args, PyObject *kwds) {
-    static char *kwlist[] = {"limit", NULL};
+    static char *kwlist[] = {"us_mixed", "us_caps", "limit", NULL};
+    PyObject *mixed, *caps;
     Py_ssize_t limit = 500000;
-    if (!PyArg_ParseTupleAndKeywords(args, kwds, "|n", kwlist, &limit)) return -1;
+    if (!PyArg_ParseTupleAndKeywords(args, kwds, "OO|n", kwlist, &mixed, &caps, &limit))
+        return -1;
     if (limit < 1) { PyErr_SetString(PyExc_ValueError, "limit must be positive"); return -1; }
     if (self->table) { PyErr_SetString(PyExc_TypeError, "already initialized"); return -1; }
+    if (check_us_terms(mixed, "us_mixed") < 0 || check_us_terms(caps, "us_caps") < 0)
+        return -1;
     self->limit = limit;
     self->ids = PyDict_New();
     if (!self->ids) return -1;
+    Py_INCREF(mixed);
+    Py_INCREF(caps);
+    self->us[0] = mixed;
+    self->us[1] = caps;
     return tc_alloc_table(self, 1 << 16);
 }
 
 static void tc_dealloc(TokenCache *self) {
     if (self->ids) tc_clear(self);
     Py_XDECREF(self->ids);
+    Py_XDECREF(self->us[0]);
+    Py_XDECREF(self->us[1]);
     PyMem_Free(self->table);
     PyMem_Free(self->arena);
     PyMem_Free(self->terms);
     Py_TYPE(self)->tp_free((PyObject *)self);
 }
 
-/* id of the term of a token missing from the cache; TERM_DROPPED; -3 error; -4 term "" */
-static int32_t tc_miss(TokenCache *self, const char *low, Py_ssize_t len, uint64_t hash,
-                       PyObject *term_fn) {
-    PyObject *token = PyUnicode_DecodeASCII(low, len, NULL);
-    if (!token) return -3;
-    PyObject *term = PyObject_CallOneArg(term_fn, token);
-    Py_DECREF(token);
-    if (!term) return -3;
-    int32_t id;
-    if (term == Py_None) {
-        id = TERM_DROPPED;
-    } else if (!PyUnicode_Check(term)) {
-        Py_DECREF(term);
-        PyErr_SetString(PyExc_TypeError, "the term function must return str or None");
-        return -3;
-    } else if (PyUnicode_GET_LENGTH(term) == 0) {
-        Py_DECREF(term);
-        return -4;
-    } else {
-        PyObject *found = PyDict_GetItemWithError(self->ids, term);
-        if (found) {
-            id = (int32_t)PyLong_AsLong(found);
-        } else if (PyErr_Occurred() || self->nterms >= 0x7FFFFFFF) {
-            Py_DECREF(term);
-            return -3;
-        } else {
-            if (self->nterms == self->terms_cap) {
-                Py_ssize_t cap = self->terms_cap ? self->terms_cap * 2 : 4096;
-                TermRec *grown = PyMem_Realloc(self->terms, cap * sizeof(TermRec));
-                if (!grown) { Py_DECREF(term); PyErr_NoMemory(); return -3; }
-                self->terms = grown;
-                self->terms_cap = cap;
-            }
-            id = (int32_t)self->nterms;
-            PyObject *number = PyLong_FromLong(id);
-            if (!number || PyDict_SetItem(self->ids, term, number) < 0) {
-                Py_XDECREF(number);
-                Py_DECREF(term);
-                return -3;
-            }
-            Py_DECREF(number);
-            TermRec *rec = &self->terms[self->nterms++];
-            memset(rec, 0, sizeof(TermRec));
-            Py_INCREF(term);
-            rec->term = term;
+/* the id of a term (a str), its record created when missing; -1 on error */
+static int32_t tc_term_id(TokenCache *self, PyObject *term) {
+    PyObject *found = PyDict_GetItemWithError(self->ids, term);
+    if (found) return (int32_t)PyLong_AsLong(found);
+    if (PyErr_Occurred()) return -1;
+    if (self->nterms >= 0x7FFFFFFF) {
+        PyErr_SetString(PyExc_OverflowError, "too many terms");
+        return -1;
+    }
+    if (self->nterms == self->terms_cap) {
+        Py_ssize_t cap = self->terms_cap ? self->terms_cap * 2 : 4096;
+        TermRec *grown = PyMem_Realloc(self->terms, cap * sizeof(TermRec));
+        if (!grown) { PyErr_NoMemory(); return -1; }
+        self->terms = grown;
+        self->terms_cap = cap;
+    }
+    int32_t id = (int32_t)self->nterms;
+    PyObject *number = PyLong_FromLong(id);
+    if (!number || PyDict_SetItem(self->ids, term, number) < 0) {
+        Py_XDECREF(number);
+        return -1;
+    }
+    Py_DECREF(number);
+    TermRec *rec = &self->terms[self->nterms++];
+    memset(rec, 0, sizeof(TermRec));
+    Py_INCREF(term);
+    rec->term = term;
+    return id;
+}
+
+/* the ids of the terms of "US" (again after the cache started over) */
+static int tc_us_ready(TokenCache *self) {
+    for (int set = 0; set < 2; set++) {
+        for (Py_ssize_t j = 0; j < PyTuple_GET_SIZE(self->us[set]); j++) {
+            int32_t id = tc_term_id(self, PyTuple_GET_ITEM(self->us[set], j));
+            if (id < 0) return -1;
+            self->us_ids[set][j] = id;
         }
     }
+    self->us_ready = 1;
+    return 0;
+}
+
+/* the new slot of a token missing from the cache (its term from term_fn); NULL on error, or
+ * with *empty set (no error) when term_fn gave "" */
+static TokSlot *tc_miss(TokenCache *self, const char *low, Py_ssize_t len, uint64_t hash,
+                        PyObject *term_fn, int *empty) {
+    PyObject *token = PyUnicode_DecodeASCII(low, len, NULL);
+    if (!token) return NULL;
+    PyObject *term = PyObject_CallOneArg(term_fn, token);
+    Py_DECREF(token);
+    if (!term) return NULL;
+    if (!PyUnicode_Check(term)) {
+        Py_DECREF(term);
+        PyErr_SetString(PyExc_TypeError, "the term function must return str");
+        return NULL;
+    }
+    if (PyUnicode_GET_LENGTH(term) == 0) {
+        Py_DECREF(term);
+        *empty = 1;
+        return NULL;
+    }
+    int32_t id = tc_term_id(self, term);
     Py_DECREF(term);
+    if (id < 0) return NULL;
     /* remember the token */
     if ((self->used + 1) * 2 > self->mask + 1 &&
         tc_alloc_table(self, (self->mask + 1) * 2) < 0)
-        return -3;
+        return NULL;
     if (self->arena_len + len > self->arena_cap) {
         Py_ssize_t cap = self->arena_cap ? self->arena_cap : 1 << 20;
         while (cap < self->arena_len + len) cap *= 2;
-        if (cap > 0xFFFFFFFFLL) { PyErr_NoMemory(); return -3; }
+        if (cap > 0xFFFFFFFFLL) { PyErr_NoMemory(); return NULL; }
         char *grown = PyMem_Realloc(self->arena, cap);
-        if (!grown) { PyErr_NoMemory(); return -3; }
+        if (!grown) { PyErr_NoMemory(); return NULL; }
         self->arena = grown;
         self->arena_cap = cap;
     }
     memcpy(self->arena + self->arena_len, low, len);
     Py_ssize_t at = hash & self->mask;
     while (self->table[at].term != SLOT_EMPTY) at = (at + 1) & self->mask;
-    self->table[at].hash = hash;
-    self->table[at].off = (uint32_t)self->arena_len;
-    self->table[at].len = (uint32_t)len;
-    self->table[at].term = id;
+    TokSlot *slot = &self->table[at];
+    slot->hash = hash;
+    slot->stamp = 0;
+    slot->off = (uint32_t)self->arena_len;
+    slot->len = (uint32_t)len;
+    slot->term = id;
     self->arena_len += len;
     self->used++;
-    return id;
+    return slot;
 }
 
 static PyObject *tc_index_text(TokenCache *self, PyObject *args) {
-    PyObject *text, *term_fn, *terms, *bounds;
-    unsigned long long owner;
+    PyObject *text, *term_fn, *terms, *bounds, *words;
+    unsigned long long owner, stamp;
     int way;
     unsigned long docnum;
-    if (!PyArg_ParseTuple(args, "UOO!O!Kik", &text, &term_fn, &PyDict_Type, &terms,
-                          &PyDict_Type, &bounds, &owner, &way, &docnum))
+    if (!PyArg_ParseTuple(args, "UOO!O!KikOK", &text, &term_fn, &PyDict_Type, &terms,
+                          &PyDict_Type, &bounds, &owner, &way, &docnum, &words, &stamp))
         return NULL;
     if (!self->table) { PyErr_SetString(PyExc_TypeError, "not initialized"); return NULL; }
     if (docnum > 0xFFFFFFFFUL) {
         PyErr_SetString(PyExc_ValueError, "docnum out of range");
         return NULL;
     }
+    if (words == Py_None) {
+        words = NULL;
+    } else if (!PySet_Check(words)) {
+        PyErr_SetString(PyExc_TypeError, "words must be a set or None");
+        return NULL;
+    }
+    if (stamp == 0) {
+        PyErr_SetString(PyExc_ValueError, "stamp must be nonzero");
+        return NULL;
+    }
     /* another thread's call is under way (its term ids must stay valid): Python path */
     if (!PyUnicode_IS_ASCII(text) || self->empty || self->busy) Py_RETURN_NONE;
     if (self->used >= self->limit) tc_clear(self);
+    if (!self->us_ready && tc_us_ready(self) < 0) return NULL;
     const unsigned char *s = PyUnicode_DATA(text);
     Py_ssize_t n = PyUnicode_GET_LENGTH(text);
     if (n >= 0x7FFFFFFF) {
@@ -670,83 +660,122 @@ static PyObject *tc_index_text(TokenCache *self, PyObject *args) {
         return NULL;
     }
     PyObject *result = NULL;
+    /* tokens are separated by at least one character */
+    Py_ssize_t maxtokens = n / 2 + 1;
     char *low = PyMem_Malloc(n + 1);
-    int32_t *kept = PyMem_Malloc((n / 2 + 1) * sizeof(int32_t));
+    int32_t *tok = PyMem_Malloc(maxtokens * sizeof(int32_t));
+    unsigned char *has_lower = PyMem_Malloc(maxtokens);
+    int32_t *pair_term = NULL, *order = NULL;
+    uint32_t *pair_pos = NULL, *pos = NULL;
     Py_ssize_t *slot_of = NULL, *count = NULL, *fill = NULL;
-    int32_t *order = NULL;
-    uint32_t *pos = NULL;
     Buf value = {NULL, 0, 0};
     self->busy = 1;
-    if (!low || !kept) { PyErr_NoMemory(); goto done; }
+    if (!low || !tok || !has_lower) { PyErr_NoMemory(); goto done; }
 
-    /* 1. tokens -> term ids */
-    Py_ssize_t ntokens = 0, nkept = 0, first = 0;
+    /* 1. tokens -> term ids (TOKEN_US for "US"), and whether each has a lower-case letter */
+    Py_ssize_t ntokens = 0, nus = 0;
     Py_ssize_t i = 0;
     while (i < n) {
         unsigned char c = WORD_LOWER[s[i]];
         if (!c) { i++; continue; }
-        Py_ssize_t len = 0;
+        Py_ssize_t start = i, len = 0;
+        int lower = 0;
         uint64_t h = 14695981039346656037ULL;
         for (;;) {
             while (i < n && (c = WORD_LOWER[s[i]])) {
+                lower |= s[i] >= 'a' && s[i] <= 'z';
                 low[len++] = (char)c;
                 h = (h ^ c) * 1099511628211ULL;
                 i++;
             }
-            if (i + 1 < n && s[i] == '.' && WORD_LOWER[s[i + 1]]) {
-                low[len++] = '.';
-                h = (h ^ '.') * 1099511628211ULL;
+            if (i + 1 < n && (s[i] == '.' || s[i] == '\'') && WORD_LOWER[s[i + 1]]) {
+                low[len++] = (char)s[i];
+                h = (h ^ s[i]) * 1099511628211ULL;
                 i++;
                 continue;
             }
             break;
         }
-        int32_t id = SLOT_EMPTY;
+        has_lower[ntokens] = (unsigned char)lower;
+        if (len == 2 && s[start] == 'U' && s[start + 1] == 'S') {
+            tok[ntokens++] = TOKEN_US;
+            nus++;
+            continue;
+        }
+        TokSlot *slot = NULL;
         for (Py_ssize_t at = h & self->mask;; at = (at + 1) & self->mask) {
-            TokSlot *slot = &self->table[at];
-            if (slot->term == SLOT_EMPTY) break;
-            if (slot->hash == h && slot->len == (uint32_t)len &&
-                memcmp(self->arena + slot->off, low, len) == 0) {
-                id = slot->term;
+            TokSlot *here = &self->table[at];
+            if (here->term == SLOT_EMPTY) break;
+            if (here->hash == h && here->len == (uint32_t)len &&
+                memcmp(self->arena + here->off, low, len) == 0) {
+                slot = here;
                 break;
             }
         }
-        if (id == SLOT_EMPTY) {
-            id = tc_miss(self, low, len, h, term_fn);
-            if (id == -3) goto done;
-            if (id == -4) {
-                self->empty = 1;
-                result = Py_None;
-                Py_INCREF(result);
+        if (!slot) {
+            int empty = 0;
+            slot = tc_miss(self, low, len, h, term_fn, &empty);
+            if (!slot) {
+                if (empty) {
+                    self->empty = 1;
+                    result = Py_None;
+                    Py_INCREF(result);
+                }
                 goto done;
             }
         }
-        if (id >= 0) {
-            if (nkept == 0) first = ntokens;
-            kept[nkept++] = id;
+        if (words && slot->stamp != stamp) {
+            PyObject *word = PyUnicode_DecodeASCII(low, len, NULL);
+            int failed = !word || PySet_Add(words, word) < 0;
+            Py_XDECREF(word);
+            if (failed) goto done;
+            slot->stamp = stamp;
         }
-        ntokens++;
-    }
-    if (nkept == 0) { result = PyLong_FromLong(0); goto done; }
-    if (first + nkept > 0x7FFFFFFF) {
-        PyErr_SetString(PyExc_ValueError, "too many positions");
-        goto done;
+        tok[ntokens++] = slot->term;
     }
 
-    /* 2. a slot per distinct term, in order of first occurrence; positions by slot */
+    /* 2. (term, position) pairs in text order: a "US" gets the terms of its context */
+    Py_ssize_t maxpairs = ntokens + nus * (US_MAX - 1);
+    pair_term = PyMem_Malloc((maxpairs + 1) * sizeof(int32_t));
+    pair_pos = PyMem_Malloc((maxpairs + 1) * sizeof(uint32_t));
+    if (!pair_term || !pair_pos) { PyErr_NoMemory(); goto done; }
+    Py_ssize_t npairs = 0;
+    for (Py_ssize_t k = 0; k < ntokens; k++) {
+        if (tok[k] != TOKEN_US) {
+            pair_term[npairs] = tok[k];
+            pair_pos[npairs++] = (uint32_t)k;
+            continue;
+        }
+        int mixed = (k > 0 && has_lower[k - 1]) || (k + 1 < ntokens && has_lower[k + 1]);
+        int set = mixed ? 0 : 1;
+        for (Py_ssize_t j = 0; j < PyTuple_GET_SIZE(self->us[set]); j++) {
+            int32_t id = self->us_ids[set][j];
+            TermRec *rec = &self->terms[id];
+            if (words && rec->stamp != stamp) {
+                if (PySet_Add(words, rec->term) < 0) goto done;
+                rec->stamp = stamp;
+            }
+            pair_term[npairs] = id;
+            pair_pos[npairs++] = (uint32_t)k;
+        }
+    }
+    if (npairs == 0) { result = PyLong_FromLong(0); goto done; }
+
+    /* 3. a slot per distinct term, in order of first occurrence; positions by slot (a
+       counting sort, so each term's positions stay ascending) */
     uint64_t serial = ++self->serial;
-    order = PyMem_Malloc(nkept * sizeof(int32_t));
-    slot_of = PyMem_Malloc(nkept * sizeof(Py_ssize_t));
-    count = PyMem_Calloc(nkept + 1, sizeof(Py_ssize_t));
-    pos = PyMem_Malloc(nkept * sizeof(uint32_t));
+    order = PyMem_Malloc(npairs * sizeof(int32_t));
+    slot_of = PyMem_Malloc(npairs * sizeof(Py_ssize_t));
+    count = PyMem_Calloc(npairs + 1, sizeof(Py_ssize_t));
+    pos = PyMem_Malloc(npairs * sizeof(uint32_t));
     if (!order || !slot_of || !count || !pos) { PyErr_NoMemory(); goto done; }
     Py_ssize_t nslots = 0;
-    for (Py_ssize_t k = 0; k < nkept; k++) {
-        TermRec *rec = &self->terms[kept[k]];
+    for (Py_ssize_t k = 0; k < npairs; k++) {
+        TermRec *rec = &self->terms[pair_term[k]];
         if (rec->seen != serial) {
             rec->seen = serial;
             rec->slot = nslots;
-            order[nslots++] = kept[k];
+            order[nslots++] = pair_term[k];
         }
         slot_of[k] = rec->slot;
         count[rec->slot + 1]++;
@@ -755,9 +784,9 @@ static PyObject *tc_index_text(TokenCache *self, PyObject *args) {
     fill = PyMem_Malloc((nslots + 1) * sizeof(Py_ssize_t));
     if (!fill) { PyErr_NoMemory(); goto done; }
     memcpy(fill, count, (nslots + 1) * sizeof(Py_ssize_t));
-    for (Py_ssize_t k = 0; k < nkept; k++) pos[fill[slot_of[k]]++] = (uint32_t)(first + k);
+    for (Py_ssize_t k = 0; k < npairs; k++) pos[fill[slot_of[k]]++] = pair_pos[k];
 
-    /* 3. one posting per term */
+    /* 4. one posting per term */
     for (Py_ssize_t t = 0; t < nslots; t++) {
         TermRec *rec = &self->terms[order[t]];
         PyObject *entry = NULL;
@@ -775,11 +804,14 @@ static PyObject *tc_index_text(TokenCache *self, PyObject *args) {
         if (add_posting(entry, rec->term, bounds, docnum, pos + count[t], npos, &value) < 0)
             goto done;
     }
-    result = PyLong_FromSsize_t(nkept);
+    result = PyLong_FromSsize_t(npairs);
 done:
     self->busy = 0;
     PyMem_Free(low);
-    PyMem_Free(kept);
+    PyMem_Free(tok);
+    PyMem_Free(has_lower);
+    PyMem_Free(pair_term);
+    PyMem_Free(pair_pos);
     PyMem_Free(order);
     PyMem_Free(slot_of);
     PyMem_Free(count);
@@ -795,8 +827,8 @@ static PyObject *tc_len(TokenCache *self, PyObject *unused) {
 
 static PyMethodDef tc_methods[] = {
     {"index_text", (PyCFunction)tc_index_text, METH_VARARGS,
-     "index_text(text, term_fn, terms, bounds, owner, way, docnum) -> int | None\n\n"
-     "Tokenizes, looks up and adds one ASCII text's postings (see indexer/_speedups.c)."},
+     "index_text(text, term_fn, terms, bounds, owner, way, docnum, words, stamp) -> int | None"
+     "\n\nTokenizes, looks up and adds one ASCII text's postings (see indexer/_speedups.c)."},
     {"tokens", (PyCFunction)tc_len, METH_NOARGS, "tokens() -> number of cached tokens"},
     {NULL, NULL, 0, NULL},
 };
@@ -806,17 +838,19 @@ static PyTypeObject TokenCacheType = {
     .tp_name = "indexer._speedups.TokenCache",
     .tp_basicsize = sizeof(TokenCache),
     .tp_flags = Py_TPFLAGS_DEFAULT,
-    .tp_doc = "TokenCache(limit=500000): lowercased token -> term, for index_text",
+    .tp_doc = "TokenCache(us_mixed, us_caps, limit=500000): lowercased token -> term, for "
+              "index_text",
     .tp_new = PyType_GenericNew,
     .tp_init = (initproc)tc_init,
     .tp_dealloc = (destructor)tc_dealloc,
     .tp_methods = tc_methods,
 };
 
+
 /* decode_positions(buf, starts, ends) -> (counts, positions)
  *
  * The positions of the Whoosh Positions values buf[starts[i]:ends[i]] (>u4 count, then the
- * protocol-2 pickle of the position deltas, as Whoosh and add_positions write them).
+ * protocol-2 pickle of the position deltas, as Whoosh and index_text write them).
  * starts and ends are buffers of native int64; the results are bytes of native int64: the
  * number of positions of each value, and all positions, value after value. ValueError when
  * a value is anything else (the caller then decodes with pickle).
@@ -889,9 +923,6 @@ static PyMethodDef methods[] = {
     {"write_term", write_term, METH_VARARGS,
      "write_term(meta, vals, bounds, lengths, field_boost, boosts, start) -> (blob, terminfo)\n\n"
      "One term's raw posting blocks and W3TermInfo (see indexer/_speedups.c)."},
-    {"add_positions", add_positions, METH_VARARGS,
-     "add_positions(terms, bounds, kept, start, docnum) -> number of positions\n\n"
-     "Adds one document's postings of a Positions field (see indexer/_speedups.c)."},
     {NULL, NULL, 0, NULL},
 };
 

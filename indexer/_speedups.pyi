@@ -1,13 +1,5 @@
 from collections.abc import Callable
 
-def add_positions(
-    terms: dict[str, tuple[bytearray, bytearray]],
-    bounds: dict[str, list[int]],
-    kept: list[str],
-    start: int,
-    docnum: int,
-    /,
-) -> int: ...
 def write_term(
     meta: bytearray,
     vals: bytearray,
@@ -26,16 +18,20 @@ def decode_positions(
 ) -> tuple[bytes, bytes]: ...
 
 class TokenCache:
-    def __init__(self, limit: int = 500000) -> None: ...
+    def __init__(
+        self, us_mixed: tuple[str, ...], us_caps: tuple[str, ...], limit: int = 500000
+    ) -> None: ...
     def index_text(
         self,
         text: str,
-        term_fn: Callable[[str], str | None],
+        term_fn: Callable[[str], str],
         terms: dict[str, tuple[bytearray, bytearray]],
         bounds: dict[str, list[int]],
         owner: int,
         way: int,
         docnum: int,
+        words: set[str] | None,
+        stamp: int,
         /,
     ) -> int | None: ...
     def tokens(self) -> int: ...

@@ -4,13 +4,20 @@ Stock `SegmentWriter.add_document` spends most of its time on per-posting Python
 a token object per word, a tuple per posting pickled into a sorting pool, then one codec
 call per posting. This module writes the same segments in bulk:
 
-* text fields whose analyzer is exactly Whoosh's `StemmingAnalyzer` are analysed by
-  `FastAnalyzer` (exactly the regex's tokens; a per-process cache around the Porter
-  stemmer; the same position numbering as `StopFilter(renumber=True)`): for ASCII text in
-  one compiled pass that tokenizes, looks terms up and adds the postings
-  (`_speedups.TokenCache`), otherwise with bytes.translate + split and a dict cache; every
-  other field is indexed by the field's own `field.index(value)`, so
-  ID/KEYWORD/NUMERIC/DATETIME terms are Whoosh's own;
+* text fields whose analyzer is the schema's `indexer.analysis.CablesAnalyzer` are analysed
+  by `FastAnalyzer`, which gives exactly the terms, positions and field lengths of Whoosh's
+  own indexing with it (every token positioned, the `US` rule's two terms at one position):
+  for ASCII text, or text made ASCII without changing its tokens (non-ASCII marks such as
+  pilcrows become spaces, the curly apostrophe "'"), in one compiled pass that tokenizes,
+  looks terms up in a per-process cache and adds the postings (`_speedups.TokenCache`);
+  otherwise (a non-ASCII word character, which needs folding) with the analyzer's regex and
+  a dict cache of terms. Every other field is indexed by the field's own
+  `field.index(value)`, so ID/KEYWORD/NUMERIC/DATETIME terms are Whoosh's own;
+* while a segment is built, the distinct words (`indexer.analysis.word_of` of each token) of
+  its text fields are collected (`SegmentWords`; the compiled cache stamps each token with
+  the segment it was last recorded for, so a word costs one string per segment) and written
+  at the end as the segment's word list, `<segment id>.wrd` (`indexer.wordlist`), for
+  wildcard and fuzzy expansion on words;
 * postings are kept per term in compact arrays and written at segment end as W3 posting
   blocks (blocks of 128, same ids, weights, values, block stats and term infos, same
   term-index keys), without a Python object per posting (the blocks of positions fields by
@@ -18,8 +25,8 @@ call per posting. This module writes the same segments in bulk:
 * stored fields, field lengths and sortable columns go through the codec's own per-document
   writer, exactly as stock `add_document` calls it.
 
-With `exact=True` every file is byte-identical to what stock writes for the same documents
-(tested). By default some encoding details differ, all read by stock Whoosh's own code:
+With `exact=True` every Whoosh file is byte-identical to what stock writes for the same
+documents (tested; the word list is this writer's own extra file). By default some encoding details differ, all read by stock Whoosh's own code:
 block data is pickled with protocol 5 instead of 2 (stock pickles each bytes value as a
 `_codecs.encode` call, ~40 bytes of overhead per posting); blocks of Positions fields are
 pickled by hand in the "raw block" layout (ids and weights as arrays, values already framed)
@@ -59,24 +66,17 @@ from pickle import dumps
 from typing import TYPE_CHECKING, Any
 
 from whoosh import formats
-from whoosh.analysis import (
-    CompositeAnalyzer,
-    LowercaseFilter,
-    RegexTokenizer,
-    StemFilter,
-    StopFilter,
-)
-from whoosh.analysis.tokenizers import default_pattern
 from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC, W3Codec
 from whoosh.fields import FieldType, Schema, UnknownFieldError
 from whoosh.filedb.filestore import FileStorage, Storage
 from whoosh.filedb.filetables import OrderedHashWriter
 from whoosh.index import TOC, LockError, clean_files, exists_in
-from whoosh.lang import porter, porter2
 from whoosh.system import pack_int, pack_uint, pack_ushort
 from whoosh.util.numeric import byte_to_length, length_to_byte
 
+from .analysis import TOKEN_RE, CablesAnalyzer, _us_terms, term_of, word_of
 from .schema import build_schema
+from .wordlist import write_segment_words
 
 try:  # the compiled inner loops (setup.py builds them; optional); postings.py uses them too
     from . import _speedups as speedups
@@ -89,6 +89,7 @@ if TYPE_CHECKING:
 __all__ = [
     "DEFAULT_SEGMENT_DOCS",
     "FastAnalyzer",
+    "SegmentWords",
     "add_documents",
     "fast_analyzer_for",
     "speedups",
@@ -116,14 +117,6 @@ _MIN_COMPRESS = 96
 _TERMINFO = struct.Struct("!BfIBBfII")
 _LONG = struct.Struct("!q")
 
-# Whoosh's default token pattern without the capture group, so `findall` returns whole
-# matches; the language matched is the same.
-_TOKEN_PATTERN = re.compile(r"\w+(?:\.?\w+)*")
-
-# Stemmers known to return tokens without ASCII letters unchanged (see FastAnalyzer)
-_LETTERLESS_FIXED = frozenset({porter.stem, porter2.stem})
-_ASCII_LETTER = re.compile("[a-z]")
-
 # Past this many remembered (field, value) analyses the memo is emptied (unique values such
 # as refids and dates never repeat; they only pass through)
 _ANALYSED_LIMIT = 50_000
@@ -134,9 +127,9 @@ _NO_FULL_COLLECTIONS = 1 << 30
 # Whether the compiled inner loop is used when it is built (tests turn it off to compare)
 use_speedups = True
 
-# Past this many cached tokens the stem cache is emptied, keeping a worker's RAM bounded on
+# Past this many cached tokens a term cache is emptied, keeping a worker's RAM bounded on
 # a corpus with millions of distinct tokens (numbers, redaction strings).
-_STEM_CACHE_LIMIT = 500_000
+_TERM_CACHE_LIMIT = 500_000
 
 
 # --- process tuning ---------------------------------------------------------------------
@@ -167,245 +160,164 @@ def _tune_malloc() -> None:
 
 # --- analysis ---------------------------------------------------------------------------
 
-
-def _ascii_token_table() -> bytes:
-    """bytes.translate table for ASCII text: word characters lowercased, "." kept, the rest
-    (and every non-ASCII byte, which never occurs after an ASCII check) a space."""
-    table = bytearray(b" " * 256)
-    for code in range(128):
-        char = chr(code)
-        # Python's str-pattern \w on ASCII: letters, digits and "_"
-        if char.isalnum() or char == "_":
-            table[code] = ord(char.lower())
-    table[ord(".")] = ord(".")
-    return bytes(table)
-
-
-_ASCII_TOKENS = _ascii_token_table()
-
-
-def _ascii_tokens(text: str) -> list[str]:
-    """`_TOKEN_PATTERN.findall(text.lower())` for ASCII text, with C-speed byte methods.
-
-    A token is a run of word characters joined by single dots, so after mapping every
-    other character to a space, a dot belongs to a token only when word characters are on
-    both sides: the dots next to a space, another dot or an end are blanked, and what
-    remains splits on spaces into exactly the regex's tokens (~5x faster than the regex).
-    """
-    data = text.encode("ascii").translate(_ASCII_TOKENS)
-    if b"." in data:
-        # ".." first, so no dot left afterwards has a dot neighbour
-        data = data.replace(b"..", b"  ").replace(b". ", b"  ").replace(b" .", b"  ")
-        data = data.strip(b".")
-    return data.decode("ascii").split()
-
+# The terms of the token `US` in mixed-case and in all-capitals context, from the
+# analyzer's own rule ("x" has a lower-case letter, and a lone token has no neighbour):
+# the compiled loop applies them without calling back into Python.
+_US = "US"
+_US_MIXED: tuple[str, ...] = _us_terms(["x", _US], 1, False)
+_US_CAPS: tuple[str, ...] = _us_terms([_US], 0, False)
 
 _NON_ASCII = re.compile(r"[^\x00-\x7f]")
+_WORD_CHAR = re.compile(r"\w")
+_CURLY_APOSTROPHE = "\u2019"
 
 
-def _tokens(text: str) -> list[str]:
-    """The lowercased tokens of Whoosh's default RegexTokenizer, in text order."""
-    if not text.isascii():
-        # Cables are ASCII but for marks such as the pilcrow of HTML pages: when no
-        # non-ASCII character is a word character (regex \w on str = isalnum() or "_"),
-        # each separates tokens exactly as a space does, so they become spaces.
-        others = set(_NON_ASCII.findall(text))
-        if any(char.isalnum() for char in others):
-            # str.lower() can change length and word characters (e.g. U+0130): per token
-            return [t.lower() for t in _TOKEN_PATTERN.findall(text)]
-        for char in others:
-            text = text.replace(char, " ")
-    # For ASCII text lowercasing first is the same as lowercasing each token (it maps
-    # A-Z to a-z only, so token boundaries do not move).
-    return _ascii_tokens(text)
+def _asciified(text: str) -> str | None:
+    """`text` made ASCII with the same tokens, or None when that cannot be done.
+
+    Cables are ASCII but for marks such as the pilcrow of HTML pages. A non-ASCII character
+    that is not a word character (regex \\w) separates tokens exactly as a space does, and
+    the curly apostrophe joins them as "'" does and folds to it, so replacing those keeps
+    every token's position, case (for the `US` rule) and word. A non-ASCII word character
+    (an accent) needs folding: None, the Python path.
+    """
+    others = set(_NON_ASCII.findall(text))
+    others.discard(_CURLY_APOSTROPHE)
+    if any(_WORD_CHAR.match(char) for char in others):
+        return None
+    return _NON_ASCII.sub(" ", text.replace(_CURLY_APOSTROPHE, "'"))
 
 
 class _TermCache(dict[str, "str | None"]):
-    """lowercased token -> its term, or None when the stop filter drops it.
+    """token (as in the text) -> its term; None for `US`, whose terms depend on its
+    neighbours. Misses are filled by `__missing__`, so a document's tokens map through the
+    cache in one C-level `map(cache.__getitem__, tokens)`."""
 
-    Misses are filled by `__missing__`, so a document's tokens map through the cache in
-    one C-level `map(cache.__getitem__, tokens)`.
-    """
-
-    __slots__ = ("_term", "empty")
-
-    def __init__(self, term: Callable[[str], str | None]) -> None:
-        super().__init__()
-        self._term = term
-        self.empty = False  # whether a token ever became the term "" (no known stemmer)
+    __slots__ = ()
 
     def __missing__(self, token: str) -> str | None:
-        term = self[token] = self._term(token)
-        if term == "":
-            self.empty = True
+        term = self[token] = None if token == _US else term_of(word_of(token))
         return term
 
 
-class FastAnalyzer:
-    """Whoosh's `StemmingAnalyzer` (regex tokens, lowercase, stop words, Porter stems) in bulk.
+# Stamps of SegmentWords (the compiled cache records a token once per stamp); 0 is none
+_STAMPS = itertools.count(1)
 
-    Gives the very terms and positions that the Whoosh analyzer chain it was made from
-    gives in `mode="index"` with `positions=True`, without a token object per word.
+
+class SegmentWords:
+    """The distinct words (`indexer.analysis.word_of` of each token; for `US` the words of
+    its terms, `us` and/or `u.s`) of the texts one segment's text fields were given.
+
+    The compiled loop adds finished words to `words`; the Python path adds the texts'
+    tokens as they are to `tokens` (folded at the end, once per distinct token). A field
+    given a list of tokens instead of a text (Whoosh indexes those as they are) adds none.
     """
 
-    __slots__ = (
-        "_cache",
-        "_compiled",
-        "_ignore",
-        "_letterless_fixed",
-        "_maxsize",
-        "_minsize",
-        "_renumber",
-        "_stem",
-        "_stops",
-    )
+    __slots__ = ("stamp", "tokens", "words")
 
-    def __init__(
-        self,
-        *,
-        stops: frozenset[str],
-        minsize: int,
-        maxsize: int | None,
-        renumber: bool,
-        stemfn: Callable[[str], str],
-        ignore: frozenset[str],
-    ) -> None:
-        # Whoosh's Porter and Porter2 stemmers only rewrite ASCII-letter suffixes, "y" and
-        # apostrophes (never in a token), so tokens without an ASCII letter (numbers,
-        # other scripts) come back unchanged: skip the call, ~25 us each for Porter2, and
-        # most of a cable's new tokens are numbers. Other stemmers are always called.
-        self._letterless_fixed = stemfn in _LETTERLESS_FIXED
-        self._stops = stops
-        self._minsize = minsize
-        self._maxsize = maxsize
-        self._renumber = renumber
-        self._stem = stemfn
-        self._ignore = ignore
-        self._cache = _TermCache(self._term)
-        # the compiled twin of `kept` + `_PositionsPostings.add_kept`, with its own cache
+    def __init__(self) -> None:
+        self.words: set[str] = set()
+        self.tokens: set[str] = set()
+        self.stamp = next(_STAMPS)
+
+    def sorted(self) -> list[str]:
+        """The words, sorted by code point (the order of their UTF-8 bytes)."""
+        found = set(self.words)
+        # the token US itself is never a word: its terms' words were added to `words`
+        found.update(map(word_of, self.tokens - {_US}))
+        return sorted(found)
+
+
+class FastAnalyzer:
+    """`indexer.analysis.CablesAnalyzer` in bulk: the very terms, positions and field
+    lengths that Whoosh's indexing with it gives (`field.index(value)`), without a token
+    object per word.
+
+    `add_text` is one compiled pass over an ASCII text (or one made ASCII, `_asciified`);
+    `positions` is its pure-Python twin, for any text.
+    """
+
+    __slots__ = ("_cache", "_compiled")
+
+    def __init__(self) -> None:
+        self._cache = _TermCache()
+        # the compiled twin of `positions` + `_PositionsPostings.add`, with its own cache
         self._compiled = (
-            speedups.TokenCache(_STEM_CACHE_LIMIT) if speedups is not None and renumber else None
+            speedups.TokenCache(_US_MIXED, _US_CAPS, _TERM_CACHE_LIMIT)
+            if speedups is not None
+            else None
         )
 
-    def _term(self, token: str) -> str | None:
-        n = len(token)
-        if n < self._minsize or (self._maxsize is not None and n > self._maxsize):
-            return None
-        if token in self._stops:
-            return None
-        if token in self._ignore:
-            return token
-        if self._letterless_fixed and not _ASCII_LETTER.search(token):
-            return token
-        return self._stem(token)
-
-    def _mapped(self, text: str) -> list[str | None]:
-        """Each regex token's term (None = dropped), in text order."""
-        # For ASCII text lowercasing first is the same as lowercasing each token (it maps
-        # A-Z to a-z only, so token boundaries do not move); other text is done per token
-        # because str.lower() can change length and word characters (e.g. U+0130).
-        tokens = _tokens(text)
+    def positions(self, text: str, words: SegmentWords | None = None) -> dict[str, list[int]]:
+        """term -> ascending positions, numbered exactly as Whoosh numbers them (every token
+        has one, `US` may give two terms at one); the text's words go to `words`."""
+        tokens: list[str] = TOKEN_RE.findall(text)
         cache = self._cache
-        if len(cache) > _STEM_CACHE_LIMIT:
+        if len(cache) > _TERM_CACHE_LIMIT:
             cache.clear()
-        return list(map(cache.__getitem__, tokens))
-
-    def terms(self, text: str) -> list[str]:
-        """The indexed terms of `text` in order (what a query on the text looks up)."""
-        return [t for t in self._mapped(text) if t is not None]
-
-    def kept(self, text: str) -> tuple[list[str], int] | None:
-        """The indexed terms of `text` in order and the position of the first, when Whoosh
-        numbers them consecutively from there (StopFilter(renumber=True), our schema's
-        case); None otherwise (then use `positions`)."""
-        if not self._renumber:
-            return None
-        mapped = self._mapped(text)
-        if self._cache.empty:
-            return None
-        kept: list[str] = list(filter(None, mapped))
-        return kept, (mapped.index(kept[0]) if kept else 0)
-
-    def add_text(self, text: str, postings: _PositionsPostings, docnum: int) -> int | None:
-        """`postings.add_kept(*self.kept(text), docnum, 1.0)` in one compiled pass (tokens,
-        cached terms, postings; see `indexer/_speedups.c`); None when that path does not
-        apply (no compiled module, non-ASCII text, a stemmer that gave ""): then nothing
-        was added."""
-        if self._compiled is None:
-            return None
-        found: int | None = self._compiled.index_text(
-            text, self._term, postings.terms, postings.bounds, postings.owner, postings.way, docnum
-        )
-        return found
-
-    def positions(self, text: str) -> dict[str, list[int]]:
-        """term -> ascending positions, numbered exactly as Whoosh numbers them."""
-        mapped = self._mapped(text)
-        numbered: Iterable[tuple[int, str]]
-        kept: list[str]
-        if self._renumber and not self._cache.empty:
-            # StopFilter(renumber=True): the first kept token keeps its tokenizer position,
-            # each later kept token gets the previous kept position + 1. filter() would
-            # also drop "" terms, hence the check above.
-            kept = list(filter(None, mapped))
-            if not kept:
-                return {}
-            numbered = enumerate(kept, mapped.index(kept[0]))
-        elif self._renumber:
-            kept = [t for t in mapped if t is not None]
-            if not kept:
-                return {}
-            numbered = enumerate(kept, next(i for i, t in enumerate(mapped) if t is not None))
-        else:
-            numbered = ((i, t) for i, t in enumerate(mapped) if t is not None)
         poses: dict[str, list[int]] = {}
-        for pos, term in numbered:
-            if term in poses:
-                poses[term].append(pos)
-            else:
+        get = poses.get
+        for pos, term in enumerate(map(cache.__getitem__, tokens)):
+            if term is None:  # US
+                for us_term in _us_terms(tokens, pos, False):
+                    poses.setdefault(us_term, []).append(pos)
+                    if words is not None:
+                        words.words.add(us_term)  # the analyzer's word of a US term
+                continue
+            found = get(term)
+            if found is None:
                 poses[term] = [pos]
+            else:
+                found.append(pos)
+        if words is not None:
+            words.tokens.update(tokens)
         return poses
 
+    def add_text(
+        self,
+        text: str,
+        postings: _PositionsPostings,
+        docnum: int,
+        words: SegmentWords | None = None,
+    ) -> int | None:
+        """`postings.add(self.positions(text, words), docnum, 1.0)` in one compiled pass
+        (tokens, cached terms, postings, new words; see `indexer/_speedups.c`); returns the
+        field length, or None when that path does not apply (no compiled module, a
+        non-ASCII word character, a term "" ever met): then nothing was added."""
+        compiled = self._compiled
+        if compiled is None:
+            return None
+        if not text.isascii():
+            found = _asciified(text)
+            if found is None:
+                return None
+            text = found
+        length: int | None = compiled.index_text(
+            text,
+            term_of,
+            postings.terms,
+            postings.bounds,
+            postings.owner,
+            postings.way,
+            docnum,
+            None if words is None else words.words,
+            1 if words is None else words.stamp,
+        )
+        return length
 
-# Analyzers by configuration: one per process, so the stem cache outlives segments.
-_FAST_ANALYZERS: dict[tuple[Any, ...], FastAnalyzer] = {}
+
+# One per process, so the term cache outlives segments.
+_FAST_ANALYZER: list[FastAnalyzer] = []
 
 
 def fast_analyzer_for(analyzer: Any) -> FastAnalyzer | None:
-    """A `FastAnalyzer` equal to `analyzer`, or None when `analyzer` is anything else.
-
-    Only the exact chain RegexTokenizer(default pattern) | LowercaseFilter | StopFilter |
-    StemFilter (no language stemmer) qualifies; stop list, sizes, renumbering and the
-    stemmer's ignore set are taken from the chain itself. Equal chains share one
-    FastAnalyzer (and its stem cache) per process.
-    """
-    if type(analyzer) is not CompositeAnalyzer or len(analyzer.items) != 4:
+    """The process's `FastAnalyzer` when `analyzer` is a `CablesAnalyzer`, else None (the
+    field is then indexed by Whoosh's own `field.index`)."""
+    if type(analyzer) is not CablesAnalyzer:
         return None
-    tokenizer, lower, stop, stemmer = analyzer.items
-    if not (
-        type(tokenizer) is RegexTokenizer
-        and not tokenizer.gaps
-        and tokenizer.expression.pattern == default_pattern.pattern
-        and tokenizer.expression.flags == default_pattern.flags
-        and type(lower) is LowercaseFilter
-        and type(stop) is StopFilter
-        and type(stemmer) is StemFilter
-        and not stemmer.lang
-    ):
-        return None
-    config = {
-        "stops": frozenset(stop.stops),
-        "minsize": stop.min,
-        "maxsize": stop.max,
-        "renumber": bool(stop.renumber),
-        "stemfn": stemmer.stemfn,
-        "ignore": frozenset(stemmer.ignore),
-    }
-    key = tuple(config.values())
-    fast = _FAST_ANALYZERS.get(key)
-    if fast is None:
-        fast = _FAST_ANALYZERS[key] = FastAnalyzer(**config)
-    return fast
+    if not _FAST_ANALYZER:
+        _FAST_ANALYZER.append(FastAnalyzer())
+    return _FAST_ANALYZER[0]
 
 
 # --- value encoding ---------------------------------------------------------------------
@@ -572,8 +484,8 @@ class _PositionsPostings:
 
     Per term: a bytearray of native uint64 docnum << 32 | frequency, and a bytearray of the
     encoded values already framed as pickle bytes opcodes (see "value encoding"); a posting
-    costs one append to each (`add`; `add_kept` does the same in compiled code, see
-    `indexer/_speedups.c`). `bounds` has, for terms with more than one block, the value
+    costs one append to each (`add`; `FastAnalyzer.add_text` does the same in compiled
+    code, see `indexer/_speedups.c`). `bounds` has, for terms with more than one block, the value
     offset after every 128th posting, so finishing slices whole blocks. Weights are derived
     at write time from the frequency, the format's boost and the document's boost (kept
     only when not 1.0).
@@ -615,15 +527,6 @@ class _PositionsPostings:
                 vals += framed(poslist)
             if not (len(meta) >> 3) & (_BLOCK_LIMIT - 1):
                 self._bound(term, len(vals))
-
-    def add_kept(self, kept: list[str], start: int, docnum: int, boost: float) -> int:
-        """`add(positions)` for terms numbered start, start + 1, ... (`FastAnalyzer.kept`),
-        in compiled code; returns the field length."""
-        assert speedups is not None
-        if boost != 1.0:
-            self.boosts[docnum] = boost
-        length: int = speedups.add_positions(self.terms, self.bounds, kept, start, docnum)
-        return length
 
     def _bound(self, term: str, offset: int) -> None:
         found = self.bounds.get(term)
@@ -713,6 +616,9 @@ class _SegmentBuilder:
         self._lengths: dict[str, bytearray] = {
             name: bytearray() for name, plan in self._plans.items() if plan.scorable
         }
+        # the words of the text fields (`indexer.wordlist`), when the schema has any
+        has_texts = any(plan.fast is not None for plan in self._plans.values())
+        self._words = SegmentWords() if has_texts else None
         self.doc_count = 0
 
     def add(self, doc: Mapping[str, Any]) -> None:
@@ -757,21 +663,18 @@ class _SegmentBuilder:
             if isinstance(value, str):
                 assert plan.fast is not None
                 if speedups is not None and use_speedups:
-                    length = plan.fast.add_text(value, compact, docnum)
+                    length = plan.fast.add_text(value, compact, docnum, self._words)
                     if length is not None:
                         if boost != 1.0:
                             compact.boosts[docnum] = boost
                         return length
-                    found = plan.fast.kept(value)
-                    if found is not None:
-                        return compact.add_kept(*found, docnum, boost)
-                poses = plan.fast.positions(value)
+                poses = plan.fast.positions(value, self._words)
                 compact.add(poses, docnum, boost)
                 return sum(map(len, poses.values()))
             # not text (a list of tokens): Whoosh's own analysis, same store
             return compact.add_encoded(plan.field.index(value), docnum, boost)
         if plan.fast is not None and isinstance(value, str):
-            return self._index_frequency(plan, plan.fast, terms, value, docnum, boost)
+            return self._index_frequency(plan, terms, value, docnum, boost)
         length = 0
         for tbytes, freq, weight, vbytes in self._field_index(plan, value):
             postings = terms.get(tbytes)
@@ -799,18 +702,13 @@ class _SegmentBuilder:
             found = self._analysed[key] = list(plan.field.index(value))
         return found
 
-    @staticmethod
     def _index_frequency(
-        plan: _FieldPlan,
-        fast: FastAnalyzer,
-        terms: dict[Any, _Postings],
-        value: str,
-        docnum: int,
-        boost: float,
+        self, plan: _FieldPlan, terms: dict[Any, _Postings], value: str, docnum: int, boost: float
     ) -> int:
         """A Frequency-format text field analysed by FastAnalyzer."""
+        assert plan.fast is not None
         fb = plan.field_boost
-        poses = fast.positions(value)
+        poses = plan.fast.positions(value, self._words)
         for term, poslist in poses.items():
             postings = terms.get(term)
             if postings is None:
@@ -884,6 +782,9 @@ class _SegmentBuilder:
         postfile.close()
         if self._compound:
             segment.create_compound_file(storage)
+        if self._words is not None:
+            # after the compound file, which takes in every file named after the segment
+            write_segment_words(storage, segment.segment_id(), self._words.sorted())
         return segment
 
 

@@ -14,7 +14,6 @@ import random
 import re
 import warnings
 from array import array
-from collections.abc import Callable
 from datetime import datetime, timedelta
 from itertools import accumulate
 from pathlib import Path
@@ -29,25 +28,23 @@ from whoosh.analysis import StemmingAnalyzer
 from whoosh.filedb.filestore import FileStorage
 from whoosh.formats import Positions
 from whoosh.index import LockError
-from whoosh.lang import porter, porter2
 from whoosh.qparser import MultifieldParser, QueryParser
 from whoosh.reading import IndexReader
 from whoosh.scoring import BM25F
 
 from indexer import fastwrite
+from indexer.analysis import analyze
 from indexer.fastwrite import (
-    _TOKEN_PATTERN,
     RAW_BLOCK_HEAD,
-    _ascii_tokens,
     _frame,
     _framed_positions,
     _hand_pickle,
-    _tokens,
     _unframe,
     add_documents,
     fast_analyzer_for,
 )
 from indexer.schema import ANALYZER, DEFAULT_FIELDS, build_schema
+from indexer.wordlist import WORDS_EXT, read_segment_words
 
 Doc = dict[str, Any]
 
@@ -99,6 +96,16 @@ _WORDS = [
     "maiquetC-a",
     "xxxxxxxxxxxx",
     "president,s",
+    "us",
+    "US",
+    "Qadhafi's",
+    "O'Grady",
+    "Qadhafi’s",
+    "al-Qaeda",
+    "Chávez",
+    "São Paulo",
+    "Erdoğan",
+    "¶",
 ]
 
 
@@ -240,72 +247,153 @@ def _assert_same_index(expected: Path, actual: Path) -> None:
 
 # --- analysis -----------------------------------------------------------------------------
 
+# One text per class of input the analyzer has a rule for (indexer/analysis.py)
 _TRICKY = [
     "The talks; the NEGOTIATIONS were negotiated by U.S. and U.N. officials in 1.5 hours.",
-    "a an the of",  # nothing kept
-    "İSTANBUL İstanbul ǅemal Straße ÉLYSÉE x y z 09BAGHDAD113 pres.,s",
-    "1966 12345 00000113 1.5 3_000 ΑΘΗΝΑ Москва K 42km 7TH",  # K: Kelvin sign lowers to k
+    "a I x of the 7 _",  # one-letter words and stop words keep their positions
+    "al-Qaeda x-ray well-known -- - -x x- co--op",  # hyphens separate
+    "Qadhafi's O'Grady Qadhafi’s rock'n'roll 'quoted' it's '' ’’ x’ ’x a''b a’'b",  # apostrophes
+    "US officials told us the US position",  # mixed case: the country
+    "LET US KNOW THE US POSITION",  # all capitals: both terms at one position
+    "US",
+    "US US US",
+    "US ambassador",
+    "the US",
+    "THE US",
+    "US. US, (US) US's US'S US.S USA Us uS us",
+    "1 US 2 9US US9 US_ _US U.S US-led",
+    "Chávez São Paulo Erdoğan straße STRASSE ÉLYSÉE İSTANBUL İstanbul ǅemal Øresund Łódź æther",
+    "1966 12345 00000113 1.5 1.5.6 .5 x. 3_000 ΑΘΗΝΑ Москва K 42km 7TH",  # K: Kelvin sign
+    "¶1. (C) The US ¶ ambassador’s ¶ call – THE US ¶\u00a0US",  # non-ASCII marks only
+    "Chávez met US officials; CHÁVEZ MET US; straße US; STRAßE US",  # US beside non-ASCII
+    "ÜS US Üs",
     "",
-    "of of of talks of talks",  # renumbering after leading stop words
+    "of of of talks of talks",
 ]
 
 
+def _whoosh_positions(text: str) -> tuple[dict[str, list[int]], int]:
+    """term -> positions, and the field length, as stock Whoosh indexes `text` in the body."""
+    field = build_schema()["body"]
+    poses = {}
+    length = 0
+    for tbytes, freq, _weight, value in field.index(text):
+        poses[tbytes.decode("utf-8")] = field.format.decode_positions(value)
+        length += freq
+    return poses, length
+
+
+def _words(texts: list[str]) -> set[str]:
+    """The words the word list of these texts must hold (the analyzer's own words)."""
+    return {term.word for text in texts for term in analyze(text)}
+
+
+def _both_paths(texts: list[str]) -> tuple[Any, Any, list[int | None]]:
+    """Postings and words of `texts` (one document each) by the compiled path (None where it
+    does not apply) and by the Python path; and the compiled path's field lengths."""
+    fast = fastwrite.FastAnalyzer()
+    compiled, python = fastwrite._PositionsPostings(way=0), fastwrite._PositionsPostings()
+    compiled_words, python_words = fastwrite.SegmentWords(), fastwrite.SegmentWords()
+    lengths = []
+    for docnum, text in enumerate(texts):
+        length = fast.add_text(text, compiled, docnum, compiled_words)
+        if length is None:  # the Python path, as the writer takes it
+            compiled.add(fast.positions(text, compiled_words), docnum, 1.0)
+        lengths.append(length)
+        python.add(fast.positions(text, python_words), docnum, 1.0)
+    return (compiled, compiled_words), (python, python_words), lengths
+
+
+def _assert_same_postings(texts: list[str]) -> None:
+    (compiled, compiled_words), (python, python_words), lengths = _both_paths(texts)
+    assert compiled.terms == python.terms
+    assert compiled.bounds == python.bounds
+    assert compiled_words.sorted() == python_words.sorted() == sorted(_words(texts))
+    for text, length in zip(texts, lengths, strict=True):
+        if length is not None:
+            assert length == _whoosh_positions(text)[1], text
+
+
 @pytest.mark.parametrize("text", _TRICKY)
-@pytest.mark.parametrize("analyzer", [StemmingAnalyzer(), ANALYZER], ids=["porter", "schema"])
-def test_fast_analyzer_matches_whoosh(text: str, analyzer: Any) -> None:
-    fast = fast_analyzer_for(analyzer)
+def test_fast_analyzer_matches_whoosh(text: str) -> None:
+    fast = fast_analyzer_for(ANALYZER)
     assert fast is not None
-    expected: dict[str, list[int]] = {}
-    for token in analyzer(text, positions=True, mode="index"):
-        expected.setdefault(token.text, []).append(token.pos)
-    assert fast.positions(text) == expected
-    assert fast.terms(text) == [t.text for t in analyzer(text, mode="query")]
+    expected, length = _whoosh_positions(text)
+    words = fastwrite.SegmentWords()
+    found = fast.positions(text, words)
+    assert found == expected
+    assert sum(map(len, found.values())) == length
+    assert words.sorted() == sorted(_words([text]))
+    _assert_same_postings([text])
 
 
-@pytest.mark.parametrize("stemfn", [porter.stem, porter2.stem])
-def test_stemmers_keep_tokens_without_ascii_letters(stemfn: Callable[[str], str]) -> None:
-    # FastAnalyzer skips the stemmer for such tokens; this pins the property it relies on
-    rng = random.Random(5)
-    pools = ["0123456789", "0123456789_", "αβγδεηικλμνοςστυ", "абвгдеёжзийклмнопрсты", "éèçàùß_0"]
-    tokens = ["".join(rng.choices(rng.choice(pools), k=rng.randint(2, 14))) for _ in range(3000)]
-    tokens += ["1.5", "2009", "00000113", "___"]
-    assert [t for t in tokens if stemfn(t) != t] == []
-    assert stemfn("negotiations") != "negotiations"  # the stemmer does stem letters
+def test_compiled_path_takes_the_schema_texts() -> None:
+    # what the compiled path must not leave to Python: ASCII, and ASCII but for marks
+    fast = fastwrite.FastAnalyzer()
+    postings = fastwrite._PositionsPostings(way=0)
+    for text in _TRICKY:
+        length = fast.add_text(text, postings, 0)
+        assert (length is None) == (fastwrite._asciified(text) is None), text
+        if text.isascii() or "¶" in text:
+            assert length is not None, text
 
 
-def test_fast_analyzer_only_for_the_exact_chain() -> None:
-    assert fast_analyzer_for(StemmingAnalyzer(stoplist=None)) is None
-    assert fast_analyzer_for(StemmingAnalyzer(expression=r"\w+")) is None
-    assert fast_analyzer_for(build_schema()["tags"].analyzer) is None
-    assert fast_analyzer_for(build_schema()["body"].analyzer) is not None
+def _random_texts(rng: random.Random, count: int) -> list[str]:
+    """Texts of the analyzer's whole input language: case, joiners, separators, accents,
+    US in every neighbourhood."""
+    pieces = ["US", "us", "U.S.", "Us", "x", "X", "I", "a", "THE", "the", "Talks", "1.5", "9",
+              "_", "Chávez", "CHÁVEZ", "straße", "ß", "É", "İ", "Москва", "K"]
+    joints = [" ", " ", " ", "", "-", ".", "'", "’", "..", ", ", "¶", "\u00a0", "\n", "''"]
+    texts = []
+    for _ in range(count):
+        parts: list[str] = []
+        for _ in range(rng.randint(0, 12)):
+            parts += (rng.choice(pieces), rng.choice(joints))
+        texts.append("".join(parts))
+    return texts
 
 
-def test_ascii_tokens_are_the_regex_tokens() -> None:
+def test_random_texts_match_whoosh() -> None:
+    rng = random.Random(12)
+    texts = _random_texts(rng, 4000)
+    ascii_texts = [t for t in texts if t.isascii()]
+    assert len(ascii_texts) >= 200
+    fast = fastwrite.FastAnalyzer()
+    for text in texts:
+        assert fast.positions(text) == _whoosh_positions(text)[0], repr(text)
+    _assert_same_postings(texts)
+    _assert_same_postings(ascii_texts)
+
+
+def test_fast_analyzer_only_for_the_schema_analyzer() -> None:
+    schema = build_schema()
+    assert fast_analyzer_for(StemmingAnalyzer()) is None
+    assert fast_analyzer_for(schema["tags"].analyzer) is None
+    assert fast_analyzer_for(schema["refid"].analyzer) is None
+    body = fast_analyzer_for(schema["body"].analyzer)
+    assert body is not None
+    # one per process, so its term cache outlives segments
+    assert fast_analyzer_for(schema["subject"].analyzer) is body
+
+
+def test_asciified_texts_keep_their_tokens() -> None:
     rng = random.Random(3)
-    alphabet = "aZ9_.. .,\n\t-'()xY0"
-    texts = ["".join(rng.choices(alphabet, k=rng.randint(0, 40))) for _ in range(20_000)]
-    texts += ["...", ".a.", "u.s.", "a..b", "a. .b", "1.5.", " .x", "x. ", "_._", ""]
-    for text in texts:
-        assert _ascii_tokens(text) == _TOKEN_PATTERN.findall(text.lower()), repr(text)
-    # and the same language as Whoosh's own default pattern
-    assert _TOKEN_PATTERN.pattern == r"\w+(?:\.?\w+)*"
-
-
-def test_tokens_with_non_ascii_marks() -> None:
-    rng = random.Random(6)
-    alphabet = "aZ9_.. ,\n¶§\u00a0–’é\u0130K"  # separators, and word chars that lower oddly
+    alphabet = "aZ9_.. ,\n'’¶§\u00a0–é\u0130KUS"  # separators, a joiner, word characters
     texts = ["".join(rng.choices(alphabet, k=rng.randint(0, 30))) for _ in range(20_000)]
-    texts += ["¶1. (C) U.S.¶", "x¶.y", "a.¶b", "İSTANBUL ¶"]
+    texts += ["¶1. (C) U.S.¶", "x¶.y", "a.¶b", "US¶US", "Qadhafi’s", "’US’", "İSTANBUL ¶"]
+    made = 0
     for text in texts:
-        assert _tokens(text) == [t.lower() for t in _TOKEN_PATTERN.findall(text)], repr(text)
-
-
-@needs_real_cables
-def test_tokens_on_real_cable_text() -> None:
-    texts = _real_bodies()
-    assert sum(not t.isascii() for t in texts) >= 30  # pilcrows: the mixed path is tested
-    for text in texts:
-        assert _tokens(text) == [t.lower() for t in _TOKEN_PATTERN.findall(text)]
+        found = fastwrite._asciified(text)
+        if found is None:
+            # only a non-ASCII word character (one that needs folding) is refused
+            assert any(c.isalnum() and not c.isascii() for c in text), repr(text)
+            continue
+        made += 1
+        assert found.isascii()
+        assert [(t.term, t.pos, t.word) for t in analyze(found)] == [
+            (t.term, t.pos, t.word) for t in analyze(text)
+        ], repr(text)
+    assert made >= 5000
 
 
 def test_framed_positions_are_whoosh_values() -> None:
@@ -347,14 +435,12 @@ def test_hand_pickled_block_loads_as_stock_tuple(ids: list[int], weights: list[f
 
 @needs_real_cables
 def test_fast_analyzer_on_real_cable_text() -> None:
-    analyzer = StemmingAnalyzer()
-    fast = fast_analyzer_for(analyzer)
-    assert fast is not None
-    for text in _real_bodies()[:40]:
-        expected: dict[str, list[int]] = {}
-        for token in analyzer(text, positions=True):
-            expected.setdefault(token.text, []).append(token.pos)
-        assert fast.positions(text) == expected
+    texts = list(_real_bodies()[:40])
+    assert sum(not t.isascii() for t in texts) >= 10  # pilcrows: the asciified path is tested
+    fast = fastwrite.FastAnalyzer()
+    for text in texts:
+        assert fast.positions(text) == _whoosh_positions(text)[0]
+    _assert_same_postings(texts)
 
 
 # --- whole indexes ------------------------------------------------------------------------
@@ -379,130 +465,116 @@ def test_python_path_same_index_as_stock(
     _assert_same_index(stock, tmp_path)
 
 
-def _position_lists(rng: random.Random) -> list[list[str]]:
-    """Documents as kept-term lists: repeats, > 1000 positions, gaps past 255 and 65535."""
-    vocab = [f"t{k}" for k in range(40)]
-    docs = [[], ["solo"], ["a", "b", "a"], ["x"] * 1001, ["y"] * 300]
-    for _ in range(300):
-        docs.append(rng.choices(vocab, k=rng.choice((1, 3, 50, 400))))
-    return docs
-
-
-def test_compiled_loop_same_postings_as_python() -> None:
-    assert fastwrite.speedups is not None
-    rng = random.Random(5)
-    compiled = fastwrite._PositionsPostings()
-    python = fastwrite._PositionsPostings()
-    expected: dict[str, list[list[int]]] = {}
-    for docnum, kept in enumerate(_position_lists(rng)):
-        start = rng.choice((0, 3, 70_000))
-        assert compiled.add_kept(list(kept), start, docnum, 1.0) == len(kept)
-        poses: dict[str, list[int]] = {}
-        for pos, term in enumerate(kept, start):
-            poses.setdefault(term, []).append(pos)
-        python.add(poses, docnum, 1.0)
-        for term, poslist in poses.items():
-            expected.setdefault(term, []).append(poslist)
-    assert compiled.terms == python.terms
-    assert compiled.bounds == python.bounds
-    assert "t0" in compiled.bounds  # a term past one block of 128 postings
-    # and every value is Whoosh's own encoding of the document's positions
-    fmt = Positions()
-    for term, lists in expected.items():
-        _, _, frames, _ = compiled.expand(term, 1.0)
-        assert _unframe(frames) == [fmt.encode(poslist) for poslist in lists], term
-
-
-def _kept_then_add(fast: fastwrite.FastAnalyzer, texts: list[str]) -> fastwrite._PositionsPostings:
-    """The reference of `add_text`: `kept` in Python, then `add_kept`."""
-    postings = fastwrite._PositionsPostings()
-    for docnum, text in enumerate(texts):
-        found = fast.kept(text)
-        assert found is not None
-        postings.add_kept(*found, docnum, 1.0)
-    return postings
-
-
 def _tricky_ascii_texts(rng: random.Random) -> list[str]:
-    """ASCII texts with dots in every place, "_", digits, case, stop words, long tokens."""
+    """ASCII texts with dots and apostrophes in every place, "_", digits, case, US in all
+    contexts, long tokens, and posting values of every size: more than 1000 positions, gaps
+    past 255 and 65535."""
     words = [w for w in _WORDS if w.isascii()]
-    pieces = [*words, "U.S.", "u.n", "a..b", ".5", "x.", "1.5.6", "..", "3_000", "_",
+    pieces = [*words, "U.S.", "u.n", "a..b", ".5", "x.", "1.5.6", "..", "3_000", "_", "'",
+              "O'Grady", "it's", "x'", "'x", "a''b", "US", "US's", "us", "THE", "LET",
               "NEGOTIATIONS", "Talks", "e.g.,", "09BAGHDAD113", "I", "x" * 300, "\t", "--"]
-    texts = [" ".join(rng.choices(pieces, k=rng.choice((0, 1, 5, 80, 700)))) for _ in range(150)]
+    texts = [" ".join(rng.choices(pieces, k=rng.choice((0, 1, 5, 80, 700)))) for _ in range(300)]
     texts += [t for t in _TRICKY if t.isascii()]
     texts.append(" ".join(f"w{k}" for k in range(200)))  # a term per word: many new terms
+    texts += ["x " * 1001, "y " * 300, "US " * 1001]
+    texts.append("gap " + "f " * 300 + "gap " + "g " * 70_000 + "gap US US")
     return texts
 
 
-@pytest.mark.parametrize("analyzer", [StemmingAnalyzer(), ANALYZER], ids=["porter", "schema"])
-def test_compiled_analysis_same_postings_as_python(analyzer: Any) -> None:
+def test_compiled_analysis_same_postings_as_python() -> None:
     assert fastwrite.speedups is not None
     texts = _tricky_ascii_texts(random.Random(11))
-    config = fast_analyzer_for(analyzer)
-    assert config is not None
+    fmt = Positions()
     # a cache that starts over every few documents, and one that never does
     for limit in (50, 500_000):
-        fast = fastwrite.FastAnalyzer(
-            stops=config._stops,
-            minsize=config._minsize,
-            maxsize=config._maxsize,
-            renumber=True,
-            stemfn=config._stem,
-            ignore=config._ignore,
+        fast = fastwrite.FastAnalyzer()
+        fast._compiled = fastwrite.speedups.TokenCache(
+            fastwrite._US_MIXED, fastwrite._US_CAPS, limit
         )
-        fast._compiled = fastwrite.speedups.TokenCache(limit)
         compiled = fastwrite._PositionsPostings(way=0)
         other_field = fastwrite._PositionsPostings(way=1)  # shares the cache's terms
+        words = fastwrite.SegmentWords()
         for docnum, text in enumerate(texts):
-            expected = fast.kept(text)
-            assert expected is not None
-            assert fast.add_text(text, compiled, docnum) == len(expected[0])
+            expected = fast.positions(text)
+            assert fast.add_text(text, compiled, docnum, words) == sum(map(len, expected.values()))
             assert fast.add_text(text[:40], other_field, docnum) is not None
-        reference = _kept_then_add(fast, texts)
+        reference = fastwrite._PositionsPostings()
+        reference_words = fastwrite.SegmentWords()
+        for docnum, text in enumerate(texts):
+            reference.add(fast.positions(text, reference_words), docnum, 1.0)
         assert compiled.terms == reference.terms
         assert compiled.bounds == reference.bounds
-        assert other_field.terms == _kept_then_add(fast, [t[:40] for t in texts]).terms
+        assert compiled.bounds  # terms past one block of 128 postings
+        shorter = fastwrite._PositionsPostings()
+        for docnum, text in enumerate(texts):
+            shorter.add(fast.positions(text[:40]), docnum, 1.0)
+        assert other_field.terms == shorter.terms
+        assert words.sorted() == reference_words.sorted() == sorted(_words(texts))
         assert fast._compiled.tokens() <= max(limit, 1000)
+    # and every value is Whoosh's own encoding of the document's positions
+    for docnum, text in enumerate(texts[-4:], len(texts) - 4):
+        for term, poslist in _whoosh_positions(text)[0].items():
+            docs, _, frames, _ = compiled.expand(term, 1.0)
+            assert _unframe(frames)[list(docs).index(docnum)] == fmt.encode(poslist), term
+
+
+def test_words_are_recorded_once_per_segment_stamp() -> None:
+    # the token cache outlives segments: a new segment's words must hold the tokens the
+    # cache already knew
+    fast = fastwrite.FastAnalyzer()
+    postings = fastwrite._PositionsPostings(way=0)
+    first, second = fastwrite.SegmentWords(), fastwrite.SegmentWords()
+    assert fast.add_text("Talks on talks LET US", postings, 0, first) == 6
+    assert fast.add_text("talks US", postings, 1, second) == 2
+    assert fast.add_text("THE TALKS", postings, 2, first) == 2
+    assert first.sorted() == ["let", "on", "talks", "the", "u.s", "us"]
+    assert second.sorted() == ["talks", "u.s"]
 
 
 def test_compiled_analysis_leaves_other_texts_to_python() -> None:
-    fast = fast_analyzer_for(StemmingAnalyzer())
-    assert fast is not None and fastwrite.speedups is not None
+    fast = fastwrite.FastAnalyzer()
+    assert fastwrite.speedups is not None
     postings = fastwrite._PositionsPostings(way=0)
-    assert fast.add_text("Straße talks", postings, 0) is None  # not ASCII
+    assert fast.add_text("Straße talks", postings, 0) is None  # a word to fold
     assert postings.terms == {}
-    # a stemmer that gives "" for a token: the Python path numbers those (Whoosh keeps them)
-    empty = fastwrite.FastAnalyzer(
-        stops=frozenset(), minsize=1, maxsize=None, renumber=True,
-        stemfn=lambda token: "" if token == "zz" else token, ignore=frozenset(),
-    )
-    assert empty.add_text("aa bb", postings, 0) == 2
-    assert empty.add_text("aa zz", postings, 1) is None
-    assert empty.add_text("aa bb", postings, 2) is None  # from then on
-    assert set(postings.terms) == {"aa", "bb"}
+    assert fast.add_text("¶ talks ¶", postings, 0) == 1  # marks only: made ASCII
+    # a term function that gives "" for a token: the Python path indexes those (as Whoosh
+    # does); the compiled path refuses from then on
+    cache = fastwrite.speedups.TokenCache(fastwrite._US_MIXED, fastwrite._US_CAPS)
+
+    def term(token: str) -> str:
+        return "" if token == "zz" else token
+
+    terms: dict[str, tuple[bytearray, bytearray]] = {}
+    assert cache.index_text("aa bb", term, terms, {}, 1, 0, 0, None, 1) == 2
+    assert cache.index_text("aa zz", term, terms, {}, 1, 0, 1, None, 1) is None
+    assert cache.index_text("aa bb", term, terms, {}, 1, 0, 2, None, 1) is None
+    assert set(terms) == {"aa", "bb"}
+    with pytest.raises(TypeError):
+        fastwrite.speedups.TokenCache(("u.s",), ())
 
 
 def test_compiled_analysis_refuses_a_call_inside_a_call() -> None:
     # a term function runs Python code, which can let another thread into the same cache:
     # that call must not change the cache under the first one (it takes the Python path)
     assert fastwrite.speedups is not None
-    cache = fastwrite.speedups.TokenCache()
+    cache = fastwrite.speedups.TokenCache(fastwrite._US_MIXED, fastwrite._US_CAPS)
     inner: list[int | None] = []
 
     def term(token: str) -> str:
-        inner.append(cache.index_text("other words", term, {}, {}, 2, 1, 0))
+        inner.append(cache.index_text("other words", term, {}, {}, 2, 1, 0, None, 1))
         return token
 
     terms: dict[str, tuple[bytearray, bytearray]] = {}
-    assert cache.index_text("alpha beta", term, terms, {}, 1, 0, 0) == 2
+    assert cache.index_text("alpha beta", term, terms, {}, 1, 0, 0, None, 1) == 2
     assert inner == [None, None] and sorted(terms) == ["alpha", "beta"]
-    assert cache.index_text("other words", term, {}, {}, 3, 1, 0) == 2  # free again
+    assert cache.index_text("other words", term, {}, {}, 3, 1, 0, None, 1) == 2  # free again
 
 
-def test_compiled_loop_takes_boosts() -> None:
+def test_postings_take_boosts() -> None:
     postings = fastwrite._PositionsPostings()
-    postings.add_kept(["a", "b", "a"], 0, 0, 2.0)
-    postings.add_kept(["a"], 0, 1, 1.0)
+    postings.add({"a": [0, 2], "b": [1]}, 0, 2.0)
+    postings.add({"a": [0]}, 1, 1.0)
     docs, weights, _, _ = postings.expand("a", 1.5)
     assert (list(docs), list(weights)) == ([0, 1], [2 * 1.5 * 2.0, 1.5])
 
@@ -515,6 +587,8 @@ def test_exact_mode_writes_stock_bytes(stock: Path, tmp_path: Path) -> None:
     compound = theirs[0].open_compound_file(FileStorage(str(stock)))
     try:
         names = [p.name for p in tmp_path.iterdir() if p.name.startswith(ours[0].segment_id())]
+        # (the word list is ours alone: `indexer.wordlist`)
+        names.remove(ours[0].segment_id() + WORDS_EXT)
         assert len(names) >= 10  # terms, postings, stored, lengths, columns
         for name in names:
             ext = name[len(ours[0].segment_id()) :]
@@ -582,6 +656,56 @@ def test_worker_processes_and_many_segments(stock: Path, tmp_path: Path, procs: 
     segments = index.open_dir(str(tmp_path))._segments()
     assert [s.doc_count_all() for s in segments] == [45] * 6 + [30]
     _assert_same_index(stock, tmp_path)
+
+
+def _texts_words(docs: list[Doc]) -> list[str]:
+    """What the word list of a segment of `docs` must hold: the words of their texts."""
+    texts = [doc[name] for doc in docs for name in ("subject", "title", "body")]
+    return sorted(_words([text for text in texts if isinstance(text, str)]))
+
+
+@pytest.mark.parametrize(
+    ("compiled", "procs"), [(True, 1), (False, 1), (True, 2)], ids=["compiled", "python", "procs2"]
+)
+def test_segment_word_lists_hold_their_texts_words(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, compiled: bool, procs: int
+) -> None:
+    # (one process's token cache outlives its segments: each list must still be complete)
+    monkeypatch.setattr(fastwrite, "use_speedups", compiled)
+    add_documents(tmp_path, DOCS, procs=procs, segment_docs=45)
+    segments = index.open_dir(str(tmp_path))._segments()
+    assert [s.doc_count_all() for s in segments] == [45] * 6 + [30]
+    for number, segment in enumerate(segments):
+        words = read_segment_words(tmp_path, segment.segment_id())
+        assert words == _texts_words(DOCS[45 * number : 45 * (number + 1)])
+        assert read_segment_words(FileStorage(str(tmp_path)), segment.segment_id()) == words
+    every = _texts_words(DOCS)
+    # the classes of words the lists must get right were in the texts
+    assert {"u.s", "us", "qadhafi's", "o'grady", "chavez", "erdogan", "strasse", "1.5"} <= set(
+        every
+    )
+
+
+def test_word_lists_live_and_die_with_their_segments(tmp_path: Path) -> None:
+    add_documents(tmp_path, DOCS[:60], procs=1)
+    add_documents(tmp_path, DOCS[60:100], procs=1)
+
+    def lists() -> set[str]:
+        return {p.name for p in tmp_path.iterdir() if p.name.endswith(WORDS_EXT)}
+
+    ix = index.open_dir(str(tmp_path))
+    ids = [s.segment_id() for s in ix._segments()]
+    assert len(ids) == 2 and lists() == {i + WORDS_EXT for i in ids}  # beside the .seg files
+    # a stock commit that keeps the segments keeps their lists
+    with ix.writer() as writer:
+        writer.delete_by_term("refid", DOCS[3]["refid"])
+    assert lists() == {i + WORDS_EXT for i in ids}
+    # a stock merge replaces them by a segment of its own, without a list: Whoosh's
+    # clean_files deletes the merged segments' lists with their other files
+    ix.writer().commit(optimize=True)
+    (merged,) = index.open_dir(str(tmp_path))._segments()
+    assert lists() == set()
+    assert read_segment_words(tmp_path, merged.segment_id()) is None
 
 
 def test_segments_follow_input_order_with_known_length(tmp_path: Path) -> None:
