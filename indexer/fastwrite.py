@@ -26,8 +26,8 @@ call per posting. This module writes the same segments in bulk:
   writer, exactly as stock `add_document` calls it.
 
 With `exact=True` every Whoosh file is byte-identical to what stock writes for the same
-documents (tested; the word list is this writer's own extra file). By default some encoding details differ, all read by stock Whoosh's own code:
-block data is pickled with protocol 5 instead of 2 (stock pickles each bytes value as a
+documents (tested; the word list is this writer's own extra file). By default some encoding
+details differ, all read by stock Whoosh's own code: block data is pickled with protocol 5 instead of 2 (stock pickles each bytes value as a
 `_codecs.encode` call, ~40 bytes of overhead per posting); blocks of Positions fields are
 pickled by hand in the "raw block" layout (ids and weights as arrays, values already framed)
 and stored uncompressed, so the search reads ids and weights without unpickling positions

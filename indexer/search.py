@@ -51,7 +51,7 @@ from whoosh.support.levenshtein import damerau_levenshtein
 from whoosh.util.numeric import byte_to_length
 from whoosh.util.times import long_to_datetime
 
-from . import postings, store, viewfile
+from . import postings, store, viewfile, wordlist
 from .cable import Cable, Source, cable_to_dict
 from .errors import IndexIncompatible, IndexMissing, NotFound, QueryError
 from .highlight import Fragment, Terms, fragments, paragraphs, query_terms, stem_word
@@ -418,23 +418,19 @@ def _opened(index: Path | Searchable) -> Iterator[Searchable]:
 # --- the facet table -------------------------------------------------------------------------
 
 
-#: a segment's word list: `<segment id>.wrd`, sorted words, one a line
-WORDS_SUFFIX = ".wrd"
-
-
 def _load_vocabulary(s: Searchable) -> list[str]:
     words: set[str] = set()
     for segment in s.ix._segments():
-        path = s.generation / f"{segment.segment_id()}{WORDS_SUFFIX}"
+        found = wordlist.read_segment_words(s.generation, segment.segment_id())
+        if found is not None:
+            words.update(found)
+            continue
+        leaf = SegmentReader(s.ix.storage, s.schema, segment)
         try:
-            words.update(path.read_text(encoding="utf-8").split("\n"))
-        except FileNotFoundError:
-            leaf = SegmentReader(s.ix.storage, s.schema, segment)
-            try:
-                for name in ("subject", "title", "body"):
-                    words.update(_b2s(t) for t in leaf.lexicon(name))
-            finally:
-                leaf.close()
+            for name in ("subject", "title", "body"):
+                words.update(_b2s(t) for t in leaf.lexicon(name))
+        finally:
+            leaf.close()
     words.discard("")
     return sorted(words)
 
