@@ -10,7 +10,7 @@ from pathlib import Path
 from conftest import EXAMPLE
 from whoosh import index as whoosh_index
 
-from indexer import store
+from indexer import fastwrite, store
 from indexer.cable import Cable, Source
 from indexer.document import to_document
 from indexer.schema import build_schema
@@ -94,16 +94,12 @@ def make_index(
     segments: int = 1,
 ) -> Path:
     """A published one-generation index at `root` (the layout `cables index` writes) holding
-    `cables`, written by stock Whoosh in `segments` segments."""
+    `cables`, written by the writer users run (`indexer.fastwrite`) in `segments` segments."""
     gen = root / "gen-000001"
     gen.mkdir(parents=True)
-    ix = whoosh_index.create_in(str(gen), build_schema(), indexname=INDEX_NAME)
     size = max(1, -(-len(cables) // segments))
-    for start in range(0, len(cables), size):
-        writer = ix.writer()
-        for item in cables[start : start + size]:
-            writer.add_document(**to_document(item))
-        writer.commit(merge=False)
+    whoosh_index.create_in(str(gen), build_schema(), indexname=INDEX_NAME)
+    fastwrite.add_documents(gen, [to_document(c) for c in cables], procs=1, segment_docs=size)
     (gen / VERSIONS).write_text(json.dumps(versions or {}), encoding="utf-8")
     (gen / MANIFEST).write_text(
         json.dumps({"version": 1, "updated": "2024-05-01T10:00:00+00:00", "files": {}}),
