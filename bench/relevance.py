@@ -69,6 +69,7 @@ from indexer import fastwrite, store
 from indexer.document import to_document
 from indexer.errors import QueryError
 from indexer.ingest import update_index
+from indexer.query import STOP
 from indexer.schema import ANALYZER, BOOSTS, DEFAULT_FIELDS, build_schema
 from indexer.search import (
     INDEX_NAME,
@@ -258,17 +259,16 @@ def plain_words(text: str) -> list[str]:
 
 @functools.lru_cache(maxsize=1 << 18)
 def indexed(word: str) -> bool:
-    """True when the text fields index `word` (their analyzer drops stop words and
-    1-letter words)."""
-    return any(True for _ in ANALYZER(word))
+    """True when `word` is worth a keyword query: not one of the common words the query
+    side leaves out (`indexer.query.STOP`), not one letter (the `s` of a split `'s`)."""
+    return len(word) > 1 and word not in STOP and any(True for _ in ANALYZER(word))
 
 
 def keywords(words: Sequence[str], keep_stop_words: bool) -> list[str]:
     """`words` without the ones the text fields never index, unless `keep_stop_words`.
 
-    Why drop them: a plain word is searched in subject, title, tags and body, all required,
-    and the tags field keeps stop words, so `ministry of defense` requires the tag `of` and
-    finds next to nothing. Queries with stop words would measure that, not the ranking."""
+    Why drop them: the query side leaves unquoted common words out (with a warning), so the
+    baseline (Whoosh's parser over every default field) gets the same words as ours."""
     return list(words) if keep_stop_words else [w for w in words if indexed(w)]
 
 
