@@ -30,7 +30,8 @@ from starlette.testclient import TestClient  # noqa: E402
 
 from index import machine  # noqa: E402
 from indexer import search as lib  # noqa: E402
-from indexer.web import app as web  # noqa: E402
+from indexer.web import views as web  # noqa: E402
+from indexer.web.handlers import create_app  # noqa: E402
 
 
 def best_ms(action: Callable[[], Any], repeat: int) -> float:
@@ -49,7 +50,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--repeat", type=int, default=5)
     args = parser.parse_args(argv)
 
-    client = TestClient(web.create_app(args.index))
+    client = TestClient(create_app(args.index))
     s = lib.open_index(args.index)
     rows: list[tuple[str, float, float]] = []
     for bq in QUERIES:

@@ -256,9 +256,10 @@ def _render_index_report(report: Any, as_json: bool) -> None:
 @click.option("-p", "--page", default=1, show_default=True, type=click.IntRange(1))
 @click.option(
     "--sort",
-    type=click.Choice(["relevance", "newest", "oldest"]),
+    type=click.Choice(["relevance", "newest", "oldest", "cited"]),
     default="relevance",
     show_default=True,
+    help="Order of the hits; cited: most cited by indexed cables first.",
 )
 @click.option(
     "--facet",
@@ -303,6 +304,7 @@ def search(
     \b
     Examples:
       cables search "camp ashraf" --sort newest
+      cables search "camp ashraf" --sort cited     # the most cited cables first
       cables search 'tag:pter origin:baghdad' --facet year --json
       cables search 'mek' --all --format csv > mek.csv
     """
