@@ -20,7 +20,7 @@ ROW_GAP = 10
 CAPTION_H = 22
 PAD = 6
 #: characters of the subject that fit on a box's second line
-SUBJECT_CHARS = 24
+SUBJECT_CHARS = 21
 
 
 @dataclass(frozen=True)

@@ -25,6 +25,10 @@
     var fit = function () { facets.open = !narrow.matches; };
     fit();
     if (narrow.addEventListener) { narrow.addEventListener("change", fit); }
+    var jump = document.getElementById("to-filters");
+    if (jump) {
+      jump.addEventListener("click", function () { facets.open = true; });
+    }
   }
 
   // An empty search would only reload the home page: keep the user where they are.
