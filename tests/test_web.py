@@ -695,3 +695,12 @@ def test_concurrent_searches_give_the_libraries_answers(graph_client: TestClient
         for th in threads:
             th.join(timeout=120)
         assert failures == []
+
+
+def test_serve_options_default_to_the_servers_own() -> None:
+    from indexer.cli import serve
+    from indexer.web import state
+
+    defaults = {p.name: p.default for p in serve.params}
+    assert defaults["workers"] == state.WORKERS
+    assert defaults["time_limit"] == state.TIME_LIMIT
