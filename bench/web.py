@@ -1,36 +1,50 @@
-"""Web page cost beyond the search itself: `cables serve` pages vs the library calls they make.
+"""Web page cost beyond the search itself, and simple searches while a slow one runs.
 
-    python bench/web.py --index bench/out/index-full [--repeat 5]
+    python bench/web.py --index bench/out/index-full [--repeat 5] [--fuzzy 6]
 
 For each query of bench/search.py's fixed mix, times the library call the search page makes
 (`indexer.search.search` with the page's options) and the whole request through Starlette's
 test client (routing, the same search, templates, escaping), on one open index, and prints
 the difference per query and its p50/p95 (target: p95 <= 20 ms). Cable pages likewise:
-`show` alone vs GET /cable/REFID.
+`show` and the citation graph alone vs GET /cable/REFID.
+
+Then, on a real server (uvicorn on 127.0.0.1, `cables serve`'s defaults), a slow search (a
+query of `--fuzzy` fuzzy words, each a pure-Python scan of the term list) runs while simple
+searches of the same mix are sent one after another; it prints how long those took
+(target: the slowest well under a second) against the slow search's own time.
 """
 
 from __future__ import annotations
 
 import argparse
+import random
+import socket
 import statistics
+import string
 import sys
+import threading
 import time
+import urllib.request
 from collections.abc import Callable, Sequence
 from datetime import date
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
+import uvicorn  # noqa: E402
 from search import QUERIES, percentile  # noqa: E402
 from starlette.testclient import TestClient  # noqa: E402
 
 from index import machine  # noqa: E402
 from indexer import search as lib  # noqa: E402
-from indexer.web import app as web  # noqa: E402
+from indexer.graph import citation_graph  # noqa: E402
+from indexer.web import views as web  # noqa: E402
+from indexer.web.handlers import create_app  # noqa: E402
+from indexer.web.state import WORKERS  # noqa: E402
 
 
 def best_ms(action: Callable[[], Any], repeat: int) -> float:
@@ -47,9 +61,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--index", type=Path, required=True)
     parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--fuzzy", type=int, default=6, help="fuzzy words of the slow query")
     args = parser.parse_args(argv)
 
-    client = TestClient(web.create_app(args.index))
+    client = TestClient(create_app(args.index))
     s = lib.open_index(args.index)
     rows: list[tuple[str, float, float]] = []
     for bq in QUERIES:
@@ -69,7 +84,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     refids = [h.refid for h in lib.search(s, "government", limit=10, facets=()).hits]
     for refid in refids:
         def show(r: str = refid) -> object:
-            return lib.show(s, r, "government")
+            return lib.show(s, r, "government"), citation_graph(s, r)
 
         def cable(r: str = refid) -> object:
             response = client.get(f"/cable/{r}?q=government")
@@ -89,7 +104,62 @@ def main(argv: Sequence[str] | None = None) -> int:
           "(target p95 <= 20 ms)")
     print(f"\nWeb benchmark, {date.today().isoformat()}, {machine()}: {len(rows)} pages over "
           f"{args.index}; time beyond the search p50 {p50:.1f} ms, p95 {p95:.1f} ms.")
-    return 0 if verdict == "PASS" else 1
+    # one worker is how the server was before (one lock around every search)
+    while_slow(args.index, args.fuzzy, workers=1)
+    busy = while_slow(args.index, args.fuzzy, workers=WORKERS)
+    return 0 if verdict == "PASS" and busy else 1
+
+
+def fetch_ms(url: str) -> float:
+    began = time.perf_counter()
+    with urllib.request.urlopen(url, timeout=600) as response:
+        response.read()
+        assert response.status == 200, (url, response.status)
+    return (time.perf_counter() - began) * 1000
+
+
+def while_slow(index: Path, fuzzy: int, workers: int) -> bool:
+    """Simple searches (no wildcard or fuzzy word) on a real server with `workers` search
+    threads while a slow search runs; True when the slowest stays under a second."""
+    rng = random.Random(3)
+    slow = " ".join(
+        "".join(rng.choice(string.ascii_lowercase) for _ in range(8)) + "~2" for _ in range(fuzzy)
+    )
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.bind(("127.0.0.1", 0))
+    base = f"http://127.0.0.1:{sock.getsockname()[1]}"
+    server = uvicorn.Server(
+        uvicorn.Config(create_app(index, workers=workers, time_limit=3600), log_level="warning")
+    )
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    while not server.started:
+        time.sleep(0.02)
+    simple = [
+        f"{base}/search?q={quote(bq.ours)}" for bq in QUERIES if not set("*?~") & set(bq.ours)
+    ]
+    for url in simple:
+        fetch_ms(url)  # warm: each query's first run reads term lists
+    alone = [fetch_ms(url) for url in simple]
+    slow_ms: list[float] = []
+    runner = threading.Thread(
+        target=lambda: slow_ms.append(fetch_ms(f"{base}/search?q={quote(slow)}"))
+    )
+    runner.start()
+    time.sleep(0.5)
+    during: list[float] = []
+    while runner.is_alive():
+        during.extend(fetch_ms(url) for url in simple)
+    runner.join()
+    server.should_exit = True
+    thread.join()
+    worst = max(during) if during else float("nan")
+    ok = bool(during) and worst < 1000
+    print(f"\n{'PASS' if ok else 'MISS'}  {workers} worker(s), while a slow search ran "
+          f"({slow_ms[0] / 1000:.1f} s, {fuzzy} fuzzy words): {len(during)} simple searches, p50 "
+          f"{percentile(during, 50):.1f} ms, max {worst:.1f} ms (alone: p50 "
+          f"{percentile(alone, 50):.1f} ms, max {max(alone):.1f} ms; target: max < 1 s)")
+    return ok
 
 
 if __name__ == "__main__":

@@ -284,9 +284,10 @@ def _render_index_report(report: Any, as_json: bool) -> None:
 @click.option("-p", "--page", default=1, show_default=True, type=click.IntRange(1))
 @click.option(
     "--sort",
-    type=click.Choice(["relevance", "newest", "oldest"]),
+    type=click.Choice(["relevance", "newest", "oldest", "cited"]),
     default="relevance",
     show_default=True,
+    help="Order of the hits; cited: most cited by indexed cables first.",
 )
 @click.option(
     "--facet",
@@ -334,6 +335,7 @@ def search(
     \b
     Examples:
       cables search "camp ashraf" --sort newest
+      cables search "camp ashraf" --sort cited     # the most cited cables first
       cables search 'tag:pter origin:baghdad' --facet year --json
       cables search 'mek' --all --format csv > mek.csv
     """
@@ -473,22 +475,37 @@ def batch(file: Any, index_dir: Path, limit: int, fmt: str) -> None:
 @index_option
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
-def serve(index_dir: Path, host: str, port: int) -> None:
+@click.option(
+    "--workers",
+    default=4,
+    show_default=True,
+    type=click.IntRange(1, 64),
+    help="Searches run at the same time (threads); a slow one holds up only its own.",
+)
+@click.option(
+    "--time-limit",
+    default=10.0,
+    show_default=True,
+    type=click.FloatRange(0.1, 3600),
+    help="Seconds a request may take; past it the visitor is told so (503).",
+)
+def serve(index_dir: Path, host: str, port: int, workers: int, time_limit: float) -> None:
     """Serve the search web page (read-only over the index) until Ctrl-C.
 
     Listens on localhost only, unless --host says otherwise (e.g. --host 0.0.0.0 to let
     other machines in). Pages: / (search), /cable/REFID; JSON: /api/search?q=...,
-    /api/cable/REFID, /api/stats.
+    /api/cable/REFID, /api/graph/REFID, /api/stats.
 
     \b
     Examples:
       cables serve                     # http://127.0.0.1:8000/
       cables serve --index /data/cables-index --port 8080
+      cables serve --workers 8 --time-limit 5
     """
     from .web import run_server
 
     click.echo(f"serving {index_dir} on http://{host}:{port}/ (Ctrl-C to stop)", err=True)
-    run_server(index_dir, host=host, port=port)
+    run_server(index_dir, host=host, port=port, workers=workers, time_limit=time_limit)
 
 
 def _echo_json(data: Any) -> None:

@@ -67,7 +67,8 @@ VERSIONS = "versions.json"
 FACET_FIELDS: tuple[str, ...] = ("origin", "classification", "year", "tags")
 #: facets that may be asked for; "month" (YYYY-MM) draws narrow histograms
 ALL_FACETS: tuple[str, ...] = (*FACET_FIELDS, "month")
-SORTS: tuple[str, ...] = ("relevance", "newest", "oldest")
+#: "cited": most cited first (by indexed cables), equal counts newest first
+SORTS: tuple[str, ...] = ("relevance", "newest", "oldest", "cited")
 
 #: did-you-mean: only for queries with at most this many hits
 SUGGEST_BELOW = 2
@@ -222,6 +223,20 @@ class Searchable:
         self._lexicons: dict[str, list[bytes]] = {}
         self._words: dict[str, list[tuple[str, int, int]]] | None = None
         self._vocabulary: list[str] | None = None
+        self._cited: NDArray[np.int64] | None = None
+
+    def twin(self) -> Searchable:
+        """Another view of this generation for another thread: its own Whoosh searcher
+        (Whoosh's matchers seek and read shared file objects, so one searcher serves one
+        thread at a time) with the per-generation caches shared, built once for all."""
+        other = Searchable(self.root, self.generation, self.ix)
+        other._table, other._arrays = self.table, self.arrays
+        other._words, other._cited = self._words, self._cited
+        # the same dicts: a cache entry one thread adds is there for the others
+        other._lengths, other._avg_lengths = self._lengths, self._avg_lengths
+        other._lexicons = self._lexicons
+        other._vocabulary = self._vocabulary
+        return other
 
     def close(self) -> None:
         self.searcher.close()
@@ -281,6 +296,13 @@ class Searchable:
         if self._words is None:
             self._words = _load_words(self)
         return self._words
+
+    @property
+    def cited(self) -> NDArray[np.int64]:
+        """Per document: how many live documents cite it (their REF lines name its refid)."""
+        if self._cited is None:
+            self._cited = _cited_counts(self)
+        return self._cited
 
     def docnum(self, refid: str) -> int | None:
         found = self.searcher.document_number(refid=refid)
@@ -1088,13 +1110,39 @@ def _length_codes(column: Any, count: int) -> NDArray[np.uint8]:
 # --- ranking ---------------------------------------------------------------------------------
 
 
+def _cited_counts(s: Searchable) -> NDArray[np.int64]:
+    """Citations per document: each term of `references` is a cited refid, its posting list
+    the citing documents (counted live only, so a replaced record's old REF line is not)."""
+    count = s.reader.doc_count_all()
+    live = s.arrays.live
+    docnum_of = {
+        value.decode("utf-8") if isinstance(value, bytes) else str(value): d
+        for d, value in enumerate(_column(s.reader, "refid", count))
+        if value and live[d]
+    }
+    cited = np.zeros(count, dtype=np.int64)
+    leaves = s.reader.leaf_readers()
+    for term in s.lexicon("references"):
+        target = docnum_of.get(term.decode("utf-8"))
+        if target is None:
+            continue
+        for leaf, offset in leaves:
+            found = postings.read(leaf, "references", term)
+            if found is not None:
+                cited[target] += int(np.count_nonzero(live[found.ids + offset]))
+    return cited
+
+
 def _rank(s: Searchable, q: Any, sort: str, need: int) -> tuple[list[tuple[int, float]], Mask]:
     """The best `need` (docnum, score) pairs in `sort` order, and the mask of every match."""
     if sort == "relevance":
         mask, scores = scored(s, q)
         return _by_score(s, mask, scores, need), mask
     mask = matching(s, q)
-    top = _by_date(s, mask, need, newest=sort == "newest")
+    if sort == "cited":
+        top = _by_cited(s, mask, need)
+    else:
+        top = _by_date(s, mask, need, newest=sort == "newest")
     found = _scores(s, q, top)
     return [(d, found.get(d, 0.0)) for d in top], mask
 
@@ -1132,6 +1180,13 @@ def _by_date(s: Searchable, mask: Mask, need: int, newest: bool) -> list[int]:
 def _own_nodes(q: Any) -> bool:
     """Whether `q` holds query nodes Whoosh's matchers do not know (ours)."""
     return isinstance(q, MultiPhrase | Unknown) or any(_own_nodes(c) for c in q.children())
+
+
+def _by_cited(s: Searchable, mask: Mask, need: int) -> list[int]:
+    """The first `need` documents of `mask`, most cited first, then newest, then index order."""
+    docs = np.flatnonzero(mask)
+    order = np.lexsort((docs, -s.arrays.created[docs], -s.cited[docs]))[:need]
+    return [int(d) for d in docs[order]]
 
 
 def _scores(s: Searchable, q: Any, docnums: Iterable[int]) -> dict[int, float]:
@@ -1218,6 +1273,32 @@ def prepare_query(
     return prepared.query, list(prepared.warnings)
 
 
+def _filtered(
+    s: Searchable, query_text: str, filters: Sequence[str], max_terms: int = MAX_EXPANSIONS
+) -> tuple[Any, Any, list[str], bool]:
+    """(query to run, the user's query alone, warnings, browse): each filter is parsed on its
+    own and joined to the query as a query object, so no text of one can change the meaning
+    of the other (`iran) OR (iraq` stays one clause). With filters, the query text may be
+    empty or `*` (browse: every cable the filters keep, newest first by default)."""
+    if not filters:
+        prepared = prepare(s, query_text, max_terms)
+        return prepared.query, prepared.query, list(prepared.warnings), prepared.browse
+    parts: list[Any] = []
+    warnings: list[str] = []
+    main: Any = wq.NullQuery
+    browse = True
+    if query_text.strip():
+        prepared = prepare(s, query_text, max_terms)
+        main, warnings, browse = prepared.query, list(prepared.warnings), prepared.browse
+        if not browse:
+            parts.append(main)
+    for text in filters:
+        fq, more = prepare_query(s, text, max_terms)
+        parts.append(fq)
+        warnings.extend(w for w in more if w not in warnings)
+    return (parts[0] if len(parts) == 1 else wq.And(parts)), main, warnings, browse
+
+
 def search(
     index: Path | Searchable,
     query_text: str,
@@ -1229,17 +1310,18 @@ def search(
     facet_limit: int = 10,
     highlight: bool = True,
     max_terms: int = MAX_EXPANSIONS,
+    filters: Sequence[str] = (),
 ) -> SearchResult:
-    """One page of ranked hits for `query_text`, with the exact total and facets."""
+    """One page of ranked hits for `query_text`, with the exact total and facets; every
+    clause of `filters` (e.g. `facet_filter("tags", "PTER")`) must match too."""
     started = time.perf_counter()
     _check_options(limit, page, sort, facets)
     with _opened(index) as s:
-        prepared = prepare(s, query_text, max_terms)
-        q, warnings = prepared.query, list(prepared.warnings)
-        if prepared.browse and sort == "relevance":
+        q, main, warnings, browse = _filtered(s, query_text, filters, max_terms)
+        if browse and sort == "relevance":
             sort = "newest"  # every cable scores alike: newest first
         ranked, mask = _rank(s, q, sort, page * limit)
-        terms = query_terms(q) if highlight else Terms()
+        terms = query_terms(main) if highlight else Terms()
         page_items = ranked[(page - 1) * limit : page * limit]
         hits = tuple(_hit(s, d, score, terms if highlight else None) for d, score in page_items)
         counts = {name: _count_mask(s, name, mask, facet_limit) for name in facets}
@@ -1291,20 +1373,33 @@ def _hit(s: Searchable, docnum: int, score: float, terms: Terms | None) -> Hit:
     )
 
 
-def iter_all(index: Path | Searchable, query_text: str, sort: str = "relevance") -> Iterator[Hit]:
-    """Every hit of `query_text` in `sort` order, without highlights (for `--all` export)."""
-    yield from export(index, query_text, sort).hits
+def iter_all(
+    index: Path | Searchable,
+    query_text: str,
+    sort: str = "relevance",
+    *,
+    filters: Sequence[str] = (),
+) -> Iterator[Hit]:
+    """Every hit of `query_text` (and `filters`, as in `search`) in `sort` order, without
+    highlights (for `--all` export)."""
+    yield from export(index, query_text, sort, filters=filters).hits
 
 
-def export(index: Path | Searchable, query_text: str, sort: str = "relevance") -> Export:
-    """Every hit of `query_text` in `sort` order (no highlights), the exact total and the
-    warnings (capped scoring, words left out, spellings added) before the first hit."""
+def export(
+    index: Path | Searchable,
+    query_text: str,
+    sort: str = "relevance",
+    *,
+    filters: Sequence[str] = (),
+) -> Export:
+    """Every hit of `query_text` (and `filters`) in `sort` order (no highlights), the exact
+    total and the warnings (capped scoring, words left out, spellings added) before the
+    first hit."""
     _check_options(1, 1, sort, ())
     s = index if isinstance(index, Searchable) else open_index(Path(index))
     try:
-        prepared = prepare(s, query_text)
-        q = prepared.query
-        if prepared.browse and sort == "relevance":
+        q, _, warnings, browse = _filtered(s, query_text, filters)
+        if browse and sort == "relevance":
             sort = "newest"
         total = int(np.count_nonzero(matching(s, q)))
         ranked, _ = _rank(s, q, sort, total)
@@ -1321,7 +1416,7 @@ def export(index: Path | Searchable, query_text: str, sort: str = "relevance") -
             if s is not index:
                 s.close()
 
-    return Export(total, prepared.warnings, hits())
+    return Export(total, tuple(warnings), hits())
 
 
 # --- did you mean ----------------------------------------------------------------------------

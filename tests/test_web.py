@@ -3,21 +3,34 @@ pages, API shapes, every search state in the URL, escaping, and the error status
 
 from __future__ import annotations
 
+import json
+import random
 import re
 import shutil
+import socket
+import string
+import threading
+import time
+import urllib.error
+import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from functools import partial
 from html import unescape
 from pathlib import Path
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, quote, urlsplit
 
 import pytest
+import uvicorn
 from helpers import make_cable, make_index
+from starlette.applications import Starlette
 from starlette.testclient import TestClient
+from test_graph import build_filter_index, build_graph_index, ref_cable
 
 from indexer import store
 from indexer.cable import Cable
+from indexer.ingest import update_index
 from indexer.search import VERSIONS, result_to_dict, search
 from indexer.web import create_app
 
@@ -475,3 +488,219 @@ def test_new_generation_is_picked_up(tmp_path: Path) -> None:
         shutil.move(new / "gen-000001", root / "gen-000002")
         store.publish(root, root / "gen-000002")
         assert total_of(c.get("/search?q=attacker").text) == 1
+
+
+# --- the citation graph, sort by citations, filters ---------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def graph_client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
+    with TestClient(create_app(build_graph_index(tmp_path_factory.mktemp("g")))) as c:
+        yield c
+
+
+def graph_nodes(html: str) -> dict[str, str]:
+    """refid -> the CSS classes of its box in the graph's SVG."""
+    svg = re.search(r"<svg [^>]*aria-label=\"Cables cited by.*?</svg>", html, re.S)
+    assert svg, "no citation graph on the page"
+    return {
+        refid: css
+        for css, refid in re.findall(r'class="graph-node ([^"]*)" data-refid="([0-9A-Z]+)"',
+                                     svg.group(0))
+    }
+
+
+def test_cable_page_draws_the_citation_graph(graph_client: TestClient) -> None:
+    html = graph_client.get("/cable/09BAGHDAD113", params={"q": "talks"}).text
+    assert graph_nodes(html) == {
+        "08BAGHDAD10": "cites",
+        "09BAGHDAD3": "cites",
+        "08BAGHDAD4006": "cites missing",
+        "09BAGHDAD113": "center",
+        "09BAGHDAD202": "cited_by",
+        "09BAGHDAD201": "cited_by",
+        "09BAGHDAD200": "cited_by",
+        "09BAGHDAD300": "cited_by",
+    }
+    assert html.count('class="graph-edge"') == 8
+    # cables in the index are links (keeping the query); the centre and missing ones are not
+    assert '<a href="/cable/09BAGHDAD300?q=talks" class="graph-node cited_by"' in html
+    assert '<g class="graph-node cites missing" data-refid="08BAGHDAD4006">' in html
+    assert '<g class="graph-node center" data-refid="09BAGHDAD113">' in html
+    assert "<title>09BAGHDAD3: CAMP ASHRAF SECURITY (2009-01-02)</title>" in html
+    assert "3 cables cited, 4 citing" in html
+
+
+def test_cable_without_citations_has_no_graph(graph_client: TestClient) -> None:
+    html = graph_client.get("/cable/09BAGHDAD500").text
+    assert 'class="graph"' not in html and "No references." in html
+
+
+def test_api_graph(graph_client: TestClient) -> None:
+    data = graph_client.get("/api/graph/09baghdad200").json()
+    assert data["center"] == "09BAGHDAD200"
+    assert {"source": "09BAGHDAD300", "target": "09BAGHDAD200"} in data["edges"]
+    assert graph_client.get("/api/graph/09NOWHERE1").status_code == 404
+
+
+def test_sort_by_citations(graph_client: TestClient) -> None:
+    html = graph_client.get("/search", params={"q": "embassy", "sort": "cited"}).text
+    assert hit_refids(html)[:2] == ["09BAGHDAD113", "09BAGHDAD200"]
+    assert '<strong aria-current="true">Most cited</strong>' in html
+    relevance = graph_client.get("/search", params={"q": "embassy"}).text
+    assert "/search?q=embassy&sort=cited" in links(relevance)
+    api = graph_client.get("/api/search", params={"q": "embassy", "sort": "cited"}).json()
+    assert [h["refid"] for h in api["hits"]][:2] == ["09BAGHDAD113", "09BAGHDAD200"]
+
+
+def test_filters_are_not_spliced_into_the_query(tmp_path: Path) -> None:
+    with TestClient(create_app(build_filter_index(tmp_path))) as c:
+        for path in ("/search", "/api/search"):
+            r = c.get(path, params={"q": "iran) OR (iraq", "tag": "PTER"})
+            if r.status_code == 400:
+                continue  # refused: fine; the spliced meaning is not
+            assert r.status_code == 200
+            refids = (
+                hit_refids(r.text) if path == "/search"
+                else [h["refid"] for h in r.json()["hits"]]
+            )
+            assert sorted(refids) == ["09BAGHDAD2", "09BAGHDAD4"]
+
+
+# --- concurrency and the time limit --------------------------------------------------------------
+
+#: the slow index: word-salad cables; a query of many fuzzy words scans its whole term list,
+#: in pure Python, once per word (seconds)
+SALAD_CABLES = 10
+SALAD_WORDS = 500
+
+
+def _word(rng: random.Random) -> str:
+    return "".join(rng.choice(string.ascii_lowercase) for _ in range(8))
+
+
+@pytest.fixture(scope="module")
+def slow_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    tmp = tmp_path_factory.mktemp("slow")
+    rng = random.Random(12)
+    corpus = tmp / "corpus"
+    corpus.mkdir()
+    for i in range(SALAD_CABLES):
+        words = ". ".join(" ".join(_word(rng) for _ in range(10)) for _ in range(SALAD_WORDS // 10))
+        (corpus / f"09BAGHDAD{i + 1}.txt").write_text(
+            ref_cable(f"09BAGHDAD{i + 1}", "WORDS", "2009-03-01", body=words + "."), "utf-8"
+        )
+    (corpus / "09BAGHDAD99.txt").write_text(
+        ref_cable("09BAGHDAD99", "TALKS", "2009-04-01"), "utf-8"
+    )
+    root = tmp / "index"
+    update_index([corpus], root, procs=1)
+    return root
+
+
+def slow_query(words: int = 20) -> str:
+    rng = random.Random(3)
+    return " ".join(f"{_word(rng)}~2" for _ in range(words))
+
+
+@contextmanager
+def running_server(app: Starlette) -> Iterator[str]:
+    """The real server (uvicorn) in a thread, on a free port of 127.0.0.1."""
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind(("127.0.0.1", 0))
+    port = sock.getsockname()[1]
+    srv = uvicorn.Server(uvicorn.Config(app, log_level="warning"))
+    thread = threading.Thread(target=srv.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 10
+    while not srv.started:
+        assert time.monotonic() < deadline, "the server did not start in 10 s"
+        time.sleep(0.02)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        srv.should_exit = True
+        thread.join(timeout=60)
+        sock.close()
+
+
+def fetch(url: str) -> tuple[int, str]:
+    try:
+        with urllib.request.urlopen(url, timeout=120) as response:
+            return response.status, response.read().decode("utf-8")
+    except urllib.error.HTTPError as exc:
+        return exc.code, exc.read().decode("utf-8")
+
+
+@pytest.mark.slow
+def test_time_limit_gives_a_clear_message(slow_index: Path) -> None:
+    q = slow_query(6)
+    with TestClient(create_app(slow_index, time_limit=0.05)) as c:
+        r = c.get("/search", params={"q": q})
+        assert r.status_code == 503
+        assert "This search took too long" in r.text
+        assert "took longer than 0.05 s" in r.text and "fewer wildcards" in r.text
+        assert f'value="{q}"' in r.text  # the query stays in the box, to narrow it
+        api = c.get("/api/search", params={"q": q})
+        assert api.status_code == 503
+        assert "took longer than 0.05 s" in api.json()["error"]
+
+
+@pytest.mark.slow
+def test_a_simple_search_answers_while_a_slow_one_runs(slow_index: Path) -> None:
+    """Requests are not serialized: a slow search holds up only its own worker. (The order
+    of the answers is asserted; bench/web.py measures how long the simple one takes.)"""
+    app = create_app(slow_index, workers=4, time_limit=120)
+    with running_server(app) as base:
+        assert fetch(f"{base}/api/search?q=talks")[0] == 200  # the index is open and warm
+        slow: dict[str, object] = {}
+
+        def run_slow() -> None:
+            slow["answer"] = fetch(f"{base}/api/search?q={quote(slow_query())}")
+            slow["done"] = time.monotonic()
+
+        thread = threading.Thread(target=run_slow)
+        thread.start()
+        time.sleep(0.3)  # let the slow search start (not an assertion)
+        status, body = fetch(f"{base}/api/search?q=talks")
+        answered = time.monotonic()
+        assert status == 200 and json.loads(body)["total"] == 1
+        assert "done" not in slow, "the simple search waited for the slow one"
+        thread.join(timeout=120)
+        answer = slow["answer"]
+        assert isinstance(answer, tuple) and answer[0] == 200
+        assert isinstance(slow["done"], float) and slow["done"] > answered
+
+
+@pytest.mark.slow
+def test_concurrent_searches_give_the_libraries_answers(graph_client: TestClient) -> None:
+    """Several threads at once through the worker pool: each answer is the library's."""
+    index = graph_client.app.state.web.index.root  # type: ignore[attr-defined]
+    queries = ["embassy", "talks", "follow*", "note", "camp ashraf", "id:09baghdad*", "repotr~"]
+    expected = {q: result_to_dict(search(index, q, sort="cited"))["hits"] for q in queries}
+    app = create_app(index, workers=3)
+    with running_server(app) as base:
+        failures: list[str] = []
+
+        def run(q: str) -> None:
+            for _ in range(5):
+                status, body = fetch(f"{base}/api/search?sort=cited&q={quote(q)}")
+                if status != 200 or json.loads(body)["hits"] != expected[q]:
+                    failures.append(q)
+
+        threads = [threading.Thread(target=run, args=(q,)) for q in queries * 2]
+        for th in threads:
+            th.start()
+        for th in threads:
+            th.join(timeout=120)
+        assert failures == []
+
+
+def test_serve_options_default_to_the_servers_own() -> None:
+    from indexer.cli import serve
+    from indexer.web import state
+
+    defaults = {p.name: p.default for p in serve.params}
+    assert defaults["workers"] == state.WORKERS
+    assert defaults["time_limit"] == state.TIME_LIMIT

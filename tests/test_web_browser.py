@@ -10,21 +10,21 @@ from __future__ import annotations
 
 import os
 import re
-import socket
-import threading
-import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import pytest
-import uvicorn
-from conftest import EXAMPLE, ROOT
+from conftest import EXAMPLE, REAL_CABLES, ROOT
 from helpers import make_index
-from test_web import VERSIONS_DATA, corpus
+from test_graph import write_graph_corpus
+from test_web import VERSIONS_DATA, corpus, running_server
 
 from indexer.cable import Cable
+from indexer.ingest import update_index
 from indexer.parse import parse_file
+from indexer.search import iter_all, open_index, show, view_to_dict
 from indexer.web import create_app
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -80,29 +80,19 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The real server (uvicorn) in a thread, on a free port of 127.0.0.1."""
     root = make_index(tmp_path_factory.mktemp("browser") / "index", browser_corpus(),
                       VERSIONS_DATA)
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind(("127.0.0.1", 0))
-    port = sock.getsockname()[1]
-    config = uvicorn.Config(create_app(root), log_level="warning", lifespan="off")
-    srv = uvicorn.Server(config)
-    thread = threading.Thread(target=srv.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not srv.started:
-        assert time.monotonic() < deadline, "the server did not start in 10 s"
-        time.sleep(0.02)
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        srv.should_exit = True
-        thread.join(timeout=10)
-        sock.close()
+    with running_server(create_app(root)) as base:
+        yield base
 
 
-@pytest.fixture
-def page(browser: Any) -> Iterator[Any]:
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
+PHONE = {"width": 390, "height": 844}
+DESKTOP = {"width": 1280, "height": 900}
+
+
+@contextmanager
+def browser_page(browser: Any, viewport: dict[str, int]) -> Iterator[Any]:
+    """A page at `viewport`; a phone-sized one as a phone shows it (meta viewport, touch)."""
+    phone = viewport["width"] < 600
+    context = browser.new_context(viewport=viewport, is_mobile=phone, has_touch=phone)
     p = context.new_page()
     p.set_default_timeout(10_000)
     errors: list[str] = []
@@ -112,6 +102,18 @@ def page(browser: Any) -> Iterator[Any]:
     finally:
         context.close()
     assert errors == [], f"JavaScript errors: {errors}"
+
+
+@pytest.fixture
+def page(browser: Any) -> Iterator[Any]:
+    with browser_page(browser, DESKTOP) as p:
+        yield p
+
+
+@pytest.fixture
+def phone(browser: Any) -> Iterator[Any]:
+    with browser_page(browser, PHONE) as p:
+        yield p
 
 
 def total(page: Any) -> int:
@@ -199,3 +201,143 @@ def test_malformed_query_message_in_the_browser(page: Any, server: str) -> None:
     assert response is not None and response.status == 400
     assert "unbalanced quote" in page.locator(".notice-message").inner_text()
     assert page.locator("#q").input_value() == '"unbalanced'
+
+
+# --- phone and desktop widths, on real cables --------------------------------------------------
+
+#: real cables in several formats (HTML pages with long header lines and malformed refids,
+#: PlusD text with CRLF headers, the community CSV) and a small web of
+#: citations; indexed by `cables index`'s own writer
+REAL_FOLDERS = (
+    "html-cablegate-r6693-2011-avilaroman",
+    "txt-pdftotext-paulmathieu",
+    "csv-cables-nonelater",
+)
+
+#: a page scrolls sideways when its content is wider than the viewport
+PAGE_WIDTH = """() => Math.max(document.documentElement.scrollWidth, document.body.scrollWidth)"""
+
+
+@pytest.fixture(scope="module")
+def real_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    if not REAL_CABLES.is_dir():
+        pytest.skip(f"real cables not found at {REAL_CABLES} (set CABLES_SHARED)")
+    tmp = tmp_path_factory.mktemp("phone")
+    folders = [REAL_CABLES / name for name in REAL_FOLDERS]
+    folders.append(write_graph_corpus(tmp / "graph"))
+    update_index(folders, tmp / "index", procs=1)
+    return tmp / "index"
+
+
+@pytest.fixture(scope="module")
+def real_server(real_index: Path) -> Iterator[str]:
+    with running_server(create_app(real_index)) as base:
+        yield base
+
+
+#: cable pages checked for their longest unbroken runs of text
+WIDEST = 30
+
+
+def widest_cables(index: Path, refids: list[str], count: int) -> list[str]:
+    """The `count` cables whose page holds the longest runs of text without a space."""
+    with open_index(index) as s:
+        def longest(refid: str) -> int:
+            data = view_to_dict(show(s, refid))
+            texts = [str(v) for k, v in data.items() if isinstance(v, str)]
+            texts += [v["path"] for v in data["versions"]] + [data["source"]["path"]]
+            return max(len(word) for text in texts for word in text.split())
+
+        return sorted(refids, key=longest, reverse=True)[:count]
+
+
+def page_width(p: Any, url: str) -> int:
+    p.goto(url)
+    return int(p.evaluate(PAGE_WIDTH))
+
+
+@pytest.mark.slow
+def test_no_page_scrolls_sideways_on_a_phone(
+    phone: Any, real_server: str, real_index: Path
+) -> None:
+    """Every kind of page fits 390 px; cable pages: the ones with the longest unbroken runs
+    of text (header tokens, paths, refids, subjects), the likeliest to be too wide, and an
+    even spread of the rest."""
+    refids = [h.refid for h in iter_all(real_index, "id:*", sort="oldest")]
+    assert len(refids) > 400
+    refids = sorted(set(widest_cables(real_index, refids, WIDEST) + refids[:: len(refids) // 30]))
+    urls = [
+        "/",
+        "/search?q=iran",
+        "/search?q=iran&tag=PREL&sort=cited",
+        "/search?q=zzqqxx",
+        "/search?q=%22unbalanced",
+        "/nope",
+        *(f"/cable/{r}" for r in refids),
+    ]
+    wide = {u: w for u in urls if (w := page_width(phone, real_server + u)) > PHONE["width"]}
+    assert wide == {}
+    # the syntax help, opened, stays inside the screen too
+    phone.goto(real_server + "/search?q=iran")
+    phone.click("details.syntax summary")
+    panel = phone.locator(".syntax-panel").bounding_box()
+    assert panel is not None and panel["x"] >= 0 and panel["x"] + panel["width"] <= 390
+    assert int(phone.evaluate(PAGE_WIDTH)) <= PHONE["width"]
+
+
+def top(p: Any, selector: str) -> float:
+    box = p.locator(selector).first.bounding_box()
+    assert box is not None, f"{selector} is not shown"
+    return float(box["y"])
+
+
+@pytest.mark.slow
+def test_phone_shows_results_first_and_folds_the_filters(phone: Any, real_server: str) -> None:
+    OUTPUT.mkdir(exist_ok=True)
+    phone.goto(real_server + "/search?q=iran")
+    assert phone.locator("details.facets").get_attribute("open") is None
+    assert top(phone, "ol.hits > li") < PHONE["height"]  # the first hit on the first screen
+    assert top(phone, "ol.hits > li") < top(phone, "details.facets")
+    assert not phone.locator('section[data-facet="origin"]').is_visible()
+    phone.screenshot(path=str(OUTPUT / "phone-search.png"))
+    phone.screenshot(path=str(OUTPUT / "phone-search-full.png"), full_page=True)
+    # "Filters" near the total leads to them, open
+    phone.click("#to-filters")
+    assert phone.locator('section[data-facet="origin"]').is_visible()
+    phone.locator('section[data-facet="year"] a').first.click()
+    phone.wait_for_url(re.compile(r"year=\d{4}"))
+    assert phone.locator("a.chip").count() == 1
+
+
+@pytest.mark.slow
+def test_desktop_keeps_the_filters_beside_the_results(page: Any, real_server: str) -> None:
+    OUTPUT.mkdir(exist_ok=True)
+    page.goto(real_server + "/search?q=iran")
+    facets = page.locator("details.facets").bounding_box()
+    results = page.locator("section.results").bounding_box()
+    assert facets is not None and results is not None
+    assert facets["x"] + facets["width"] <= results["x"]  # a column to the left
+    assert page.locator('section[data-facet="origin"]').is_visible()
+    assert not page.locator("details.facets > summary").is_visible()
+    assert not page.locator("#to-filters").is_visible()
+    assert int(page.evaluate(PAGE_WIDTH)) <= DESKTOP["width"]
+    page.screenshot(path=str(OUTPUT / "desktop-search.png"))
+
+
+@pytest.mark.slow
+def test_citation_graph_in_the_browser(page: Any, phone: Any, real_server: str) -> None:
+    OUTPUT.mkdir(exist_ok=True)
+    for p, name in ((page, "desktop"), (phone, "phone")):
+        p.goto(real_server + "/cable/09BAGHDAD113")
+        graph = p.locator("figure.graph")
+        assert graph.is_visible()
+        assert p.locator("svg .graph-node").count() == 8
+        # a wide graph scrolls inside its box, never the page
+        assert int(p.evaluate(PAGE_WIDTH)) <= p.viewport_size["width"]
+        p.screenshot(path=str(OUTPUT / f"{name}-cable.png"), full_page=True)
+        graph.screenshot(path=str(OUTPUT / f"{name}-graph.png"))
+    page.locator('svg a.graph-node[data-refid="09BAGHDAD3"]').click()
+    page.wait_for_url(re.compile(r"/cable/09BAGHDAD3$"))
+    assert "CAMP ASHRAF SECURITY" in page.locator("h1").inner_text()
+    # its graph: the cable it cites, and what cites it, two steps on
+    assert page.locator("svg .graph-node.cited_by").count() == 4
