@@ -78,9 +78,15 @@ from whoosh.util.numeric import byte_to_length, length_to_byte
 
 from .schema import build_schema
 
-try:  # the compiled inner loops (setup.py builds them; optional); postings.py uses them too
+# The one place that decides whether the compiled inner loops (setup.py builds them where a
+# C compiler is; optional) are used, here and in postings.py: None means the pure-Python
+# twins run, as on an install without a compiler. CABLES_NO_SPEEDUPS=1 (read once, at import)
+# chooses that on purpose, so the Python path can be tested where the module is built.
+try:
+    if os.environ.get("CABLES_NO_SPEEDUPS", "") not in ("", "0"):
+        raise ImportError("CABLES_NO_SPEEDUPS is set")
     from . import _speedups as speedups
-except ImportError:  # pragma: no cover - without a C compiler at install time
+except ImportError:  # without a C compiler at install time, or CABLES_NO_SPEEDUPS=1
     speedups = None  # type: ignore[assignment]
 
 if TYPE_CHECKING:
@@ -130,9 +136,6 @@ _ANALYSED_LIMIT = 50_000
 
 # gc threshold of the oldest generation while segments are built: never reached
 _NO_FULL_COLLECTIONS = 1 << 30
-
-# Whether the compiled inner loop is used when it is built (tests turn it off to compare)
-use_speedups = True
 
 # Past this many cached tokens the stem cache is emptied, keeping a worker's RAM bounded on
 # a corpus with millions of distinct tokens (numbers, redaction strings).
@@ -756,7 +759,7 @@ class _SegmentBuilder:
             compact = self._positions[plan.name]
             if isinstance(value, str):
                 assert plan.fast is not None
-                if speedups is not None and use_speedups:
+                if speedups is not None:
                     length = plan.fast.add_text(value, compact, docnum)
                     if length is not None:
                         if boost != 1.0:
@@ -854,7 +857,7 @@ class _SegmentBuilder:
             # the compiled twin of expand + write_frames (raw blocks; not in exact mode)
             write_term = (
                 speedups.write_term
-                if compact is not None and not self._exact and speedups is not None and use_speedups
+                if compact is not None and not self._exact and speedups is not None
                 else None
             )
             fb = plan.field_boost

