@@ -79,9 +79,15 @@ from .analysis import TOKEN_RE, CablesAnalyzer, _us_terms, term_of, word_of
 from .schema import build_schema
 from .wordlist import write_segment_words
 
-try:  # the compiled inner loops (setup.py builds them; optional); postings.py uses them too
+# The one place that decides whether the compiled inner loops (setup.py builds them where a
+# C compiler is; optional) are used, here and in postings.py: None means the pure-Python
+# twins run, as on an install without a compiler. CABLES_NO_SPEEDUPS=1 (read once, at import)
+# chooses that on purpose, so the Python path can be tested where the module is built.
+try:
+    if os.environ.get("CABLES_NO_SPEEDUPS", "") not in ("", "0"):
+        raise ImportError("CABLES_NO_SPEEDUPS is set")
     from . import _speedups as speedups
-except ImportError:  # pragma: no cover - without a C compiler at install time
+except ImportError:  # without a C compiler at install time, or CABLES_NO_SPEEDUPS=1
     speedups = None  # type: ignore[assignment]
 
 if TYPE_CHECKING:
@@ -122,13 +128,7 @@ _LONG = struct.Struct("!q")
 # as refids and dates never repeat; they only pass through)
 _ANALYSED_LIMIT = 50_000
 
-# gc threshold of the oldest generation while segments are built: never reached
-_NO_FULL_COLLECTIONS = 1 << 30
-
-# Whether the compiled inner loop is used when it is built (tests turn it off to compare)
-use_speedups = True
-
-# Past this many cached tokens a term cache is emptied, keeping a worker's RAM bounded on
+# Past this many cached tokens the stem cache is emptied, keeping a worker's RAM bounded on
 # a corpus with millions of distinct tokens (numbers, redaction strings).
 _TERM_CACHE_LIMIT = 500_000
 
@@ -579,6 +579,41 @@ class _PositionsPostings:
 # --- one segment ------------------------------------------------------------------------
 
 
+class _FilesKept:
+    """`storage` (and the temp storages made from it), keeping every file opened or created
+    through it, so that `_SegmentBuilder.abort` can close them all after a failure. A file
+    left open would be flushed, and fail again ("Exception ignored ... File too large" on a
+    full disk), whenever the garbage collector got to it."""
+
+    def __init__(self, storage: Any, files: list[Any] | None = None) -> None:
+        self._storage = storage
+        self.files: list[Any] = [] if files is None else files
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._storage, name)
+
+    def create_file(self, *args: Any, **kwargs: Any) -> Any:
+        f = self._storage.create_file(*args, **kwargs)
+        self.files.append(f)
+        return f
+
+    def open_file(self, *args: Any, **kwargs: Any) -> Any:
+        f = self._storage.open_file(*args, **kwargs)
+        self.files.append(f)
+        return f
+
+    def temp_storage(self, *args: Any, **kwargs: Any) -> _FilesKept:
+        return _FilesKept(self._storage.temp_storage(*args, **kwargs), self.files)
+
+    def close_all(self) -> None:
+        """Closes every file still open; errors are dropped (the first one is reported)."""
+        for f in self.files:
+            if not getattr(f, "is_closed", True):
+                with contextlib.suppress(Exception):
+                    f.close()
+        self.files.clear()
+
+
 class _SegmentBuilder:
     """Collects documents in memory and writes them as one W3 segment."""
 
@@ -593,7 +628,7 @@ class _SegmentBuilder:
     ) -> None:
         _tune_malloc()
         self._exact = exact
-        self._storage = storage
+        storage = self._storage = _FilesKept(storage)
         self._codec = W3Codec()
         self._segment = self._codec.new_segment(storage, indexname)
         self._perdoc = self._codec.per_document_writer(storage, self._segment)
@@ -663,7 +698,7 @@ class _SegmentBuilder:
             compact = self._positions[plan.name]
             if isinstance(value, str):
                 assert plan.fast is not None
-                if speedups is not None and use_speedups:
+                if speedups is not None:
                     length = plan.fast.add_text(value, compact, docnum, self._words)
                     if length is not None:
                         if boost != 1.0:
@@ -723,11 +758,10 @@ class _SegmentBuilder:
         return sum(map(len, poses.values()))
 
     def abort(self) -> None:
-        """Closes open files after a failure; the caller deletes the segment's files."""
-        if not self._perdoc.is_closed:
-            # already failing: the first error is the one to report
-            with contextlib.suppress(Exception):
-                self._perdoc.close()
+        """Closes every open file after a failure, without writing more (the per-document
+        writer's, the term index, the postings, the compound file's); the caller deletes
+        the segment's files. Already failing: the first error is the one to report."""
+        self._storage.close_all()
 
     def finish(self) -> Any:
         """Writes the segment's files and returns the (uncommitted) W3Segment."""
@@ -753,7 +787,7 @@ class _SegmentBuilder:
             # the compiled twin of expand + write_frames (raw blocks; not in exact mode)
             write_term = (
                 speedups.write_term
-                if compact is not None and not self._exact and speedups is not None and use_speedups
+                if compact is not None and not self._exact and speedups is not None
                 else None
             )
             fb = plan.field_boost
@@ -1082,6 +1116,8 @@ def write_segment(
                         storage, schema, indexname, compound=compound, exact=exact
                     )
                 builder.add(doc)
+                if not builder.doc_count % RUN_DOCS:
+                    freeze_survivors()
                 if builder.doc_count >= segment_docs:
                     segments.append(builder.finish())
                     builder = None
@@ -1096,30 +1132,65 @@ def write_segment(
     return segments
 
 
+_paused = 0  # depth of nested `gc_paused` blocks (an index run holds one around its builds)
+
+
 @contextlib.contextmanager
 def gc_paused() -> Iterator[None]:
-    """No full (oldest-generation) collections while segments are built.
+    """Full (oldest-generation) collections do not walk what a run keeps while it works.
 
     Building a segment allocates millions of small containers (tokens, postings, parsed
     cables) and frees nearly all of them by reference counting, while the postings dicts
-    it keeps grow to millions of entries: each full collection walks all of them, ~5% of
-    the time of parsing and writing (10,000 generated cables in one process, alternating
-    runs: 1.61 / 1.46 ms a cable as is, 1.44 / 1.41 without full collections). Young
-    collections still run, so short-lived cycles are freed as they come; `segment_done`
-    runs one full collection after each segment.
+    it keeps grow to millions of entries, and an index run keeps its manifest (a million
+    objects at full size): each full collection walked all of them again, ~5% of the time
+    of parsing and writing, and doubled the manifest's load time. So what has survived is
+    frozen (`gc.freeze`: collections no longer look at it) every RUN_DOCS documents and
+    after the manifest is loaded (`freeze_survivors`); young collections still run, so
+    short-lived cycles are freed as they come, and `segment_done` runs one full collection
+    after each segment. Frozen objects are still freed by reference counting; the outermost
+    block unfreezes them at its end.
+
+    This replaces raising the oldest generation's threshold out of reach, which Python
+    3.13's collector ignored for the manifest's load (2.1 s with it, 1.7 s without, 1.3 s
+    frozen; see README "Benchmarks") and 3.14's incremental collector ignores altogether.
     """
-    thresholds = gc.get_threshold()
-    gc.set_threshold(thresholds[0], thresholds[1], _NO_FULL_COLLECTIONS)
+    global _paused
+    _paused += 1
     try:
         yield
     finally:
-        gc.set_threshold(*thresholds)
-        gc.collect()
+        _paused -= 1
+        if not _paused:
+            gc.unfreeze()
+            gc.collect()
+
+
+def freeze_survivors() -> None:
+    """Collects the young generations, then freezes everything still tracked (see
+    `gc_paused`; only inside one, or in a worker process, which only builds segments)."""
+    gc.collect(1)
+    gc.freeze()
+
+
+@contextlib.contextmanager
+def gc_off() -> Iterator[None]:
+    """No collections at all (loading a large acyclic structure such as the manifest, which
+    the caller freezes afterwards)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def segment_done() -> None:
-    """After a segment is written: free what the build left in reference cycles."""
+    """After a segment is written: free what the build left in reference cycles, frozen
+    ones included (a cycle that became garbage after it was frozen), then freeze again."""
+    gc.unfreeze()
     gc.collect()
+    gc.freeze()
 
 
 def add_documents(
@@ -1212,8 +1283,8 @@ def _worker(
     indexname, compound, exact = options
     storage = FileStorage(index_dir)
     builder: _SegmentBuilder | None = None
-    # as in write_segment (`gc_paused`): this process only builds segments
-    gc.set_threshold(*gc.get_threshold()[:2], _NO_FULL_COLLECTIONS)
+    # as in write_segment (`gc_paused`): this process only builds segments, and freezes
+    # what survives each batch (`freeze_survivors`); it never needs to unfreeze
     try:
         while (message := inbox.get()) is not None:
             kind, payload = message
@@ -1224,6 +1295,8 @@ def _worker(
                     )
                 for doc in payload:
                     builder.add(doc)
+                if builder.doc_count % RUN_DOCS < len(payload):  # passed a multiple of it
+                    freeze_survivors()
             elif builder is not None:
                 outbox.put(("segment", payload, builder.finish()))
                 builder = None

@@ -26,12 +26,10 @@ from whoosh.codec.whoosh3 import W3LeafMatcher
 from whoosh.matching.wrappers import FilterMatcher
 from whoosh.reading import TermNotFound
 
-# the compiled decoder, or None where it was not built (fastwrite decides, for both)
+# the compiled decoder, or None where it is not built or CABLES_NO_SPEEDUPS=1 (fastwrite
+# decides, for both)
 from .fastwrite import RAW_BLOCK_HEAD, WEIGHTS_ARRAY
 from .fastwrite import speedups as speedups
-
-#: whether the compiled decoder is used when built (tests turn it off to compare)
-use_speedups = True
 
 Ints = NDArray[np.int64]
 Floats = NDArray[np.float64]
@@ -275,7 +273,7 @@ def positions(postings: Postings, rows: Ints) -> tuple[Ints, Ints]:
         return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
     starts = np.ascontiguousarray(postings.starts[rows], dtype=np.int64)
     ends = np.ascontiguousarray(postings.ends[rows], dtype=np.int64)
-    if speedups is not None and use_speedups:
+    if speedups is not None:
         try:
             raw_counts, raw_positions = speedups.decode_positions(
                 postings.values, starts.tobytes(), ends.tobytes()

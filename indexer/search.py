@@ -203,9 +203,6 @@ class _Arrays:
 
 # --- opening ---------------------------------------------------------------------------------
 
-viewfile.install()  # index files are read in place, not copied into memory on open
-
-
 class Searchable:
     """One open generation: a Whoosh searcher plus lazily built per-generation caches."""
 
@@ -213,6 +210,7 @@ class Searchable:
         self.root = root
         self.generation = generation
         self.ix = ix
+        self.closed = False
         self.searcher: Any = ix.searcher()
         self.reader: Any = self.searcher.reader()
         self.schema: Any = ix.schema
@@ -239,7 +237,18 @@ class Searchable:
         return other
 
     def close(self) -> None:
-        self.searcher.close()
+        """Closes the searcher and, at once, every file of the generation it has open
+        (maps and descriptors: see `indexer.viewfile`), so that a pruned generation's
+        disk space is freed now, not at some later garbage collection. Idempotent."""
+        if self.closed:
+            return
+        self.closed = True
+        try:
+            self.searcher.close()
+        finally:
+            storage = self.ix.storage
+            if isinstance(storage, viewfile.ViewStorage):
+                storage.close()
 
     def __enter__(self) -> Searchable:
         return self
@@ -317,9 +326,12 @@ def open_index(index_root: Path) -> Searchable:
         if gen is None:
             raise IndexMissing(str(index_root))
         try:
-            ix = whoosh_index.open_dir(str(gen), indexname=INDEX_NAME)
+            # files read in place, not copied into memory on open, and closed with the
+            # Searchable (not left to the garbage collector)
+            ix = viewfile.ViewStorage(str(gen)).open_index(INDEX_NAME)
             why = incompatibility(ix.schema)
             if why is not None:
+                ix.storage.close()
                 raise IndexIncompatible(str(index_root), why)
             return Searchable(index_root, gen, ix)
         except (FileNotFoundError, whoosh_index.EmptyIndexError) as exc:

@@ -1,34 +1,57 @@
-"""Index files read in place: Whoosh's `BufferFile` without its copy.
+"""Index files read in place, and closed at once: a Whoosh `Storage` for searching.
 
-Whoosh opens the files inside a compound segment file (`.seg`) as `BufferFile`s over slices
-of one mmap of it, and a `BufferFile` puts its buffer in an `io.BytesIO`, which copies a
+Stock Whoosh opens the files inside a compound segment file (`.seg`) as `BufferFile`s over
+slices of one mmap of it, and a `BufferFile` puts its buffer in an `io.BytesIO`, which copies a
 memoryview. Opening a searcher therefore copied every segment's postings, terms, stored
 fields and columns out of the page cache into the process: the whole index (gigabytes at
-Cablegate size, seconds per open, and all of it counted in the process's memory).
+Cablegate size, seconds per open, and all of it counted in the process's memory). And its
+close() cannot unmap a file while any view of it is alive (mmap raises BufferError, which
+Whoosh swallows), so maps and their file descriptors stayed until the last view was
+collected: a pruned generation stayed on disk under `cables serve`.
 
-`ViewFile` is the same read-only file over the buffer itself; `install()` (called when
-`indexer.search` is imported) makes `BufferFile` use it. Everything else about `BufferFile`
-stays Whoosh's own.
+`ViewStorage` is the `FileStorage` that `indexer.search.open_index` opens an index with:
+each file is mapped once, its sub-files (the parts of a compound `.seg`) are `MappedFile`s
+reading slices of that map through `ViewFile`, without copying, and closing the file (which
+Whoosh does when the reader closes) releases every view handed out and unmaps it, at once.
+`ViewStorage.close()` does the same for anything a caller left open. Whoosh itself is not
+changed: an index opened any other way reads as stock Whoosh reads it.
 """
 
 from __future__ import annotations
 
+import contextlib
 import io
+import mmap
+import os
+import sys
+import weakref
 from collections.abc import Iterator
 from typing import Any
 
+from whoosh.filedb.filestore import FileStorage
 from whoosh.filedb.structfile import BufferFile
 
 _LINE_CHUNK = 256
 
 
 class ViewFile(io.RawIOBase):
-    """A read-only, seekable file over a bytes-like buffer, without copying it."""
+    """A read-only, seekable file over a bytes-like buffer, without copying it. A 1-D byte
+    memoryview is read as it is (no view of it is made), so whoever made it can release it."""
 
     def __init__(self, buf: Any) -> None:
         super().__init__()
-        self._view = memoryview(buf).cast("B")
+        if isinstance(buf, memoryview) and buf.format == "B" and buf.ndim == 1:
+            self._view = buf  # the very view a `_Mapping` releases on close
+        else:
+            self._view = memoryview(buf).cast("B")
         self._pos = 0
+
+    def close(self) -> None:
+        """Closes the file and releases the view it reads (the given memoryview itself,
+        when it was given one), unless someone holds a buffer of that view."""
+        super().close()
+        with contextlib.suppress(BufferError):
+            self._view.release()
 
     def _limit(self, size: int | None) -> int:
         """Where a read of `size` bytes (None or negative: all) from here ends."""
@@ -90,18 +113,109 @@ class ViewFile(io.RawIOBase):
         return self._pos
 
 
-def _buffer_file_init(
-    self: Any, buf: Any, name: str | None = None, onclose: Any = None
-) -> None:
-    """`BufferFile.__init__` with a `ViewFile` where Whoosh has `BytesIO(buf)`."""
-    self._buf = buf
-    self._name = name
-    self.file = ViewFile(buf)
-    self.onclose = onclose
-    self.is_real = False
-    self.is_closed = False
+#: files smaller than this are read into memory instead of mapped (the TOC, small segments):
+#: a read costs less than a map, and holds no map or descriptor at all
+MAP_MIN_BYTES = 64 * 1024
 
 
-def install() -> None:
-    """Make Whoosh's `BufferFile` read its buffer in place (idempotent)."""
-    BufferFile.__init__ = _buffer_file_init
+class _Mapping:
+    """One file's contents (a read-only map, or bytes for a small file) and every view of it
+    handed out, so that `close` can release them all and unmap the file at once."""
+
+    def __init__(self, path: str) -> None:
+        self._map: mmap.mmap | None = None
+        self._views: list[memoryview] = []
+        self.closed = False
+        with open(path, "rb") as fh:
+            size = os.fstat(fh.fileno()).st_size
+            if size < max(MAP_MIN_BYTES, 1):  # (an empty file cannot be mapped)
+                self._data: Any = fh.read()
+            else:
+                if sys.version_info >= (3, 13):
+                    # no duplicate descriptor kept for the map's lifetime (only resize uses it)
+                    self._map = mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ, trackfd=False)
+                else:
+                    self._map = mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ)
+                self._data = self._map
+        self.size = size
+
+    def view(self, start: int, length: int) -> memoryview:
+        if self.closed:
+            raise ValueError("I/O operation on a closed index file")
+        whole = memoryview(self._data)
+        part = whole[start : start + length]
+        whole.release()
+        self._views.append(part)
+        return part
+
+    def close(self) -> None:
+        if self.closed:
+            return
+        self.closed = True
+        for view in self._views:
+            # a view with exports of its own (someone's np.frombuffer over it) cannot be
+            # released: the map then lives until they go, as stock Whoosh's would
+            with contextlib.suppress(BufferError):
+                view.release()
+        self._views.clear()
+        if self._map is not None:
+            with contextlib.suppress(BufferError):
+                self._map.close()
+        self._data = b""
+
+
+class MappedFile(BufferFile):  # type: ignore[misc]
+    """Whoosh's `BufferFile` over a slice of a `_Mapping`, read in place by a `ViewFile`;
+    its sub-files (`subset`) are slices of the same mapping. Closing the file that opened
+    the mapping (the one `ViewStorage.open_file` returned) closes the mapping, and with it
+    every sub-file."""
+
+    def __init__(
+        self,
+        mapping: _Mapping,
+        start: int,
+        length: int,
+        name: str | None = None,
+        onclose: Any = None,
+        *,
+        owner: bool = False,
+    ) -> None:
+        buf = mapping.view(start, length)
+        self._buf = buf
+        self._name = name
+        self.file = ViewFile(buf)
+        self.onclose = onclose
+        self.is_real = False
+        self.is_closed = False
+        self._mapping = mapping
+        self._start = start
+        self._owner = owner
+
+    def subset(self, position: int, length: int, name: str | None = None) -> MappedFile:
+        return MappedFile(self._mapping, self._start + position, length, name or self._name)
+
+    def close(self) -> None:
+        super().close()
+        if self._owner:
+            self._mapping.close()
+
+
+class ViewStorage(FileStorage):  # type: ignore[misc]
+    """A read-only `FileStorage` whose files are read in place (`MappedFile`).
+
+    `supports_mmap` is off so that a compound segment is read through its file's `subset`
+    (ours) rather than through an mmap of Whoosh's own."""
+
+    def __init__(self, path: str) -> None:
+        super().__init__(path, supports_mmap=False, readonly=True)
+        self._mappings: weakref.WeakSet[_Mapping] = weakref.WeakSet()
+
+    def open_file(self, name: str, **kwargs: Any) -> MappedFile:
+        mapping = _Mapping(self._fpath(name))
+        self._mappings.add(mapping)
+        return MappedFile(mapping, 0, mapping.size, name=name, owner=True, **kwargs)
+
+    def close(self) -> None:
+        """Unmaps every file still open (Whoosh's readers close theirs themselves)."""
+        for mapping in list(self._mappings):
+            mapping.close()

@@ -22,7 +22,7 @@ from typing import Any
 import pytest
 from bs4 import BeautifulSoup, XMLParsedAsHTMLWarning
 from bs4.filter import SoupStrainer
-from conftest import REAL_CABLES, needs_real_cables
+from conftest import REAL_CABLES, needs_compiled, needs_real_cables
 from whoosh import index
 from whoosh.analysis import StemmingAnalyzer
 from whoosh.filedb.filestore import FileStorage
@@ -451,16 +451,8 @@ def test_same_index_as_stock(stock: Path, fast: Path) -> None:
     assert all(_search(fast, q) for q in QUERIES[:8])  # the queries do find things
 
 
-def test_compiled_loop_is_built() -> None:
-    # setup.py builds it wherever a C compiler is (CI's machine has one); without it the
-    # Python path below still works, but the benchmark figures assume the compiled loop
-    assert fastwrite.speedups is not None
-
-
-def test_python_path_same_index_as_stock(
-    stock: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setattr(fastwrite, "use_speedups", False)
+@pytest.mark.usefixtures("python_path")
+def test_python_path_same_index_as_stock(stock: Path, tmp_path: Path) -> None:
     add_documents(tmp_path, iter(DOCS), procs=1)
     _assert_same_index(stock, tmp_path)
 
@@ -481,6 +473,7 @@ def _tricky_ascii_texts(rng: random.Random) -> list[str]:
     return texts
 
 
+@needs_compiled
 def test_compiled_analysis_same_postings_as_python() -> None:
     assert fastwrite.speedups is not None
     texts = _tricky_ascii_texts(random.Random(11))
@@ -531,6 +524,7 @@ def test_words_are_recorded_once_per_segment_stamp() -> None:
     assert second.sorted() == ["talks", "u.s"]
 
 
+@needs_compiled
 def test_compiled_analysis_leaves_other_texts_to_python() -> None:
     fast = fastwrite.FastAnalyzer()
     assert fastwrite.speedups is not None
@@ -554,6 +548,7 @@ def test_compiled_analysis_leaves_other_texts_to_python() -> None:
         fastwrite.speedups.TokenCache(("u.s",), ())
 
 
+@needs_compiled
 def test_compiled_analysis_refuses_a_call_inside_a_call() -> None:
     # a term function runs Python code, which can let another thread into the same cache:
     # that call must not change the cache under the first one (it takes the Python path)
@@ -625,6 +620,7 @@ def _segment_files(folder: Path) -> dict[str, bytes]:
     }
 
 
+@needs_compiled
 def test_compiled_paths_write_the_python_paths_bytes(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -639,7 +635,7 @@ def test_compiled_paths_write_the_python_paths_bytes(
     docs[4]["body"] = ""
     docs[6]["body"] = "Straße İSTANBUL talks talks"
     add_documents(tmp_path / "compiled", docs, procs=1, compound=False)
-    monkeypatch.setattr(fastwrite, "use_speedups", False)
+    monkeypatch.setattr(fastwrite, "speedups", None)  # the Python twins, as without the module
     add_documents(tmp_path / "python", docs, procs=1, compound=False)
     compiled = _segment_files(tmp_path / "compiled")
     assert len(compiled) >= 10  # terms, postings, stored, lengths, columns
@@ -671,7 +667,10 @@ def test_segment_word_lists_hold_their_texts_words(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, compiled: bool, procs: int
 ) -> None:
     # (one process's token cache outlives its segments: each list must still be complete)
-    monkeypatch.setattr(fastwrite, "use_speedups", compiled)
+    if compiled and fastwrite.speedups is None:
+        pytest.skip("the compiled module is not built (or CABLES_NO_SPEEDUPS=1)")
+    if not compiled:
+        monkeypatch.setattr(fastwrite, "speedups", None)
     add_documents(tmp_path, DOCS, procs=procs, segment_docs=45)
     segments = index.open_dir(str(tmp_path))._segments()
     assert [s.doc_count_all() for s in segments] == [45] * 6 + [30]

