@@ -52,7 +52,7 @@ from whoosh.support.levenshtein import damerau_levenshtein
 from whoosh.util.numeric import byte_to_length
 from whoosh.util.times import long_to_datetime
 
-from . import postings, store, viewfile
+from . import postings, store, tagcodes, viewfile
 from .cable import Cable, Source, cable_to_dict
 from .errors import IndexMissing, NotFound, QueryError
 from .highlight import Fragment, Terms, fragments, paragraphs, query_terms, stem_word
@@ -1348,6 +1348,7 @@ def hit_to_dict(hit: Hit) -> dict[str, Any]:
         "origin": hit.origin,
         "classification": hit.classification,
         "tags": list(hit.tags),
+        "tag_meanings": tagcodes.meanings(hit.tags),
         "highlights": [fragment_to_dict(f) for f in hit.highlights],
     }
 
@@ -1356,8 +1357,9 @@ def view_to_dict(view: CableView) -> dict[str, Any]:
     """The JSON form of `show` (README, "JSON fields: show"): the cable as `cables parse
     --json` gives it, plus `paragraphs` (the body's paragraphs with query matches), `cites`
     (its references with their subjects; `in_index` false for absent ones), `cited_by` and
-    `versions`."""
+    `versions`, and `tag_meanings` (each TAGS code with its meaning, null when unknown)."""
     data = cable_to_dict(view.cable)
+    data["tag_meanings"] = tagcodes.meanings(view.cable.tags)
     data["paragraphs"] = [fragment_to_dict(p) for p in view.paragraphs]
     data["cites"] = [
         {"refid": r, "subject": s, "in_index": s is not None} for r, s in view.references

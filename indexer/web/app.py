@@ -44,7 +44,7 @@ from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from .. import search as lib
-from .. import store
+from .. import store, tagcodes
 from ..errors import IndexMissing, NotFound, QueryError
 from ..highlight import Fragment, Terms, mark_all, to_html
 
@@ -669,6 +669,7 @@ def _environment() -> jinja2.Environment:
         {"query": q, "meaning": m, "url": search_url(q)} for q, m in EXAMPLES
     ]
     env.globals["max_query"] = MAX_QUERY
+    env.filters["tag_meaning"] = tagcodes.meaning
     return env
 
 
