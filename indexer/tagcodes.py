@@ -127,14 +127,14 @@ def entry(code: str) -> TagCode | None:
 def meaning(code: str) -> str | None:
     """What `code` means (`PTER` -> "Terrorists and Terrorism"), or None when the table does
     not know it. A TAGS value that spells out a table meaning in full (`IRAN`, `Saudi
-    Arabia`), as some drafters wrote them, means that."""
+    Arabia`), as some drafters wrote them, means that (`UNITED NATIONS`: the meaning of both
+    UN and UNO)."""
     found = entry(code)
     if found is not None:
         return found.meaning
     spelled = _by_meaning().get(" ".join(_WORD_RE.findall(_fold(code))), frozenset())
-    if len(spelled) == 1:
-        return table()[next(iter(spelled))].meaning
-    return None
+    names = {table()[c].meaning for c in spelled}
+    return names.pop() if len(names) == 1 else None
 
 
 def kind(code: str) -> str | None:
