@@ -35,9 +35,11 @@ KINDS: tuple[str, ...] = ("subject", "program", "organization", "country")
 
 #: words that say nothing about which code is meant; never looked up by `code_for_word`
 _STOP_WORDS = frozenset(
-    "a an and as at by for from in into of on or the to with de da du la le".split()
+    {"a", "an", "and", "as", "at", "by", "for", "from", "in", "into", "of", "on", "or", "the"}
+    | {"to", "with", "de", "da", "du", "la", "le"}
 )
 _WORD_RE = re.compile(r"[a-z0-9]+")
+_CODE_WIDTH = 8
 
 
 @dataclass(frozen=True)
@@ -201,7 +203,9 @@ def tag_counts_to_dict(counts: tuple[TagCount, ...]) -> dict[str, Any]:
 
 def write_tag_counts(counts: tuple[TagCount, ...], fp: TextIO) -> None:
     """One line per code: count, code, meaning (blank when unknown)."""
-    width = max((len(t.code) for t in counts), default=4)
+    # capped: a few TAGS values are whole glued-together lines and would push every meaning
+    # off to the right
+    width = min(max((len(t.code) for t in counts), default=4), _CODE_WIDTH)
     for t in counts:
         fp.write(f"{t.count:>9,}  {t.code:<{width}}  {t.meaning or ''}".rstrip() + "\n")
 
