@@ -99,7 +99,6 @@ def write_tag_meanings(tags: Iterable[str], fp: TextIO, color: bool) -> None:
             fp.write(" " * 16 + f"{tag:<{width}}  " + _dim(meaning, color) + "\n")
 
 
-
 def write_view(view: CableView, fp: TextIO, color: bool) -> None:
     """The whole cable, readable: metadata, subject, paragraphs, references both ways."""
     c = view.cable

@@ -1356,8 +1356,8 @@ def hit_to_dict(hit: Hit) -> dict[str, Any]:
 def view_to_dict(view: CableView) -> dict[str, Any]:
     """The JSON form of `show` (README, "JSON fields: show"): the cable as `cables parse
     --json` gives it, plus `paragraphs` (the body's paragraphs with query matches), `cites`
-    (its references with their subjects; `in_index` false for absent ones), `cited_by` and
-    `versions`, and `tag_meanings` (each TAGS code with its meaning, null when unknown)."""
+    (its references with their subjects; `in_index` false for absent ones), `cited_by`,
+    `versions` and `tag_meanings` (each TAGS code with its meaning, null when unknown)."""
     data = cable_to_dict(view.cable)
     data["tag_meanings"] = tagcodes.meanings(view.cable.tags)
     data["paragraphs"] = [fragment_to_dict(p) for p in view.paragraphs]

@@ -19,6 +19,7 @@ import json
 import re
 import unicodedata
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -162,7 +163,7 @@ def code_for_word(word: str) -> str | None:
     return next(iter(codes)) if len(codes) == 1 else None
 
 
-def meanings(codes: tuple[str, ...] | list[str]) -> list[dict[str, str | None]]:
+def meanings(codes: Iterable[str]) -> list[dict[str, str | None]]:
     """The `tag_meanings` JSON field: `{"code", "meaning"}` per code, in the cable's order."""
     return [{"code": c, "meaning": meaning(c)} for c in codes]
 
