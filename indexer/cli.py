@@ -443,6 +443,32 @@ def stats(index_dir: Path, as_json: bool) -> None:
 
 
 @main.command()
+@index_option
+@json_option
+def tags(index_dir: Path, as_json: bool) -> None:
+    """Every TAGS code in the index with its meaning and how many cables carry it.
+
+    Codes come most frequent first; a code whose meaning is not known has none (free-form
+    words and names that drafters put on the TAGS line).
+
+    \b
+    Examples:
+      cables tags | head
+      cables tags --json | jq '.tags[] | select(.meaning == null)'
+    """
+    from . import tagcodes
+
+    try:
+        counts = tagcodes.tag_counts(index_dir)
+    except CablesError as exc:
+        raise fail(exc) from None
+    if as_json:
+        tagcodes.write_tag_counts_json(counts, sys.stdout)
+    else:
+        tagcodes.write_tag_counts(counts, sys.stdout)
+
+
+@main.command()
 @click.argument("file", type=click.File("r", encoding="utf-8"))
 @index_option
 @click.option("-n", "--limit", default=5, show_default=True, type=click.IntRange(1, 1000))

@@ -16,6 +16,7 @@ from typing import TextIO
 
 import click
 
+from . import tagcodes
 from .highlight import Fragment, mark_all, to_terminal
 from .search import BatchRow, CableView, Hit, SearchResult, Stats, hit_to_dict, result_to_dict
 
@@ -89,6 +90,15 @@ def write_result_json(result: SearchResult, fp: TextIO) -> None:
 # --- show ----------------------------------------------------------------------------------
 
 
+def write_tag_meanings(tags: Iterable[str], fp: TextIO, color: bool) -> None:
+    """Under the TAGS line of `show`: each code that has a meaning, with it."""
+    known = [(t, tagcodes.meaning(t)) for t in dict.fromkeys(tags)]
+    width = max((len(t) for t, m in known if m), default=0)
+    for tag, meaning in known:
+        if meaning:
+            fp.write(" " * 16 + f"{tag:<{width}}  " + _dim(meaning, color) + "\n")
+
+
 def write_view(view: CableView, fp: TextIO, color: bool) -> None:
     """The whole cable, readable: metadata, subject, paragraphs, references both ways."""
     c = view.cable
@@ -109,6 +119,8 @@ def write_view(view: CableView, fp: TextIO, color: bool) -> None:
     for label, value in rows:
         if value:
             fp.write(_dim(f"{label + ':':<16}", color) + value + "\n")
+        if label == "TAGS":
+            write_tag_meanings(c.tags, fp, color)
     for note in c.notes:
         fp.write(_dim(f"{'Note:':<16}{note}", color) + "\n")
     fp.write("\n")

@@ -51,7 +51,7 @@ from whoosh.support.levenshtein import damerau_levenshtein
 from whoosh.util.numeric import byte_to_length
 from whoosh.util.times import long_to_datetime
 
-from . import postings, store, viewfile, wordlist
+from . import postings, store, tagcodes, viewfile, wordlist
 from .cable import Cable, Source, cable_to_dict
 from .errors import IndexIncompatible, IndexMissing, NotFound, QueryError
 from .highlight import Fragment, Terms, fragments, paragraphs, query_terms, stem_word
@@ -1270,7 +1270,13 @@ class Prepared:
 
 def prepare(s: Searchable, text: str, max_terms: int = MAX_EXPANSIONS) -> Prepared:
     """Parse and bind `text` to the open generation."""
-    bound = bind(parse(text), _View(s), max_terms=max_terms, variants=s.variants)
+    bound = bind(
+        parse(text),
+        _View(s),
+        max_terms=max_terms,
+        variants=s.variants,
+        tag_for_word=tagcodes.code_for_word,
+    )
     warnings = list(bound.warnings)
     if isinstance(bound.query, type(wq.NullQuery)):
         warnings.append("nothing to search for: no word of the query can match")
@@ -1708,6 +1714,7 @@ def hit_to_dict(hit: Hit) -> dict[str, Any]:
         "origin": hit.origin,
         "classification": hit.classification,
         "tags": list(hit.tags),
+        "tag_meanings": tagcodes.meanings(hit.tags),
         "highlights": [fragment_to_dict(f) for f in hit.highlights],
     }
 
@@ -1715,9 +1722,10 @@ def hit_to_dict(hit: Hit) -> dict[str, Any]:
 def view_to_dict(view: CableView) -> dict[str, Any]:
     """The JSON form of `show` (README, "JSON fields: show"): the cable as `cables parse
     --json` gives it, plus `paragraphs` (the body's paragraphs with query matches), `cites`
-    (its references with their subjects; `in_index` false for absent ones), `cited_by` and
-    `versions`."""
+    (its references with their subjects; `in_index` false for absent ones), `cited_by`,
+    `versions` and `tag_meanings` (each TAGS code with its meaning, null when unknown)."""
     data = cable_to_dict(view.cable)
+    data["tag_meanings"] = tagcodes.meanings(view.cable.tags)
     data["paragraphs"] = [fragment_to_dict(p) for p in view.paragraphs]
     data["cites"] = [
         {"refid": r, "subject": s, "in_index": s is not None} for r, s in view.references

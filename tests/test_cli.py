@@ -117,7 +117,8 @@ def test_search_json(indexed: str) -> None:
     hit = data["hits"][0]
     assert hit["refid"] == "09BAGHDAD200"  # the subject match first
     assert set(hit) == {
-        "refid", "score", "subject", "created", "origin", "classification", "tags", "highlights",
+        "refid", "score", "subject", "created", "origin", "classification", "tags",
+        "tag_meanings", "highlights",
     }
     fragment = hit["highlights"][0]
     for start, end in fragment["matches"]:

@@ -357,6 +357,7 @@ def test_json_shape(big: Path) -> None:
         "origin",
         "classification",
         "tags",
+        "tag_meanings",
         "highlights",
     ]
     assert list(data["hits"][0]["highlights"][0]) == ["text", "matches"]

@@ -36,6 +36,7 @@ from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from .. import search as lib
+from .. import tagcodes
 from ..errors import IndexMissing, NotFound, QueryError
 from ..graph import CitationGraph, citation_graph, graph_to_dict
 from .state import (
@@ -108,6 +109,7 @@ def _environment() -> jinja2.Environment:
         {"query": q, "meaning": m, "url": search_url(q)} for q, m in EXAMPLES
     ]
     env.globals["max_query"] = MAX_QUERY
+    env.filters["tag_meaning"] = tagcodes.meaning
     return env
 
 
