@@ -45,8 +45,10 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from .. import search as lib
 from .. import store
+from ..diff import PAGE_MAX_FILE_BYTES, cable_diff
 from ..errors import IndexMissing, NotFound, QueryError
 from ..highlight import Fragment, Terms, mark_all, to_html
+from .alerts import routes as alert_routes
 
 HERE = Path(__file__).resolve().parent
 TEMPLATES = HERE / "templates"
@@ -789,10 +791,16 @@ class WebApp:
         refid = _refid(request)
         q = (request.query_params.get("q") or "").strip()[:MAX_QUERY]
         view = await self._run(lambda s: _show(s, refid, q))
+        diff = (
+            await self._run(lambda s: cable_diff(s, refid, max_file_bytes=PAGE_MAX_FILE_BYTES))
+            if view.versions
+            else None
+        )
         return self.render(
             "cable.html",
             q=q,
             cable=cable_context(view, q),
+            diff=diff,
             back_url=search_url(q) if q else None,
             api_url=f"/api/cable/{view.cable.refid}",
         )
@@ -939,6 +947,7 @@ def create_app(index_root: Path) -> Starlette:
         Route("/api/search", web.api_search),
         Route("/api/cable/{refid}", web.api_cable),
         Route("/api/stats", web.api_stats),
+        *alert_routes(web),
         Mount("/static", app=StaticFiles(directory=str(STATIC)), name="static"),
     ]
     handlers: dict[Any, Any] = {
