@@ -482,6 +482,8 @@ def write_results(results: tuple[AlertResult, ...], fp: TextIO, color: bool) -> 
     from .highlight import Fragment
     from .render import hit_lines
 
+    if not results:
+        fp.write('no saved searches - save one with: cables alert add NAME "QUERY"\n')
     for i, r in enumerate(results):
         if i:
             fp.write("\n")

@@ -134,6 +134,9 @@ def test_malformed_query_is_refused_without_an_index(tmp_path: Path) -> None:
 
 def test_cli_add_list_remove_and_errors(root: Path) -> None:
     idx = str(root)
+    for command in ("list", "check"):
+        code, out, _ = run("alert", command, "--index", idx)
+        assert code == 0 and out.startswith("no saved searches - save one with: cables alert add")
     code, out, err = run("alert", "add", "z", "zanzibar", "--index", idx)
     assert code == 0, err
     assert out == 'saved "zanzibar" as z\n'
