@@ -256,14 +256,22 @@ class IndexProgress:
 
 
 def _render_index_report(report: Any, as_json: bool) -> None:
+    from . import alerts
+
     for line in report.errors:
         click.echo(line, err=True)
+    try:
+        counts = alerts.alert_counts(Path(report.index))
+    except CablesError as exc:  # the index is fine; only the saved searches could not be read
+        click.echo(f"saved searches not checked: {exc}", err=True)
+        counts = ()
     if as_json:
         from dataclasses import asdict
 
         data = asdict(report)
         data["errors"] = list(report.errors)
         data["seconds"] = round(report.seconds, 3)
+        data["alerts"] = alerts.counts_to_list(counts)
         click.echo(json.dumps(data, ensure_ascii=False))
         return
     click.echo(
@@ -272,6 +280,9 @@ def _render_index_report(report: Any, as_json: bool) -> None:
         f"{report.updated} updated, {report.removed} removed, {report.unchanged} unchanged, "
         f"{report.failed} failed ({report.seconds:.1f} s)"
     )
+    for count in counts:
+        if count.new:
+            click.echo(alerts.count_line(count))
 
 
 # --- search side ---------------------------------------------------------------------------
@@ -495,6 +506,145 @@ def batch(file: Any, index_dir: Path, limit: int, fmt: str) -> None:
         raise fail(exc) from None
     if failed:
         sys.exit(1)
+
+
+@main.command()
+@click.argument("refid")
+@index_option
+@json_option
+def diff(refid: str, index_dir: Path, as_json: bool) -> None:
+    """Redaction history of REFID: its versions in release order, and between each two the
+    words the later release removed (redacted) and added (restored), wdiff style:
+    [-removed-] {+added+}.
+
+    The indexed version's text comes from the index; the other versions are read again from
+    their source files (a file that changed or vanished since `cables index` is reported).
+
+    \b
+    Examples:
+      cables diff 09ISLAMABAD3037
+      cables diff 09ISLAMABAD3037 --json | jq '.changes[].hunks[].removed'
+    """
+    from . import diff as lib
+    from . import render
+
+    try:
+        result = lib.cable_diff(index_dir, refid)
+    except CablesError as exc:
+        raise fail(exc) from None
+    if as_json:
+        _echo_json(lib.diff_to_dict(result))
+    else:
+        lib.write_diff(result, sys.stdout, render.use_color(sys.stdout))
+
+
+@main.group(context_settings=CONTEXT_SETTINGS)
+def alert() -> None:
+    """Saved searches: be told of new or changed cables that match them.
+
+    `cables index` ends with a line per saved search that has new matches; `alert check`
+    lists them and marks them seen. `cables serve` shows them at /alerts, with an Atom feed
+    per saved search (/alerts/NAME.atom).
+
+    \b
+    Examples:
+      cables alert add ashraf 'camp ashraf'
+      cables index                  # ... 3 new cables match "camp ashraf" (ashraf)
+      cables alert check            # list them, mark them seen
+      cables alert check ashraf --json
+    """
+
+
+@alert.command("add")
+@click.argument("name")
+@click.argument("query")
+@index_option
+@json_option
+def alert_add(name: str, query: str, index_dir: Path, as_json: bool) -> None:
+    """Save QUERY as NAME. Its current matches count as seen: `alert check` reports the
+    cables added or changed from now on. A malformed query is refused (exit status 2).
+
+    \b
+    Example:
+      cables alert add ashraf '"camp ashraf" OR subject:mek'
+    """
+    from . import alerts
+
+    try:
+        saved = alerts.add_alert(index_dir, name, query)
+    except CablesError as exc:
+        raise fail(exc) from None
+    if as_json:
+        _echo_json(alerts.saved_to_dict(saved))
+    else:
+        click.echo(f'saved "{saved.query}" as {saved.name}')
+
+
+@alert.command("list")
+@index_option
+@json_option
+def alert_list(index_dir: Path, as_json: bool) -> None:
+    """The saved searches: name, query, last check.
+
+    \b
+    Example:
+      cables alert list --json | jq -r '.[].name'
+    """
+    from . import alerts
+
+    try:
+        saved = alerts.list_alerts(index_dir)
+    except CablesError as exc:
+        raise fail(exc) from None
+    if as_json:
+        _echo_json([alerts.saved_to_dict(s) for s in saved])
+    else:
+        alerts.write_list(saved, sys.stdout)
+
+
+@alert.command("remove")
+@click.argument("name")
+@index_option
+def alert_remove(name: str, index_dir: Path) -> None:
+    """Forget the saved search NAME.
+
+    \b
+    Example:
+      cables alert remove ashraf
+    """
+    from . import alerts
+
+    try:
+        saved = alerts.remove_alert(index_dir, name)
+    except CablesError as exc:
+        raise fail(exc) from None
+    click.echo(f'removed {saved.name} ("{saved.query}")')
+
+
+@alert.command("check")
+@click.argument("name", required=False)
+@index_option
+@json_option
+def alert_check(name: str | None, index_dir: Path, as_json: bool) -> None:
+    """List, per saved search (or just NAME), the cables that match it and were added or
+    changed since it was last checked (the first time: since it was saved), newest first;
+    then mark them seen.
+
+    \b
+    Examples:
+      cables alert check
+      cables alert check ashraf --json | jq '.alerts[0].new[].refid'
+    """
+    from . import alerts, render
+
+    try:
+        results = alerts.check_alerts(index_dir, name)
+    except CablesError as exc:
+        raise fail(exc) from None
+    if as_json:
+        _echo_json(alerts.results_to_dict(results))
+    else:
+        alerts.write_results(results, sys.stdout, render.use_color(sys.stdout))
 
 
 @main.command()

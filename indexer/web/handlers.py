@@ -37,8 +37,10 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from .. import search as lib
 from .. import tagcodes
+from ..diff import PAGE_MAX_FILE_BYTES, cable_diff
 from ..errors import IndexMissing, NotFound, QueryError
 from ..graph import CitationGraph, citation_graph, graph_to_dict
+from .alerts import routes as alert_routes
 from .state import (
     MAX_QUERY,
     REFID_RE,
@@ -171,9 +173,15 @@ class WebApp:
         refid = _refid(request)
         q = (request.query_params.get("q") or "").strip()[:MAX_QUERY]
         view, graph = await self._run(lambda s: (_show(s, refid, q), citation_graph(s, refid)))
+        diff = (
+            await self._run(lambda s: cable_diff(s, refid, max_file_bytes=PAGE_MAX_FILE_BYTES))
+            if view.versions
+            else None
+        )
         return self.render(
             "cable.html",
             q=q,
+            diff=diff,
             cable=cable_context(view, q, graph),
             back_url=search_url(q) if q else None,
             api_url=f"/api/cable/{view.cable.refid}",
@@ -322,6 +330,7 @@ def create_app(
         Route("/api/cable/{refid}", web.api_cable),
         Route("/api/graph/{refid}", web.api_graph),
         Route("/api/stats", web.api_stats),
+        *alert_routes(web),
         Mount("/static", app=StaticFiles(directory=str(STATIC)), name="static"),
     ]
     handlers: dict[Any, Any] = {
