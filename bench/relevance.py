@@ -12,7 +12,7 @@ ask
 both as plain keywords (query syntax, operator words and stop words removed: see
 `keywords`), and note where the cable ranks. MRR@10 (mean of 1/rank, 0 beyond rank 10) and
 success@1 (share ranked first) are reported per query kind for two systems:
-  - ours: the ranking of `indexer.search` (see `top_refids`) on an index built with the
+  - ours: the ranking of `indexer.searching` (see `top_refids`) on an index built with the
     given field boosts;
   - baseline: the same documents and schema with every field boost 1.0, searched by Whoosh's
     plain `MultifieldParser` over the default fields and Whoosh's default BM25F.
@@ -71,7 +71,7 @@ from indexer.errors import QueryError
 from indexer.ingest import update_index
 from indexer.query import STOP
 from indexer.schema import ANALYZER, BOOSTS, DEFAULT_FIELDS, build_schema
-from indexer.search import (
+from indexer.searching import (
     INDEX_NAME,
     Searchable,
     cable_from_stored,

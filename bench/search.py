@@ -11,7 +11,7 @@ same process:
 1. stock Whoosh: `MultifieldParser(["subject", "title", "tags", "body"])` with the default
    plugins plus `FuzzyTermPlugin`, `searcher.search(q, limit=10)`, the default highlighter
    (`hit.highlights("body")`) on each hit, and `len(results)` for the exact total;
-2. `cables search`: `indexer.search.search(opened, text, limit=10)` on an index opened once,
+2. `cables search`: `indexer.searching.search(opened, text, limit=10)` on an index opened once,
    as a long-running server holds it (hits, highlights, four facets, exact total).
 
 Each query runs once to warm up, then `--repeat` times; the median counts. Per query it prints
@@ -58,7 +58,7 @@ from whoosh.qparser import FuzzyTermPlugin, MultifieldParser  # noqa: E402
 
 import index as index_bench  # noqa: E402
 from indexer import store  # noqa: E402
-from indexer.search import INDEX_NAME, Searchable, open_index, search  # noqa: E402
+from indexer.searching import INDEX_NAME, Searchable, open_index, search  # noqa: E402
 
 STOCK_FIELDS = ("subject", "title", "tags", "body")
 #: stock Whoosh cannot run a phrase on `tags` (no positions), so phrases leave it out

@@ -3,7 +3,7 @@
     python bench/web.py --index bench/out/index-full [--repeat 5] [--fuzzy 6]
 
 For each query of bench/search.py's fixed mix, times the library call the search page makes
-(`indexer.search.search` with the page's options) and the whole request through Starlette's
+(`indexer.searching.search` with the page's options) and the whole request through Starlette's
 test client (routing, the same search, templates, escaping), on one open index, and prints
 the difference per query and its p50/p95 (target: p95 <= 20 ms). Cable pages likewise:
 `show` and the citation graph alone vs GET /cable/REFID.
@@ -40,7 +40,7 @@ from search import QUERIES, percentile  # noqa: E402
 from starlette.testclient import TestClient  # noqa: E402
 
 from index import machine  # noqa: E402
-from indexer import search as lib  # noqa: E402
+from indexer import searching as lib  # noqa: E402
 from indexer.graph import citation_graph  # noqa: E402
 from indexer.web import views as web  # noqa: E402
 from indexer.web.handlers import create_app  # noqa: E402

@@ -1,3 +1,98 @@
-"""cables: full-text search over the Cablegate diplomatic cables, built on Whoosh."""
+"""cables: full-text search over the Cablegate diplomatic cables, built on Whoosh.
+
+The public Python API (everything the CLI does, as functions returning frozen records):
+
+>>> import tempfile, shutil
+>>> from pathlib import Path
+>>> import indexer
+>>> work = Path(tempfile.mkdtemp())
+>>> _ = shutil.copy(Path(indexer.__file__).parents[1] / "corpus" / "09BAGHDAD113.txt", work)
+>>> report = indexer.build_index([work], work / "index")
+>>> report.cables
+1
+>>> result = indexer.search(work / "index", "camp ashraf")
+>>> result.total, result.hits[0].refid
+(1, '09BAGHDAD113')
+>>> view = indexer.show(work / "index", "09baghdad113")
+>>> view.cable.origin
+'Embassy Baghdad'
+>>> with indexer.open_index(work / "index") as opened:   # one open index, many searches
+...     [indexer.search(opened, q).total for q in ("mek", "-mek", "*")]
+[1, 0, 1]
+>>> shutil.rmtree(work)
+
+Names are imported on first use, so `import indexer` stays cheap for the command line.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
+
+__all__ = [
+    "Cable",
+    "CableView",
+    "Hit",
+    "IndexReport",
+    "SearchResult",
+    "Searchable",
+    "Stats",
+    "build_index",
+    "export",
+    "open_index",
+    "parse_paths",
+    "search",
+    "show",
+    "similar",
+    "stats",
+]
+
+#: public name -> (module, attribute)
+_LAZY: dict[str, tuple[str, str]] = {
+    "Cable": ("indexer.cable", "Cable"),
+    "CableView": ("indexer.searching", "CableView"),
+    "Hit": ("indexer.searching", "Hit"),
+    "IndexReport": ("indexer.ingest", "IndexReport"),
+    "SearchResult": ("indexer.searching", "SearchResult"),
+    "Searchable": ("indexer.searching", "Searchable"),
+    "Stats": ("indexer.searching", "Stats"),
+    "build_index": ("indexer.ingest", "update_index"),
+    "export": ("indexer.searching", "export"),
+    "open_index": ("indexer.searching", "open_index"),
+    "parse_paths": ("indexer.parse", "parse_paths"),
+    "search": ("indexer.searching", "search"),
+    "show": ("indexer.searching", "show"),
+    "similar": ("indexer.searching", "similar"),
+    "stats": ("indexer.searching", "stats"),
+}
+
+if TYPE_CHECKING:
+    from .cable import Cable
+    from .ingest import IndexReport
+    from .ingest import update_index as build_index
+    from .parse import parse_paths
+    from .searching import (
+        CableView,
+        Hit,
+        Searchable,
+        SearchResult,
+        Stats,
+        export,
+        open_index,
+        search,
+        show,
+        similar,
+        stats,
+    )
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _LAZY:
+        raise AttributeError(f"module 'indexer' has no attribute {name!r}")
+    import importlib
+
+    module, attribute = _LAZY[name]
+    value = getattr(importlib.import_module(module), attribute)
+    globals()[name] = value
+    return value

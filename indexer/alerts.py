@@ -50,7 +50,7 @@ from typing import Any, TextIO
 
 import numpy as np
 
-from . import search as lib
+from . import searching as lib
 from . import store
 from .errors import CablesError, NotFound
 from .highlight import query_terms

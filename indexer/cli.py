@@ -351,7 +351,7 @@ def search(
       cables search 'mek' --all --format csv > mek.csv
     """
     from . import render
-    from . import search as lib
+    from . import searching as lib
 
     try:
         if export_all:
@@ -392,7 +392,7 @@ def show(refid: str, index_dir: Path, query: str | None, as_json: bool) -> None:
       cables show 09BAGHDAD113 --json | jq .cited_by
     """
     from . import render
-    from . import search as lib
+    from . import searching as lib
 
     try:
         view = lib.show(index_dir, refid, query=query)
@@ -417,7 +417,7 @@ def similar(refid: str, index_dir: Path, limit: int, as_json: bool) -> None:
       cables similar 09BAGHDAD113 -n 5
     """
     from . import render
-    from . import search as lib
+    from . import searching as lib
 
     try:
         hits = lib.similar(index_dir, refid, limit=limit)
@@ -441,7 +441,7 @@ def stats(index_dir: Path, as_json: bool) -> None:
       cables stats --json | jq .by_year
     """
     from . import render
-    from . import search as lib
+    from . import searching as lib
 
     try:
         result = lib.stats(index_dir)
@@ -498,7 +498,7 @@ def batch(file: Any, index_dir: Path, limit: int, fmt: str) -> None:
       printf 'butenis\nashraf\n' | cables batch - --format jsonl
     """
     from . import render
-    from . import search as lib
+    from . import searching as lib
 
     try:
         failed = render.write_batch(lib.batch(index_dir, file, limit=limit), sys.stdout, fmt)

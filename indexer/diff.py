@@ -34,7 +34,7 @@ from typing import Any, TextIO
 
 import click
 
-from . import search as lib
+from . import searching as lib
 from .cable import RawRecord
 from .ingest import FORMAT_RANK
 from .normalize import CableError, build_cable

@@ -341,7 +341,7 @@ _BIG_BYTES = struct.Struct("<I")
 # Stock Whoosh unpickles it to (array("I") deltas, weights, values tuple), which its reader
 # handles as it handles its own tuples. The search reads ids and weights straight from the
 # bytes, without unpickling every posting's positions or inflating the block
-# (`indexer.search`), which is most of what a term lookup costs; the price is a larger
+# (`indexer.searching`), which is most of what a term lookup costs; the price is a larger
 # index (positions are not compressed).
 _ARRAY_REDUCE = b"carray\n_array_reconstructor\n(carray\narray\nX\x01\x00\x00\x00"
 _IDS_ARRAY = _ARRAY_REDUCE + b"IK\x06B"  # typecode "I", UNSIGNED_INT32_LE, BINBYTES

@@ -21,7 +21,7 @@ from typing import Any
 
 from . import postings
 from .errors import NotFound
-from .search import Searchable, open_index
+from .searching import Searchable, open_index
 
 #: cables kept per step and side: enough for a reader to follow, few enough to draw
 MAX_PER_STEP = 12

@@ -34,7 +34,8 @@ from whoosh import index as whoosh_index
 from whoosh.filedb.filestore import FileStorage
 from whoosh.reading import SegmentReader
 
-from . import fastwrite, search, store
+from . import fastwrite, store
+from . import searching as search
 from .cable import Cable, ReadError
 from .document import to_document
 from .errors import CorpusMissing, IndexIncompatible, IndexUnwritable

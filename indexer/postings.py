@@ -10,7 +10,7 @@ Whoosh's blocks, small compressed ones, inlined postings) is read through Whoosh
 
 `positions(...)` decodes the positions of chosen postings in one `pickle.loads` call and
 `phrase_ends(...)` finds ordered word sequences with array operations, which is how
-`indexer.search` checks phrases over hundreds of thousands of candidate documents.
+`indexer.searching` checks phrases over hundreds of thousands of candidate documents.
 """
 
 from __future__ import annotations

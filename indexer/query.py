@@ -615,7 +615,7 @@ class Unknown(wq.Query):  # type: ignore[misc]
 
 
 class IndexView(Protocol):
-    """What binding needs from an open index (`indexer.search` provides it)."""
+    """What binding needs from an open index (`indexer.searching` provides it)."""
 
     def words(self) -> Sequence[str]:
         """Every folded lower-case word of the text fields, sorted."""

@@ -18,7 +18,7 @@ import click
 
 from . import tagcodes
 from .highlight import Fragment, mark_all, to_terminal
-from .search import BatchRow, CableView, Hit, SearchResult, Stats, hit_to_dict, result_to_dict
+from .searching import BatchRow, CableView, Hit, SearchResult, Stats, hit_to_dict, result_to_dict
 
 WIDTH = 100
 

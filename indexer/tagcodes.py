@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
 if TYPE_CHECKING:
-    from .search import Searchable
+    from .searching import Searchable
 
 DATA_FILE = "tagcodes.tsv"
 
@@ -189,8 +189,8 @@ def coverage(occurrences: dict[str, int]) -> float:
 def tag_counts(index: Path | Searchable) -> tuple[TagCount, ...]:
     """Every TAGS value in the index with its meaning and the number of live cables that
     carry it, most frequent first (then by code)."""
-    # imported here: `indexer.query` imports this module, and `indexer.search` imports it
-    from .search import _count_mask, _opened
+    # imported here: `indexer.query` imports this module, and `indexer.searching` imports it
+    from .searching import _count_mask, _opened
 
     with _opened(index) as s:
         counts = _count_mask(s, "tags", s.arrays.live, None)

@@ -9,7 +9,7 @@ close() cannot unmap a file while any view of it is alive (mmap raises BufferErr
 Whoosh swallows), so maps and their file descriptors stayed until the last view was
 collected: a pruned generation stayed on disk under `cables serve`.
 
-`ViewStorage` is the `FileStorage` that `indexer.search.open_index` opens an index with:
+`ViewStorage` is the `FileStorage` that `indexer.searching.open_index` opens an index with:
 each file is mapped once, its sub-files (the parts of a compound `.seg`) are `MappedFile`s
 reading slices of that map through `ViewFile`, without copying, and closing the file (which
 Whoosh does when the reader closes) releases every view handed out and unmaps it, at once.

@@ -14,7 +14,7 @@ from indexer import fastwrite, store
 from indexer.cable import Cable, Source
 from indexer.document import to_document
 from indexer.schema import build_schema
-from indexer.search import INDEX_NAME, MANIFEST, VERSIONS
+from indexer.searching import INDEX_NAME, MANIFEST, VERSIONS
 
 EXAMPLE_TEXT = EXAMPLE.read_text(encoding="utf-8")
 

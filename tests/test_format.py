@@ -17,7 +17,7 @@ from indexer.cli import main
 from indexer.errors import IndexIncompatible
 from indexer.ingest import update_index
 from indexer.schema import build_schema, incompatibility
-from indexer.search import INDEX_NAME, open_index, search
+from indexer.searching import INDEX_NAME, open_index, search
 
 
 def _old_index(root: Path) -> None:

@@ -13,7 +13,7 @@ from indexer.cli import main
 from indexer.errors import NotFound, QueryError
 from indexer.graph import CITED_BY, CITES, citation_graph, graph_to_dict
 from indexer.ingest import update_index
-from indexer.search import facet_filter, iter_all, open_index, search
+from indexer.searching import facet_filter, iter_all, open_index, search
 
 
 def ref_cable(

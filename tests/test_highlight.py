@@ -23,7 +23,7 @@ from indexer.highlight import (
     to_html,
     to_terminal,
 )
-from indexer.search import Searchable, open_index, prepare_query
+from indexer.searching import Searchable, open_index, prepare_query
 
 
 @pytest.fixture(scope="module")

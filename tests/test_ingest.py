@@ -12,7 +12,8 @@ import pytest
 from helpers import page_cable, write_cable
 from whoosh import index as whoosh_index
 
-from indexer import ingest, search, store
+from indexer import ingest, store
+from indexer import searching as search
 from indexer.errors import CorpusMissing, IndexIncompatible, IndexLocked, IndexUnwritable
 from indexer.ingest import update_index
 from indexer.lock import writer_lock

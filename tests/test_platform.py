@@ -54,7 +54,7 @@ _IN_A_FRESH_PROCESS = """
 import json, sys
 sys.path.insert(0, sys.argv[2])
 from pathlib import Path
-import indexer.search, indexer.fastwrite, indexer.postings
+import indexer.searching, indexer.fastwrite, indexer.postings
 from indexer.fastwrite import add_documents
 import test_platform
 add_documents(Path(sys.argv[1]), test_platform._docs(), procs=1, compound=False)

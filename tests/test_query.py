@@ -25,7 +25,7 @@ from indexer.query import (
     Word,
     parse,
 )
-from indexer.search import open_index, prepare_query
+from indexer.searching import open_index, prepare_query
 
 END = (23, 59, 59, 999999)
 

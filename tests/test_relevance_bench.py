@@ -17,7 +17,7 @@ from indexer.cable import Cable
 from indexer.document import to_document
 from indexer.parse import parse_paths
 from indexer.schema import BOOSTS
-from indexer.search import INDEX_NAME, search
+from indexer.searching import INDEX_NAME, search
 
 sys.path.insert(0, str(ROOT / "bench"))
 import relevance

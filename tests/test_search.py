@@ -22,7 +22,7 @@ from indexer.cable import Cable
 from indexer.errors import IndexMissing, NotFound, QueryError
 from indexer.query import MultiPhrase
 from indexer.schema import BOOSTS
-from indexer.search import (
+from indexer.searching import (
     INDEX_NAME,
     MANIFEST,
     VERSIONS,

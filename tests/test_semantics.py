@@ -17,7 +17,7 @@ from conftest import REAL_CABLES, needs_real_cables
 from indexer.cable import Cable
 from indexer.ingest import update_index
 from indexer.parse import parse_paths
-from indexer.search import Searchable, open_index, search
+from indexer.searching import Searchable, open_index, search
 
 pytestmark = [needs_real_cables, pytest.mark.slow]
 

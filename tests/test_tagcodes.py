@@ -22,7 +22,7 @@ from indexer.cable import Cable
 from indexer.cli import main
 from indexer.parse import parse_paths
 from indexer.render import write_view
-from indexer.search import hit_to_dict, search, show, view_to_dict
+from indexer.searching import hit_to_dict, search, show, view_to_dict
 from indexer.web import create_app
 
 EXAMPLE_TAGS = "TAGS: PTER PHUM PINR PREF PREL IZ IR"

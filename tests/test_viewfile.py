@@ -14,7 +14,8 @@ import pytest
 from helpers import make_cable, make_index
 from whoosh.filedb.structfile import BufferFile
 
-from indexer import search, viewfile
+from indexer import searching as search
+from indexer import viewfile
 
 DATA = b"first line\nsecond\n" + pickle.dumps({"k": [1, 2, 3]}, 2) + b"tail without newline"
 

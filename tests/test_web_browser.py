@@ -24,7 +24,7 @@ from test_web import VERSIONS_DATA, corpus, running_server
 from indexer.cable import Cable
 from indexer.ingest import update_index
 from indexer.parse import parse_file
-from indexer.search import iter_all, open_index, show, view_to_dict
+from indexer.searching import iter_all, open_index, show, view_to_dict
 from indexer.web import create_app
 
 CHROMIUM = Path("/usr/bin/chromium")

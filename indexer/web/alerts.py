@@ -28,7 +28,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from .. import alerts as lib
-from .. import search
+from .. import searching as search
 
 if TYPE_CHECKING:
     from .handlers import WebApp

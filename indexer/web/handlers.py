@@ -35,7 +35,7 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from .. import search as lib
+from .. import searching as lib
 from .. import tagcodes
 from ..diff import PAGE_MAX_FILE_BYTES, cable_diff
 from ..errors import IndexMissing, NotFound, QueryError

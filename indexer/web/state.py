@@ -32,7 +32,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 from urllib.parse import urlencode
 
-from .. import search as lib
+from .. import searching as lib
 from .. import store
 from ..errors import IndexMissing
 

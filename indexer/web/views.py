@@ -20,7 +20,7 @@ from typing import Any
 
 from markupsafe import Markup
 
-from .. import search as lib
+from .. import searching as lib
 from ..graph import CitationGraph
 from ..highlight import Fragment, Terms, mark_all, to_html
 from ..query import UNKNOWN
