@@ -34,7 +34,8 @@ import platform
 import random
 import sys
 import time
-from collections.abc import Iterable, Sequence
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -61,15 +62,20 @@ class Corpus:
 
     def __init__(self, documents: Iterable[str]) -> None:
         self.texts = tuple(" " + " ".join(tokens(d)) + " " for d in documents)
-        self._docs: dict[Spelling, frozenset[int]] = {}
+        postings: defaultdict[str, set[int]] = defaultdict(set)
+        for i, text in enumerate(self.texts):
+            for word in set(text.split()):
+                postings[word].add(i)
+        self._words = {w: frozenset(d) for w, d in postings.items()}
 
     def docs(self, spelling: Spelling) -> frozenset[int]:
-        if spelling not in self._docs:
-            needle = " " + " ".join(spelling) + " "
-            self._docs[spelling] = frozenset(
-                i for i, text in enumerate(self.texts) if needle in text
-            )
-        return self._docs[spelling]
+        candidates = frozenset.intersection(
+            *(self._words.get(w, frozenset()) for w in spelling)
+        )
+        if len(spelling) == 1:
+            return candidates
+        needle = " " + " ".join(spelling) + " "
+        return frozenset(i for i in candidates if needle in self.texts[i])
 
 
 @dataclass(frozen=True)
@@ -165,7 +171,7 @@ def machine() -> str:
 def main(argv: Sequence[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--cables", type=Path, default=DEFAULT_CABLES)
-    ap.add_argument("--seed", type=int, default=7)
+    ap.add_argument("--seed", type=int, default=11)
     ap.add_argument("--sample", type=int, default=150)
     ap.add_argument("--new-labels", action="store_true", help="print unlabelled sampled pairs")
     args = ap.parse_args(argv)
@@ -211,11 +217,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     missing = len(sample) - len(labelled)
     print(f"precision over a sample of {len(sample)} expansions (seed {args.seed}), "
           f"{len(labelled)} labelled by hand{f', {missing} NOT LABELLED' if missing else ''}:")
-    for name, keep in (
+    parts: list[tuple[str, Callable[[tuple[str, str]], bool]]] = [
         ("all", lambda p: True),
         ("discovered by the rules", lambda p: p in discovered_keys),
         ("curated only", lambda p: p not in discovered_keys),
-    ):
+    ]
+    for name, keep in parts:
         part = [ok for p, ok in labelled if keep(p)]
         share = sum(part) / len(part) if part else 0.0
         print(f"  {name:<32} {sum(part):>4}/{len(part):<4} {share:6.1%}")

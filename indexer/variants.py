@@ -21,9 +21,10 @@ The table has two parts, because neither alone is good enough:
    one vowel inserted inside the word (Mujahedeen/Mujahidin, Zawahiri/Zawahri); see
    `variant_cost`. a~e is left out although transliterations use it (Mohammed/Muhammad,
    Ahmad/Ahmed): in the corpus it joins more different names than it finds spellings
-   (Salah/Saleh, Hamad/Hamed, Alan/Allen, Maria/Marie), so those pairs are curated. Both words must be name-like: seen capitalized in
-   mixed-case text at least twice and lowercase in at most 1 case in 10, so English words
-   never qualify (road/rod, code/qaeda). This is what covers the many names nobody curated.
+   (Salah/Saleh, Hamad/Hamed, Alan/Allen, Maria/Marie), so those pairs are curated.
+   Both words must be name-like: seen capitalized in mixed-case text at least twice and
+   lowercase in at most 1 case in 10, so English words never qualify (road/rod,
+   code/qaeda). This is what covers the many names nobody curated.
 
 Why these rules and not a phonetic code (Soundex, Metaphone, Beider-Morse): those were made
 for English or European surnames, throw vowels away and join different Arabic names that
@@ -89,6 +90,13 @@ MIN_DISCOVERED_LENGTH = 4
 MIN_CAPITALIZED = 2
 #: ... and at most this share of its mixed-case occurrences were lowercase
 MAX_LOWERCASE_SHARE = 0.1
+#: context words: this many words either side of a capitalized occurrence, ...
+CONTEXT_WINDOW = 3
+#: ... that are in at most this share of the documents (or this many) ...
+CONTEXT_COMMON_SHARE = 0.05
+CONTEXT_MIN_COMMON = 3
+#: ... the most frequent this many of them
+CONTEXT_SIZE = 200
 #: a document counts as mixed-case (its capitalization means something) above this share
 #: of lowercase letters; all-caps cables tell nothing about names
 MIXED_CASE_SHARE = 0.3
@@ -196,7 +204,9 @@ def variant_cost(a: str, b: str) -> float | None:
         row = [prev[0] + _indel(x, i - 1)] + [inf] * len(y)
         for j, cy in enumerate(y, 1):
             sub = 0.0 if cx == cy else _substitution(cx, cy, i == len(x) and j == len(y))
-            row[j] = min(prev[j - 1] + sub, prev[j] + _indel(x, i - 1), row[j - 1] + _indel(y, j - 1))
+            row[j] = min(
+                prev[j - 1] + sub, prev[j] + _indel(x, i - 1), row[j - 1] + _indel(y, j - 1)
+            )
         prev = row
     cost = prev[-1]
     limit = _MAX_COST if min(len(x), len(y)) >= LONG_WORD else _CHEAP
@@ -222,13 +232,17 @@ class WordStats:
     `docs` is the number of documents holding it (an estimate is fine); `capitalized` and
     `lowercase` count its occurrences in mixed-case text starting with a capital letter
     (Title case only: ALL-CAPS words in mixed text are headers and acronyms) or a lowercase
-    one (both 0 when unknown).
+    one (both 0 when unknown). `context` holds the rarer words seen next to it where it
+    was capitalized (None when unknown): two spellings of one name share some (Mahmoud and
+    Mahmud Abbas, Yunus Qanuni and Kanuni), two names that merely look alike seldom do
+    (Nelson Mandela, Nilson Ruiz).
     """
 
     word: str
     docs: int
     capitalized: int = 0
     lowercase: int = 0
+    context: frozenset[str] | None = None
 
     @property
     def name_like(self) -> bool:
@@ -247,24 +261,41 @@ def count_words(documents: Iterable[str]) -> list[WordStats]:
     """WordStats of every word of `documents` (one string per document), most documents first.
 
     >>> stats = count_words(["Talks with Qadhafi went well.", "QADHAFI SAID NO", "the road"])
-    >>> [(s.word, s.docs, s.capitalized, s.lowercase) for s in stats if s.word in ("qadhafi", "the")]
+    >>> [(s.word, s.docs, s.capitalized, s.lowercase) for s in stats
+    ...  if s.word in ("qadhafi", "the")]
     [('qadhafi', 2, 1, 0), ('the', 1, 0, 1)]
     """
     docs: Counter[str] = Counter()
     capitalized: Counter[str] = Counter()
     lowercase: Counter[str] = Counter()
+    neighbours: defaultdict[str, Counter[str]] = defaultdict(Counter)
+    documents_seen = 0
     for text in documents:
+        documents_seen += 1
         words = [m.group() for m in _WORD.finditer(text)]
-        docs.update({fold(w) for w in words})
+        folded = [fold(w) for w in words]
+        docs.update(set(folded))
         if not _mixed_case(text):
             continue
-        for w in words:
+        for i, w in enumerate(words):
             if w[0].islower():
-                lowercase[fold(w)] += 1
+                lowercase[folded[i]] += 1
             elif w[0].isupper() and any(ch.islower() for ch in w):
-                capitalized[fold(w)] += 1
+                capitalized[folded[i]] += 1
+                near = neighbours[folded[i]]
+                near.update(folded[max(0, i - CONTEXT_WINDOW) : i])
+                near.update(folded[i + 1 : i + 1 + CONTEXT_WINDOW])
+    # words in many documents (titles, function words) say nothing about who is meant
+    common = max(CONTEXT_MIN_COMMON, CONTEXT_COMMON_SHARE * documents_seen)
+
+    def context(word: str) -> frozenset[str]:
+        near = neighbours.get(word, Counter())
+        rare = [(n, c) for c, n in near.items() if docs[c] <= common and c.isalpha() and c != word]
+        rare.sort(key=lambda nc: (-nc[0], nc[1]))
+        return frozenset(c for _n, c in rare[:CONTEXT_SIZE])
+
     return [
-        WordStats(w, n, capitalized[w], lowercase[w])
+        WordStats(w, n, capitalized[w], lowercase[w], context(w))
         for w, n in sorted(docs.items(), key=lambda kv: (-kv[1], kv[0]))
     ]
 
@@ -317,7 +348,8 @@ class VariantTable:
     def find(self, words: Sequence[str]) -> tuple[Expansion, ...]:
         """The spans of `words` (a query's words, in order) that have variants, longest first.
 
-        >>> [(e.start, e.end, e.variants[0]) for e in curated().find(["kim", "jong", "il", "visit"])]
+        >>> found = curated().find(["kim", "jong", "il", "visit"])
+        >>> [(e.start, e.end, e.variants[0]) for e in found]
         [(0, 3, ('kim', 'chong', 'il'))]
         """
         folded = [fold(w) for w in words]
@@ -405,7 +437,9 @@ def discover(stats: Iterable[WordStats]) -> list[tuple[str, str, float]]:
     [('taleban', 'taliban', 0.5)]
     """
     blocks: defaultdict[str, list[str]] = defaultdict(list)
+    context: dict[str, frozenset[str] | None] = {}
     for s in stats:
+        context[s.word] = s.context
         w = s.word
         if (
             s.name_like
@@ -419,9 +453,13 @@ def discover(stats: Iterable[WordStats]) -> list[tuple[str, str, float]]:
         for i, a in enumerate(words):
             for b in words[i + 1 :]:
                 cost = variant_cost(a, b)
-                if cost is not None:
+                if cost is not None and _share_context(context[a], context[b]):
                     pairs.append((a, b, cost))
     return sorted(pairs)
+
+
+def _share_context(a: frozenset[str] | None, b: frozenset[str] | None) -> bool:
+    return a is None or b is None or not a.isdisjoint(b)
 
 
 def build_variants(stats: Iterable[WordStats], *, use_curated: bool = True) -> VariantTable:
@@ -448,6 +486,8 @@ def build_variants(stats: Iterable[WordStats], *, use_curated: bool = True) -> V
         extra = set().union(*(edges.get(s, set()) for s in group)) - set(group)
         for s in group:
             edges[s] |= extra
+        for x in extra:
+            edges[x] |= set(group)
 
     def present(spelling: Spelling) -> bool:
         return all(docs.get(w, 0) > 0 for w in spelling)
