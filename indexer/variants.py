@@ -16,15 +16,18 @@ The table has two parts, because neither alone is good enough:
    variants when, after transliteration rules (`normal_form`: q/ck/c+a,o,u -> k, dh -> d,
    zh/dj -> j, ph -> f, ou/oo -> u, ee -> i, y as a vowel -> i, doubled letters,
    apostrophes and hyphens dropped, accents folded), their consonants are identical and
-   their vowels differ by one cheap substitution (o~u, e~i, not on the last letter;
-   Taliban/Taleban, Mukhtar/Mokhtar), or, in words of 7 letters or more, by two of them or
-   one vowel inserted inside the word (Mujahedeen/Mujahidin, Zawahiri/Zawahri); see
-   `variant_cost`. a~e is left out although transliterations use it (Mohammed/Muhammad,
-   Ahmad/Ahmed): in the corpus it joins more different names than it finds spellings
-   (Salah/Saleh, Hamad/Hamed, Alan/Allen, Maria/Marie), so those pairs are curated.
-   Both words must be name-like: seen capitalized in mixed-case text at least twice and
-   lowercase in at most 1 case in 10, so English words never qualify (road/rod,
-   code/qaeda). This is what covers the many names nobody curated.
+   their vowels differ by one cheap substitution (o~u, e~i, a~e, not on the last letter;
+   Taliban/Taleban, Mukhtar/Mokhtar, Ahmad/Ahmed), or, in words of 7 letters or more, by two
+   of them or one vowel inserted inside the word (Mohammed/Muhammad, Zawahiri/Zawahri); see
+   `variant_cost`. Both words must be name-like: seen capitalized in mixed-case text at
+   least twice and lowercase in at most 1 case in 10, so English words never qualify
+   (road/rod, code/qaeda). And when the stats carry context (`count_words` collects it),
+   the two must share a rarer word near them (Mahmoud/Mahmud *Abbas*): on a hand-labelled
+   sample, the spelling rules alone were right for 58% of the pairs they found, mostly
+   because of Western names that look alike (Nelson/Nilson, Ruby/Rubi, Heyman/Heymann);
+   with the shared context for more than 90%. Pairs the rules join but that are different
+   names (Salah/Saleh) are listed in `names.tsv` (`!` lines). This is what covers the many
+   names nobody curated.
 
 Why these rules and not a phonetic code (Soundex, Metaphone, Beider-Morse): those were made
 for English or European surnames, throw vowels away and join different Arabic names that
@@ -74,7 +77,7 @@ _WORD = re.compile(r"\w+(?:\.?\w+)*")
 _MARKS = re.compile(r"['\u2019\u02bc\u02bb\u2018`\u00b4-]")
 _VOWELS = frozenset("aeiou")
 #: the vowel changes transliteration systems make for the same sound
-_CHEAP_SUBSTITUTIONS = frozenset({frozenset("ou"), frozenset("ei")})
+_CHEAP_SUBSTITUTIONS = frozenset({frozenset("ou"), frozenset("ei"), frozenset("ae")})
 _CHEAP = 0.5
 _INDEL = 0.75
 _MAX_COST = 1.0
@@ -175,7 +178,7 @@ def consonants(word: str) -> str:
 def variant_cost(a: str, b: str) -> float | None:
     """How far apart two spellings are, or None when no cheap vowel edits join them.
 
-    Consonants must match. A vowel substitution o~u or e~i (not on the last letter) costs
+    Consonants must match. A vowel substitution o~u, e~i or a~e (not on the last letter) costs
     0.5, a vowel inserted or dropped inside the word 0.75. Words of 7 letters or more (after
     `normal_form`) may differ by at most 1.0: two substitutions or one insertion, never an
     insertion and a deletion (which would make Hamid/Hamad a~i); shorter ones by one
@@ -186,10 +189,13 @@ def variant_cost(a: str, b: str) -> float | None:
     >>> variant_cost("Zawahiri", "Zawahri"), variant_cost("Mujahedeen", "Mujahidin")
     (0.75, 0.5)
     >>> [variant_cost(a, b) for a, b in [("Hassan", "Hussein"), ("Hamid", "Hamad"),
-    ...                                  ("Salah", "Saleh"), ("Harry", "Hare")]]
+    ...                                  ("Mahmoud", "Mohammed"), ("Harry", "Hare")]]
     [None, None, None, None]
     """
-    x, y = normal_form(a), normal_form(b)
+    return _cost(normal_form(a), normal_form(b))
+
+
+def _cost(x: str, y: str) -> float | None:
     if x == y:
         return 0.0
     if abs(len(x) - len(y)) > 2:
@@ -406,17 +412,34 @@ def curated_groups() -> tuple[tuple[Spelling, ...], ...]:
     return _curated_groups()
 
 
+def different_names() -> frozenset[frozenset[str]]:
+    """Pairs of words the rules would join but that are different names (`!` lines of
+    `names.tsv`: Salah/Saleh, Hamad/Hamed); discovery never joins them."""
+    return _read_names()[1]
+
+
 @cache
 def _curated_groups() -> tuple[tuple[Spelling, ...], ...]:
+    return _read_names()[0]
+
+
+@cache
+def _read_names() -> tuple[tuple[tuple[Spelling, ...], ...], frozenset[frozenset[str]]]:
     text = resources.files("indexer").joinpath("names.tsv").read_text(encoding="utf-8")
     groups: list[tuple[Spelling, ...]] = []
+    apart: set[frozenset[str]] = set()
     for line in text.splitlines():
         if not line.strip() or line.startswith("#"):
             continue
-        group = tuple(dict.fromkeys(t for t in map(tokens, line.split("\t")) if t))
+        fields = line.split("\t")
+        if fields[0] == "!":
+            words = [w for f in fields[1:] for w in tokens(f)]
+            apart.update(frozenset((a, b)) for a in words for b in words if a != b)
+            continue
+        group = tuple(dict.fromkeys(t for t in map(tokens, fields) if t))
         if len(group) > 1:
             groups.append(group)
-    return tuple(groups)
+    return tuple(groups), frozenset(apart)
 
 
 def curated() -> VariantTable:
@@ -438,22 +461,24 @@ def discover(stats: Iterable[WordStats]) -> list[tuple[str, str, float]]:
     """
     blocks: defaultdict[str, list[str]] = defaultdict(list)
     context: dict[str, frozenset[str] | None] = {}
+    normal: dict[str, str] = {}
     for s in stats:
-        context[s.word] = s.context
         w = s.word
-        if (
-            s.name_like
-            and w.isalpha()
-            and len(normal_form(w)) >= MIN_DISCOVERED_LENGTH
-        ):
-            blocks[consonants(w)].append(w)
+        if s.name_like and w.isalpha():
+            n = normal_form(w)
+            if len(n) >= MIN_DISCOVERED_LENGTH:
+                context[w], normal[w] = s.context, n
+                blocks["".join(ch for ch in n if ch not in _VOWELS)].append(w)
+    apart = different_names()
     pairs: list[tuple[str, str, float]] = []
     for words in blocks.values():
         words.sort()
         for i, a in enumerate(words):
             for b in words[i + 1 :]:
-                cost = variant_cost(a, b)
-                if cost is not None and _share_context(context[a], context[b]):
+                if not _share_context(context[a], context[b]) or frozenset((a, b)) in apart:
+                    continue
+                cost = _cost(normal[a], normal[b])
+                if cost is not None:
                     pairs.append((a, b, cost))
     return sorted(pairs)
 
