@@ -22,10 +22,10 @@ The table has two parts, because neither alone is good enough:
    `variant_cost`. Both words must be name-like: seen capitalized in mixed-case text at
    least twice and lowercase in at most 1 case in 10, so English words never qualify
    (road/rod, code/qaeda). And when the stats carry context (`count_words` collects it),
-   the two must share a rarer word near them (Mahmoud/Mahmud *Abbas*): on a hand-labelled
-   sample, the spelling rules alone were right for 58% of the pairs they found, mostly
-   because of Western names that look alike (Nelson/Nilson, Ruby/Rubi, Heyman/Heymann);
-   with the shared context for more than 90%. Pairs the rules join but that are different
+   the two must share a rarer word near them (Mahmoud/Mahmud *Abbas*): on hand-labelled
+   samples (`bench/variants.py`), the spelling rules alone were right for 58% of the pairs
+   they found, mostly because of Western names that look alike (Nelson/Nilson, Ruby/Rubi,
+   Heyman/Heymann); with the shared context for 89%. Pairs the rules join but that are different
    names (Salah/Saleh) are listed in `names.tsv` (`!` lines). This is what covers the many
    names nobody curated.
 
