@@ -12,24 +12,25 @@ each posting's weight by its field's `field_boost`), so they are not applied aga
 scores are broken by date, newest first, then index order (`_by_score`).
 
 Speed: the query tree is evaluated over whole posting lists with numpy (`scored`, `matching`):
-a boolean mask of the matching documents (the exact total and the facets come from it) and,
-for relevance order, every match's score, computed the way Whoosh's matchers would. Per
-generation, a small table of per-document facet values and dates (`FacetTable`) is built once
-from the index's columns and postings and cached next to it (`.facets-v2.pickle`; dot files are
-never hard-linked into the next generation); facets are bincounts over its codes. Stored fields
-are loaded only for the hits on the page.
+a boolean mask of the matching documents (the exact total and the facets come from it) and, for
+relevance order, every match's score, computed the way Whoosh's matchers would. Per generation,
+a small table of per-document facet values and dates (`FacetTable`) is built once from the
+index's columns and postings and cached next to it (`.facets-v3.npz`: arrays and JSON, checked
+against the generation's segments; dot files are never hard-linked into the next generation);
+facets are bincounts over its codes. Stored fields are loaded only for the hits on the page.
 """
 
 from __future__ import annotations
 
 import csv
+import io
 import json
 import math
 import os
-import pickle
 import re
 import time
 from array import array
+from bisect import bisect_left
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -51,7 +52,7 @@ from whoosh.support.levenshtein import damerau_levenshtein
 from whoosh.util.numeric import byte_to_length
 from whoosh.util.times import long_to_datetime
 
-from . import postings, store, tagcodes, viewfile, wordlist
+from . import postings, store, tagcodes, variants, viewfile, wordlist
 from .cable import Cable, Source, cable_to_dict
 from .errors import IndexIncompatible, IndexMissing, NotFound, QueryError
 from .highlight import Fragment, Terms, fragments, paragraphs, query_terms, stem_word
@@ -76,7 +77,7 @@ SUGGEST_BELOW = 2
 WORD_SAMPLE_DOCS = 4000
 WORD_LIST_MAX = 100_000
 
-_TABLE_FILE = ".facets-v2.pickle"
+_TABLE_FILE = ".facets-v3.npz"
 _WORDS_FILE = ".words-v2.json"  # {"sampled_docs": N, "counts": {word: n}}
 _NO_DATE = -1
 #: DATETIME/NUMERIC columns hold the type's maximum for documents without a value
@@ -221,6 +222,7 @@ class Searchable:
         self._lexicons: dict[str, list[bytes]] = {}
         self._words: dict[str, list[tuple[str, int, int]]] | None = None
         self._vocabulary: list[str] | None = None
+        self._variants: variants.VariantTable | None = None
         self._cited: NDArray[np.int64] | None = None
 
     def twin(self) -> Searchable:
@@ -233,7 +235,7 @@ class Searchable:
         # the same dicts: a cache entry one thread adds is there for the others
         other._lengths, other._avg_lengths = self._lengths, self._avg_lengths
         other._lexicons = self._lexicons
-        other._vocabulary = self._vocabulary
+        other._vocabulary, other._variants = self._vocabulary, self._variants
         return other
 
     def close(self) -> None:
@@ -284,8 +286,19 @@ class Searchable:
         return self._vocabulary
 
     def variants(self, word: str) -> tuple[str, ...]:
-        """Other spellings of a transliterated name found in this index."""
-        return ()
+        """Other spellings of a transliterated name that this index holds, most frequent
+        first (`indexer.variants`: the curated table and the groups found in a sample of
+        this index's documents). A spelling of two parts that the table splits at an
+        apostrophe (`khamene i`) is the one token the index holds (`khamene'i`)."""
+        if self._variants is None:
+            self._variants = _load_variants(self)
+        table = self._variants
+        found = [*table.variants(word), *variants.curated().variants(word)]
+        for spelling in table.spellings(word):
+            if len(spelling) == 2 and len(spelling[1]) <= 2:
+                found.append("'".join(spelling))
+        words = self.vocabulary()
+        return tuple(w for w in dict.fromkeys(found) if w != word and _holds(words, w))
 
     def avg_length(self, field_name: str) -> float:
         """A field's average length, as Whoosh's BM25F scorer takes it (0 counts as 1)."""
@@ -362,6 +375,7 @@ def warm_caches(
         if previous is not None:
             _carry_caches(s, previous)
         _ = s.table, s.words
+        s.variants("")  # the name-variant table, so that the first search need not build it
 
 
 #: the did-you-mean word sample is drawn again once the index has grown by this fraction
@@ -371,22 +385,14 @@ WORDS_RESAMPLE_GROWTH = 0.1
 def _carry_caches(s: Searchable, previous: Path) -> None:
     """Extend the previous generation's caches to `s` when they still describe it."""
     try:
-        with open(previous / _TABLE_FILE, "rb") as fh:
-            old = pickle.load(fh)
         old_ids = [
             seg.segment_id()
             for seg in whoosh_index.TOC.read(FileStorage(str(previous)), INDEX_NAME).segments
         ]
-    except (
-        OSError,
-        pickle.UnpicklingError,
-        EOFError,
-        AttributeError,
-        ValueError,
-        whoosh_index.EmptyIndexError,
-    ):
+    except (OSError, ValueError, whoosh_index.EmptyIndexError):
         return  # nothing to carry: the caches are built from scratch
-    if not isinstance(old, FacetTable):
+    old = _read_table(previous / _TABLE_FILE, old_ids)
+    if old is None:
         return
     leaves = s.reader.leaf_readers()
     segments = s.ix._segments()
@@ -398,7 +404,7 @@ def _carry_caches(s: Searchable, previous: Path) -> None:
     added = [leaf for leaf, _ in leaves[len(old_ids) :]]
     table = _concat_tables(old, build_table(MultiReader(added))) if added else old
     s._table = table
-    _write_cache(s.generation / _TABLE_FILE, pickle.dumps(table, protocol=pickle.HIGHEST_PROTOCOL))
+    _write_table(s.generation / _TABLE_FILE, table, _segment_ids(s))
     # the word sample: kept until the index has grown by WORDS_RESAMPLE_GROWTH since it was
     # drawn (not since the previous update, or many small updates would never redraw it)
     try:
@@ -408,6 +414,11 @@ def _carry_caches(s: Searchable, previous: Path) -> None:
         return
     if len(table.created) <= sampled * (1 + WORDS_RESAMPLE_GROWTH):
         _write_cache(s.generation / _WORDS_FILE, raw)
+        # the name-variant table is drawn from a document sample too: kept alike
+        try:
+            _write_cache(s.generation / _VARIANTS_FILE, (previous / _VARIANTS_FILE).read_bytes())
+        except OSError:
+            pass
 
 
 def _concat_tables(a: FacetTable, b: FacetTable) -> FacetTable:
@@ -452,6 +463,34 @@ def _opened(index: Path | Searchable) -> Iterator[Searchable]:
 # --- the facet table -------------------------------------------------------------------------
 
 
+#: the name-variant table of a generation (built from a document sample, kept beside it)
+_VARIANTS_FILE = ".variants-v1.json"
+#: documents (evenly spread) whose words and capitals the variant table is built from
+VARIANT_SAMPLE_DOCS = 1000
+
+
+def _holds(words: list[str], word: str) -> bool:
+    at = bisect_left(words, word)
+    return at < len(words) and words[at] == word
+
+
+def _load_variants(s: Searchable) -> variants.VariantTable:
+    path = s.generation / _VARIANTS_FILE
+    try:
+        return variants.VariantTable.from_json(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError, KeyError, TypeError):
+        pass
+    docs = list(s.reader.all_doc_ids())
+    step = max(1, len(docs) // VARIANT_SAMPLE_DOCS)
+    texts = []
+    for docnum in docs[::step]:
+        stored = s.reader.stored_fields(docnum)
+        texts.append(f"{stored.get('subject') or ''}\n{stored.get('body') or ''}")
+    table = variants.build_variants(variants.count_words(texts))
+    _write_cache(path, table.to_json().encode("utf-8"))
+    return table
+
+
 def _load_vocabulary(s: Searchable) -> list[str]:
     words: set[str] = set()
     for segment in s.ix._segments():
@@ -469,19 +508,59 @@ def _load_vocabulary(s: Searchable) -> list[str]:
     return sorted(words)
 
 
+def _segment_ids(s: Searchable) -> list[str]:
+    return [seg.segment_id() for seg in s.ix._segments()]
+
+
 def _load_table(s: Searchable) -> FacetTable:
     path = s.generation / _TABLE_FILE
-    count = s.reader.doc_count_all()
-    try:
-        with open(path, "rb") as fh:
-            table = pickle.load(fh)
-        if isinstance(table, FacetTable) and len(table.created) == count:
-            return table
-    except (OSError, pickle.UnpicklingError, EOFError, AttributeError):
-        pass
+    ids = _segment_ids(s)
+    table = _read_table(path, ids)
+    if table is not None and len(table.created) == s.reader.doc_count_all():
+        return table
     table = build_table(s.reader)
-    _write_cache(path, pickle.dumps(table, protocol=pickle.HIGHEST_PROTOCOL))
+    _write_table(path, table, ids)
     return table
+
+
+def _write_table(path: Path, table: FacetTable, segment_ids: list[str]) -> None:
+    """The facet table as data (numpy arrays and JSON, no pickle: a class moved in the code
+    cannot break an index), with the segments it describes, to check it against."""
+    meta = {"segments": segment_ids, "values": table.values}
+    arrays: dict[str, NDArray[Any]] = {
+        "meta": np.frombuffer(json.dumps(meta).encode("utf-8"), dtype=np.uint8),
+        "created": np.frombuffer(table.created, dtype=np.int64),
+        "tag_starts": np.frombuffer(table.tag_starts, dtype=np.int64),
+        "tag_codes": np.frombuffer(table.tag_codes, dtype=np.int64),
+    }
+    for name, codes in table.codes.items():
+        arrays[f"codes_{name}"] = np.frombuffer(codes, dtype=np.int32)
+    buffer = io.BytesIO()
+    np.savez(buffer, **arrays)  # type: ignore[arg-type]
+    _write_cache(path, buffer.getvalue())
+
+
+def _read_table(path: Path, segment_ids: list[str]) -> FacetTable | None:
+    """The facet table of `path` when it describes exactly these segments, else None."""
+    try:
+        with np.load(path, allow_pickle=False) as data:
+            meta = json.loads(bytes(data["meta"]).decode("utf-8"))
+            if meta.get("segments") != segment_ids:
+                return None
+            codes = {
+                name[len("codes_") :]: array("i", data[name].astype(np.int32).tobytes())
+                for name in data.files
+                if name.startswith("codes_")
+            }
+            return FacetTable(
+                created=array("q", data["created"].astype(np.int64).tobytes()),
+                values={k: list(v) for k, v in meta["values"].items()},
+                codes=codes,
+                tag_starts=array("l", data["tag_starts"].astype(np.int64).tobytes()),
+                tag_codes=array("l", data["tag_codes"].astype(np.int64).tobytes()),
+            )
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return None
 
 
 def _write_cache(path: Path, data: bytes) -> None:
