@@ -22,6 +22,7 @@ facets are bincounts over its codes. Stored fields are loaded only for the hits 
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import json
@@ -415,10 +416,8 @@ def _carry_caches(s: Searchable, previous: Path) -> None:
     if len(table.created) <= sampled * (1 + WORDS_RESAMPLE_GROWTH):
         _write_cache(s.generation / _WORDS_FILE, raw)
         # the name-variant table is drawn from a document sample too: kept alike
-        try:
+        with contextlib.suppress(OSError):
             _write_cache(s.generation / _VARIANTS_FILE, (previous / _VARIANTS_FILE).read_bytes())
-        except OSError:
-            pass
 
 
 def _concat_tables(a: FacetTable, b: FacetTable) -> FacetTable:
