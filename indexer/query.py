@@ -136,6 +136,8 @@ class PhraseNode:
     fields: tuple[str, ...] | None = None
     slop: int = 0
     boost: float = 1.0
+    #: `="bin laden"`: these spellings only
+    exact: bool = False
 
 
 @dataclass(frozen=True)
@@ -199,6 +201,10 @@ def _lex(text: str) -> list[_Tok]:
             out.append(_Tok(char, char, i + 1))
             i += 1
             continue
+        exact_phrase = char == "=" and text[i + 1 : i + 2] == '"'
+        if exact_phrase:
+            i += 1
+            char = '"'
         if char == '"':
             end = text.find('"', i + 1)
             if end < 0:
@@ -206,7 +212,7 @@ def _lex(text: str) -> list[_Tok]:
                     f'unbalanced quote at column {i + 1} - close the phrase with another "'
                 )
             suffix = _suffix(text, end + 1)
-            out.append(_Tok("phrase", text[i + 1 : end], i + 1, suffix))
+            out.append(_Tok("phrase", text[i + 1 : end], i + 1, suffix, quoted=exact_phrase))
             i = end + 1 + len(suffix)
             continue
         if char in "-+!" and at_start and i + 1 < n and not text[i + 1].isspace():
@@ -441,7 +447,7 @@ def _phrase(tok: _Tok, fields: tuple[str, ...] | None) -> Node:
         )
     if not tok.text.strip():
         raise QueryError(f"empty phrase at column {tok.column} - write words between the quotes")
-    return PhraseNode(tok.text, tok.column, fields, slop, boost)
+    return PhraseNode(tok.text, tok.column, fields, slop, boost, exact=tok.quoted)
 
 
 def _word(tok: _Tok, fields: tuple[str, ...] | None) -> Node:
@@ -798,7 +804,7 @@ class _Binder:
         fields = [f for f in (node.fields or DEFAULT_FIELDS) if f in TEXT_FIELDS]
         positions = []
         for part in _phrase_words(node.text):
-            exact = part.startswith("=")
+            exact = node.exact or part.startswith("=")
             for item in analyze(part[1:] if exact else part, query=True):
                 positions.append(self._alternatives(item.word, item.term, exact))
         if not positions:

@@ -481,3 +481,26 @@ def test_stop_words_in_plain_queries_do_not_become_required_tags(tmp_path: Path)
     assert "ignored common words: of" in with_stop.warnings[0]
     # a stop word asked for as a TAG explicitly is still a TAG query
     assert [h.refid for h in search(root, "tag:of", facets=()).hits] == ["09A2"]
+
+
+def test_name_spellings_find_each_other_and_say_so(tmp_path: Path) -> None:
+    root = make_index(
+        tmp_path,
+        [
+            cable("09A1", "Libya", "Qadhafi met the delegation."),
+            cable("09A2", "Libya", "Muammar Qaddafi spoke."),
+            cable("09A3", "Lebanon", "Hizballah and the army."),
+        ],
+    )
+    result = search(root, "gaddafi", facets=())
+    assert {h.refid for h in result.hits} == {"09A1", "09A2"}
+    assert any(
+        "`gaddafi` also matched the spellings" in w and "qadhafi" in w for w in result.warnings
+    )
+    marked = {h.highlights[0].text[s:e] for h in result.hits for s, e in h.highlights[0].matches}
+    assert marked == {"Qadhafi", "Qaddafi"}
+    assert search(root, "=gaddafi", facets=()).total == 0
+    assert search(root, "=qadhafi", facets=()).total == 1
+    assert search(root, '"muammar gaddafi"', facets=()).total == 1
+    assert search(root, '="muammar gaddafi"', facets=()).total == 0
+    assert search(root, "hezbollah", facets=()).total == 1
