@@ -23,6 +23,7 @@ from .clean import (
     lower_exact,
     normalize_space,
 )
+from .references import station_code
 
 # --------------------------------------------------------------------------- fast search
 
@@ -334,7 +335,11 @@ _SUBJECT_RE = re.compile(
     re.I | re.M,
 )
 _SUBJECT_STOP_RE = re.compile(
-    r"\s(?:REF|REFS|REFTEL|Ref)\s?:|(?i:classified\s+by)\b|\bE\.\s?O\.\s?\d{5}|\bTAGS:"
+    # "... VATICAN. REF. STATE 184178", "... RESPONSE Refs: A) State 29549", "THE JOB REF...04"
+    r"\s(?:REF|REFS|REFTEL|Ref|Refs)\s?:|\s(?:REF|REFS|Ref|Refs)(?:\.{1,3}|\s(?=\(?A[.)]))\s?"
+    # a lettered list after a garbled keyword: "... JAMAHIRIYA-STYLE Q: A) TRIPOLI 199"
+    r"|\s\S{1,4}:\s+\(?A[.)]\s"
+    r"|\s\(?A\)\s+(?:\d{2,4}\s+)?[A-Z][A-Za-z]+(?:\s[A-Za-z]+){0,3}\s\d{1,6}\b|(?i:classified\s+by)\b|\bE\.\s?O\.\s?\d{5}|\bTAGS:"
     r"|\((?:U|C|S|SBU|LOU|S/NF|C/NF|S//NF|C//NF|U//FOUO|S/REL)\)|\s\d{1,2}\.\s+\(|(?i:\bsipdis\b)"
 )
 
@@ -349,7 +354,16 @@ def subject(body: str) -> str | None:
     if stop:
         value = value[: stop.start()]
     value = normalize_space(value)
+    # the portion marking before it ("(C) CZECH GOVERNMENT ...") and the number of the
+    # paragraph that follows on a one-line body ("... DUBAI CRISIS 1.")
+    value = _SUBJECT_MARKING_RE.sub("", value)
+    value = re.sub(r"\s+\d{1,2}\.$", "", value)
     return value or None
+
+
+_SUBJECT_MARKING_RE = re.compile(
+    r"^\((?:U|C|S|SBU|LOU|S/NF|C/NF|S//NF|C//NF|U//FOUO|FOUO)\)\s*", re.IGNORECASE
+)
 
 
 _TAGS_RE = re.compile(r"^TAGS\b[ \t]*:?[ \t]*(?P<value>.*)$", re.I | re.M)
@@ -357,18 +371,88 @@ _TAG_TOKEN_RE = re.compile(r"^[A-Z0-9][A-Z0-9&/_.-]*$")
 
 
 def tags(body: str) -> tuple[str, ...]:
-    """The TAGS tokens, upper-cased, in order, without duplicates."""
+    """The TAGS codes, upper-cased, in order, without duplicates.
+
+    Free text written among the codes ("Human Rights", "India-Nepal", "ECON Development",
+    "MEDIA REACTION") is left out: it is no tag, and its words would flood the TAGS facet.
+    A line without the TAGS keyword still counts where the E.O. line carries the codes
+    ("E.O. 12958: N/A EFIN, ECON, CH").
+    """
     m = _search_at_word(_TAGS_RE, body, "tags")
-    if m is None:
-        return ()
+    value = m.group("value") if m else None
+    if value is None:
+        eo = _EO_TAGS_RE.search(body)
+        if eo is None:
+            return ()
+        value = eo.group("value")
+    # "OVIP (CLINTON, HILLARY) PREL": the name a visit code is about
+    value = re.sub(r"\([^()]*\)", " ", value)
     out: list[str] = []
-    for token in re.split(r"[\s,;]+", m.group("value")):
-        tok = token.strip(".:").upper()
-        if re.fullmatch(_STOP_WORDS, tok):
+    # a sentence-cased release writes the codes in lower case ("Tags: prel, pgov, tu")
+    lower = not any(c.isupper() for c in value)
+    if re.search(r"[,;]", value):
+        elements = [e.strip() for e in re.split(r"[,;]", value)]
+    else:
+        elements = [value]
+    for element in elements:
+        words = element.split()
+        # "Kurdistan Democratic Party KDP", "HUMAN RIGHTS": a phrase, not codes
+        if len(elements) > 1 and (
+            (not lower and any(c.islower() for c in element))
+            or (len(words) > 1 and not all(len(w.strip(".:")) <= 4 for w in words[:-1]))
+        ):
+            if _runs_on(words):
+                break
+            continue
+        stop = _add_tag_words(words, out, lower, single=len(elements) == 1)
+        if stop:
             break
-        if tok and _TAG_TOKEN_RE.match(tok) and tok not in out:
-            out.append(tok)
     return tuple(out)
+
+
+_EO_TAGS_RE = re.compile(
+    r"^E\.?\s?O\.?\s?\d{5}\s*:?\s*(?:N/A|DECL\s*:?\s*\S+)\s+"
+    r"(?P<value>[A-Z]{2,6}(?:\s*,\s*[A-Z]{2,6})+)\s*$",
+    re.M,
+)
+#: words that end a TAGS line run into the banner or the subject
+_TAGS_END_WORDS = frozenset(
+    ["UNCLAS", "UNCLASSIFIED", "CONFIDENTIAL", "SECRET", "SENSITIVE", "SECTION", "NOFORN", "SIPDIS"]
+)
+
+
+def _runs_on(words: list[str]) -> bool:
+    """True when an element is where the line runs on into a keyword or the banner."""
+    return any(w.strip(".:").upper() in _TAGS_END_WORDS for w in words) or any(
+        re.fullmatch(_STOP_WORDS, w.strip(".:").upper()) for w in words
+    )
+
+
+def _add_tag_words(words: list[str], out: list[str], lower: bool, single: bool) -> bool:
+    """Add the codes of one element to `out`; True when the TAGS line ends here."""
+    for i, token in enumerate(words):
+        tok = token.strip(".:")
+        up = tok.upper()
+        if re.fullmatch(_STOP_WORDS, up) or up in _TAGS_END_WORDS:
+            return True
+        if single:
+            # A space-separated line ends where free text starts: a word in lower case,
+            # or two long words in a row ("PE RUN-OFF SEEKS ASSISTANCE").
+            if not lower and any(c.islower() for c in tok):
+                return True
+            nxt = words[i + 1].strip(".:") if i + 1 < len(words) else ""
+            if len(tok) >= 5 and len(nxt) >= 5 and nxt.upper() not in _TAGS_END_WORDS:
+                return True
+            if re.fullmatch(r"\d+", tok) and out:
+                return True
+            # the banner's station and serial ("BR SAO PAULO 215 05 975")
+            rest = " ".join(words[i : i + 4])
+            at = re.match(r"((?:[A-Z][A-Z.'-]*\s){1,3})\d{2,6}\b", rest)
+            if at and station_code(at.group(1)):
+                return True
+        if up and _TAG_TOKEN_RE.match(up) and up not in out:
+            out.append(up)
+    return False
 
 
 _REF_RE = re.compile(r"^(?:REF|REFS|REFTEL|REFTELS)\b[ \t]*[:.]?[ \t]*(?P<value>.*)$", re.I | re.M)
@@ -757,7 +841,7 @@ _NOT_SIGNERS = frozenset(
     ]
 )
 _SIGNER_RE = re.compile(
-    r"(?:^|(?<=[.!?)\"'”\]:])\s+|\n|(?<=END COMMENT)\.?\s+|(?<=END TEXT)\.?\s+"
+    r"(?:^|(?<=[.!?)\"'”\]:])\s+(?:-\s+)?|\n|(?<=END COMMENT)\.?\s+|(?<=END TEXT)\.?\s+"
     r"|https?://\S+\s+(?:/\s+)?|(?<![A-Za-z])GP-\d\s+)"
     r"(?P<names>[A-Z][A-Z'-]+(?:[ /][A-Z][A-Z'-]+){0,2}"
     # A surname in its own case ("Satterfield", "van Voorst", "LeBaron", "Thompson-Jones"),
@@ -776,7 +860,53 @@ def signed_by(body: str) -> tuple[str, ...]:
     short last sentence cannot be told from a name, only one word on its own line or a single
     word counts.
     """
-    tail = re.sub(r"(?:\s+\.|\s*\\)+$", "", body.rstrip()[-300:]).rstrip()
+    tail = re.sub(r"(?:\s+\.|\s*\\)+$", "", _without_trailer(body)[-300:]).rstrip()
+    found = _signer_in(tail)
+    if found:
+        return found
+    # "... Portal:Unit ed_Kingdom LEBARON", "... Maxim Elovik CLINTON": in mixed-case text a
+    # last word in capitals is the signature even where no sentence ends before it.
+    m = _LAST_CAPS_RE.search(tail)
+    if m is None or m.group(1) in _NOT_SIGNERS or set(m.group(1)) <= {"X"}:
+        return ()
+    before = tail[: m.start(1)]
+    last_para = before[before.rfind("\n") + 1 :]
+    letters = [c for c in last_para if c.isalpha() and c not in "Xx"]
+    if len(letters) < 20 or sum(map(str.isupper, letters)) > 0.5 * len(letters):
+        return ()
+    return (m.group(1),)
+
+
+#: the last word of a body when it is one capitalized name ("CLINTON", "O'NEILL")
+_LAST_CAPS_RE = re.compile(r"(?<![A-Za-z'-])([A-Z][A-Z'-]{2,})$")
+#: end-of-body lines that come after the signature: classification lines, "NNN", "...",
+#: declassification stamps, "Visit ... Classified Website" lines, id footers
+_TRAILER_RE = re.compile(
+    r"(?:\s|^)(?:\.{2,}|>|NNNN?|(?:UNCLASSIFIED|CONFIDENTIAL|SECRET|LIMITED OFFICIAL USE)"
+    r"(?:\s*//\s*NOFORN)?|\d{4}[A-Z]+\d+\s*-\s*[A-Z]+|Declassified/Released[^\n]*"
+    r"|\"?(?:Please\s+)?Visit\s[^\n]*(?:Web\s?site|Web\s+Site)[^\n]*|You can also access[^\n]*"
+    r"|[^\n]{0,30}@[^\n]{0,30})\s*$"
+)
+
+
+def _without_trailer(body: str) -> str:
+    """The body without the lines that may follow its signature (see `_TRAILER_RE`)."""
+    text = body.rstrip()
+    while True:
+        m = _TRAILER_RE.search(text, max(0, len(text) - 400))
+        # a trailer stands on its own line, or is a classification word after the name
+        if m is None or not m.group(0).strip():
+            return text
+        start = m.start() + (len(m.group(0)) - len(m.group(0).lstrip()))
+        line_start = text.rfind("\n", 0, start) + 1
+        on_own_line = not text[line_start:start].strip()
+        word = m.group(0).strip()
+        if not on_own_line and not re.fullmatch(r"[A-Z /]+|NNNN?|\.{2,}", word):
+            return text
+        text = text[:start].rstrip()
+
+
+def _signer_in(tail: str) -> tuple[str, ...]:
     m = _SIGNER_RE.search(tail)
     # "END COMMENT DELL": the match may start too early; try again after each stop word.
     while m is not None and m.group("names").split()[0].upper() in _NOT_SIGNERS:

@@ -204,4 +204,15 @@ def _references(
     if not found and raw.references:
         found = [r.strip().upper() for r in raw.references]
         found = [r for r in found if is_wellformed_refid(r)]
-    return tuple(dict.fromkeys(r for r in found if r != refid))
+    return tuple(dict.fromkeys(r for r in found if not _same_cable(r, refid)))
+
+
+def _same_cable(ref: str, refid: str) -> bool:
+    """True for the cable's own id, also under a shorter station name (09DUBAI187 in the
+    references column of 09RPODUBAI187)."""
+    if ref == refid:
+        return True
+    a, b = REFID_RE.match(ref), REFID_RE.match(refid)
+    if a is None or b is None or a.group(1, 3) != b.group(1, 3):
+        return False
+    return b.group(2).endswith(a.group(2)) or a.group(2).endswith(b.group(2))
