@@ -21,8 +21,9 @@ REFID_RE = re.compile(r"^(\d{2})([A-Z][A-Z]*?)(\d+)$")
 
 def refid_year(refid: str | None) -> int | None:
     """The year a reference id starts with: 66-99 are 19xx, 00-10 are 20xx (Cablegate runs
-    from 1966 to 2010); None for an id without a Cablegate year."""
-    m = REFID_RE.match(refid or "")
+    from 1966 to 2010); None for an id without a Cablegate year. Malformed ids keep their
+    year in front too ("08SCTION02OF02SAOPAULO335")."""
+    m = re.match(r"(\d{2})[A-Z]", refid or "")
     if m is None:
         return None
     yy = int(m.group(1))

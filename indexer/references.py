@@ -267,7 +267,8 @@ def _reference_re() -> re.Pattern[str]:
 
 #: More serials of the same station and year: "BRASILIA 2799 AND 2764", "BUENOS AIRES 496, 407".
 _MORE_SERIALS_RE = re.compile(
-    r"\s*(?:,|;|&|\bAND\b)\s*(?P<serial>\d{1,8})(?![\dA-Za-z]|[./:)-]|\s*[A-Za-z])",
+    r"\s*(?:,|;|&|\bAND\b)\s*(?P<serial>\d{1,8})"
+    r"(?![\dA-Za-z]|[./:)-]|\s*(?!(?:AND|and|&)\s+\d)[A-Za-z])",
     re.IGNORECASE,
 )
 
@@ -300,7 +301,8 @@ def parse_references(ref_text: str, year: int | None) -> list[str]:
     when `year` is None. E-mails, telcons, airgrams ("CA-3400"), intelligence reports
     ("TD-314/00123-09"), dates and paragraph numbers give no id.
     """
-    text = ref_text.replace("¶", " ")
+    # (some releases mark places as "[LOC HARARE  ] 5346")
+    text = ref_text.replace("¶", " ").replace("[LOC ", " ").replace("[", " ").replace("]", " ")
     for page_break in _PAGE_BREAK_RES:
         text = page_break.sub(" ", text)
     found: list[str] = []
