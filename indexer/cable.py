@@ -19,6 +19,19 @@ from typing import Any
 REFID_RE = re.compile(r"^(\d{2})([A-Z][A-Z]*?)(\d+)$")
 
 
+def refid_year(refid: str | None) -> int | None:
+    """The year a reference id starts with: 66-99 are 19xx, 00-10 are 20xx (Cablegate runs
+    from 1966 to 2010); None for an id without a Cablegate year. Malformed ids keep their
+    year in front too ("08SCTION02OF02SAOPAULO335")."""
+    m = re.match(r"(\d{2})[A-Z]", refid or "")
+    if m is None:
+        return None
+    yy = int(m.group(1))
+    if yy >= 66:
+        return 1900 + yy
+    return 2000 + yy if yy <= 10 else None
+
+
 def is_wellformed_refid(refid: str) -> bool:
     """True for ids shaped like `09BAGHDAD113` (year, station letters, serial without zeros)."""
     m = REFID_RE.match(refid)
@@ -102,7 +115,8 @@ class Cable:
 
     @property
     def year(self) -> int | None:
-        return self.created.year if self.created else None
+        """The year the cable was written: its creation year, else its reference id's."""
+        return self.created.year if self.created else refid_year(self.refid)
 
 
 @dataclass(frozen=True)

@@ -23,6 +23,7 @@ from .clean import (
     lower_exact,
     normalize_space,
 )
+from .references import station_code
 
 # --------------------------------------------------------------------------- fast search
 
@@ -334,7 +335,13 @@ _SUBJECT_RE = re.compile(
     re.I | re.M,
 )
 _SUBJECT_STOP_RE = re.compile(
-    r"\s(?:REF|REFS|REFTEL|Ref)\s?:|(?i:classified\s+by)\b|\bE\.\s?O\.\s?\d{5}|\bTAGS:"
+    # "... VATICAN. REF. STATE 184178", "... RESPONSE Refs: A) State 29549", "THE JOB REF...04"
+    r"\s(?:REF|REFS|REFTEL|Ref|Refs|Ref\(s\)|REF\(S\))\s?:|\s(?:REF|REFS|Ref|Refs)(?:\.{1,3}|\s(?=\(?A[.)]))\s?"
+    # the handling note of a one-line body ("... IN CAIRO Sensitive but Unclassified. Please")
+    r"|\s(?:(?i:this\s+(?:cable|message)\s+is)\s+)?(?i:sensitive,?\s+but\s+unclassified)(?=\s*[.,;-]|\s+(?i:please))"
+    # a lettered list after a garbled keyword: "... JAMAHIRIYA-STYLE Q: A) TRIPOLI 199"
+    r"|\s\S{1,4}:\s+\(?A[.)]\s"
+    r"|\s\(?A\)\s+(?:\d{2,4}\s+)?[A-Z][A-Za-z]+(?:\s[A-Za-z]+){0,3}\s\d{1,6}\b|(?i:classified\s+by)\b|\bE\.\s?O\.\s?\d{5}|\bTAGS:"
     r"|\((?:U|C|S|SBU|LOU|S/NF|C/NF|S//NF|C//NF|U//FOUO|S/REL)\)|\s\d{1,2}\.\s+\(|(?i:\bsipdis\b)"
 )
 
@@ -349,7 +356,16 @@ def subject(body: str) -> str | None:
     if stop:
         value = value[: stop.start()]
     value = normalize_space(value)
+    # the portion marking before it ("(C) CZECH GOVERNMENT ...") and the number of the
+    # paragraph that follows on a one-line body ("... DUBAI CRISIS 1.")
+    value = _SUBJECT_MARKING_RE.sub("", value)
+    value = re.sub(r"\s+\d{1,2}\.$", "", value)
     return value or None
+
+
+_SUBJECT_MARKING_RE = re.compile(
+    r"^\((?:U|C|S|SBU|LOU|S/NF|C/NF|S//NF|C//NF|U//FOUO|FOUO)\)\s*", re.IGNORECASE
+)
 
 
 _TAGS_RE = re.compile(r"^TAGS\b[ \t]*:?[ \t]*(?P<value>.*)$", re.I | re.M)
@@ -357,38 +373,158 @@ _TAG_TOKEN_RE = re.compile(r"^[A-Z0-9][A-Z0-9&/_.-]*$")
 
 
 def tags(body: str) -> tuple[str, ...]:
-    """The TAGS tokens, upper-cased, in order, without duplicates."""
+    """The TAGS codes, upper-cased, in order, without duplicates.
+
+    Free text written among the codes ("Human Rights", "India-Nepal", "ECON Development",
+    "MEDIA REACTION", the person after "OVIP") is left out: it is no tag, and its words would
+    flood the TAGS facet. A line that runs on into the banner or the subject ends there. A
+    body without the TAGS keyword still has tags where the E.O. line carries the codes
+    ("E.O. 12958: N/A EFIN, ECON, CH").
+    """
     m = _search_at_word(_TAGS_RE, body, "tags")
-    if m is None:
-        return ()
+    value = m.group("value") if m else None
+    if value is None:
+        eo = _EO_TAGS_RE.search(body)
+        if eo is None:
+            return ()
+        value = eo.group("value")
+    # "OVIP (CLINTON, HILLARY) PREL": the person a visit code is about
+    value = re.sub(r"\([^()]*\)", " ", value)
+    # a sentence-cased release writes the codes in lower case ("Tags: prel, pgov, tu")
+    lower = not any(c.isupper() for c in value)
+    elements = [e.split() for e in re.split(r"[,;]", value)]
     out: list[str] = []
-    for token in re.split(r"[\s,;]+", m.group("value")):
-        tok = token.strip(".:").upper()
-        if re.fullmatch(_STOP_WORDS, tok):
+    for element in elements:
+        if _add_tag_words(element, out, lower):
             break
-        if tok and _TAG_TOKEN_RE.match(tok) and tok not in out:
-            out.append(tok)
     return tuple(out)
 
 
-_REF_RE = re.compile(r"^(?:REF|REFS|REFTEL|REFTELS)\b[ \t]*[:.]?[ \t]*(?P<value>.*)$", re.I | re.M)
-_REF_ITEM_RE = re.compile(r"^(?:[A-Z]\.|\([A-Za-z]\))\s")
+_EO_TAGS_RE = re.compile(
+    r"^E\.?\s?O\.?\s?\d{5}\s*:?\s*(?:N/A|DECL\s*:?\s*\S+)\s+"
+    r"(?P<value>[A-Z]{2,6}(?:\s*,\s*[A-Z]{2,6})+)\s*$",
+    re.M,
+)
+#: words that end a TAGS line run into the banner or the subject
+_TAGS_END_TEXT = "UNCLAS UNCLASSIFIED CONFIDENTIAL SECRET SENSITIVE SECTION NOFORN SIPDIS"
+_TAGS_END_WORDS = frozenset(_TAGS_END_TEXT.split())
+#: a code is short; free text has long words ("HUMAN RIGHTS", "RUN-OFF SEEKS ASSISTANCE")
+_LONG_WORD = 5
+
+
+def _is_long(word: str) -> bool:
+    return len(word.strip(".:")) >= _LONG_WORD
+
+
+def _add_tag_words(words: list[str], out: list[str], lower: bool) -> bool:
+    """Add the codes of one comma-separated element of a TAGS line to `out`; True when the
+    line ends in this element (a keyword, the banner, or free text running on)."""
+    i = 0
+    while i < len(words):
+        tok = words[i].strip(".:")
+        up = tok.upper()
+        if _ends_tags(words, i):
+            return True
+        if not lower and any(c.islower() for c in tok):
+            # "Kurdistan Democratic Party KDP", "ECON Development", "... AE Terrorism": free
+            # text from here to the end of the element
+            return any(_ends_tags(words, j) for j in range(i, len(words)))
+        if re.fullmatch(r"\d+", tok) and out:
+            return True
+        if up == "OVIP":
+            # the visitor's name follows (written "OVIP (RICE, CONDOLEEZZA)" when kept apart)
+            j = i + 1
+            while j < len(words) and j <= i + 2 and _is_long(words[j]):
+                j += 1
+            _add(up, out)
+            i = j
+            continue
+        if _is_long(tok) and i + 1 < len(words) and _is_long(words[i + 1]):
+            # free text: two long words in a row. The codes may go on after it ("PGOV
+            # PHALANAGE PARTY PINR PREL"), but free text that runs on ends the line.
+            j = i
+            while j < len(words) and _is_long(words[j]):
+                j += 1
+            rest = words[j:]
+            if any(_is_long(w) or w.upper() in _ENGLISH_WORDS for w in rest):
+                return True
+            i = j
+            continue
+        _add(up, out)
+        i += 1
+    return False
+
+
+#: short English words that show a TAGS line has run on into a sentence
+_ENGLISH_TEXT = """
+    A AN THE AND OR OF TO IN ON AT BY FOR FROM WITH OVER INTO OUT BUT NOT IS ARE WAS BE
+    WILL SAID SAYS HAS HAVE NEW NO ITS HIS HER AS UP
+"""
+_ENGLISH_WORDS = frozenset(_ENGLISH_TEXT.split())
+
+
+def _add(code: str, out: list[str]) -> None:
+    if code and _TAG_TOKEN_RE.match(code) and code not in out:
+        out.append(code)
+
+
+def _ends_tags(words: list[str], i: int) -> bool:
+    """True when the TAGS line ends at words[i]: a keyword, a banner word, or the banner's
+    station and serial ("BR SAO PAULO 215 05 975")."""
+    up = words[i].strip(".:").upper()
+    if re.fullmatch(_STOP_WORDS, up) or up in _TAGS_END_WORDS:
+        return True
+    at = re.match(r"((?:[A-Z][A-Z.'-]*\s){1,3})\d{2,6}\b", " ".join(words[i : i + 4]))
+    return bool(at and station_code(at.group(1)))
+
+
+_REF_RE = re.compile(
+    r"^(?:REF|REFS|REFTEL|REFTELS)\b(?:\(S\))?[ \t]*[:.]?[ \t]*(?P<value>.*)$", re.I | re.M
+)
+_REF_ITEM_RE = re.compile(r"^(?:[A-Z][.)]|\([A-Za-z]\))\s?")
+#: a REF keyword inside a line, where a one-line body or a line run into the next put it
+#: ("... TAGS: KIPR BR IPR Refs: A) 2003 Sao Paulo 2199", "... VATICAN. REF. STATE 184178")
+_INLINE_REF_RE = re.compile(
+    r"(?<=\s)(?:REF|REFS|REFTEL|REFTELS|Ref|Refs|Reftel|Ref\(s\)|REF\(S\))"
+    r"(?:[ \t]?:|\.{1,3}(?=[ \t]?[A-Z0-9(])|[ \t]+(?=\(?A[.)]))[ \t]*(?P<value>[^\n]*)"
+)
+#: where a REF block that runs on in its line ends: the first numbered paragraph, the
+#: "Classified By" line, the summary, the handling note
+_REF_END_RE = re.compile(
+    r"\s\d{1,2}\.\s?(?=\((?:U|C|S|SBU|LOU|[CS]/NF|[A-Z]{1,3}//?[A-Z]{1,5})\)|[A-Z][a-z]+\s+[a-z])|(?i:\bclassified\s+by\b)|\bE\.\s?O\.\s?\d{5}"
+    r"|(?<![A-Za-z])(?:SUMMARY|Summary)\s*[:.]|(?i:\bsensitive,?\s+but\s+unclassified\b)"
+)
+#: how far into the body an inline REF keyword may sit (it comes before the text)
+_INLINE_REF_WINDOW = 2500
 
 
 def reference_block(body: str) -> str | None:
-    """The text of the REF block (without the "REF:" keyword), lettered items included."""
+    """The text of the REF block (without the "REF:" keyword), lettered items included,
+    also when the keyword sits inside a line; None when the cable has no REF block."""
     m = _search_at_word(_REF_RE, body, "ref")
-    if m is None:
-        return None
-    parts = [m.group("value")]
+    value: str | None = None
+    if m is not None:
+        value = m.group("value")
+    else:
+        head = body[:_INLINE_REF_WINDOW]
+        first_para = re.search(r"(?m)^\d{1,2}\.\s", head)
+        inline = _INLINE_REF_RE.search(head, 0, first_para.start() if first_para else len(head))
+        if inline is None:
+            return None
+        m = inline
+        value = inline.group("value")
+    parts = [value]
     rest = body[m.end() :].split("\n\n")
     for para in rest[1:] if rest and not rest[0].strip() else rest:
         para = para.strip()
         if not _REF_ITEM_RE.match(para) or len(para) > 300:
             break
         parts.append(para)
-    value = normalize_space(" ".join(parts))
-    return value or None
+    joined = normalize_space(" ".join(parts))
+    end = _REF_END_RE.search(joined)
+    if end is not None:
+        joined = joined[: end.start()].strip()
+    return joined or None
 
 
 _CLASSIFIED_BY_RE = re.compile(r"classified\s+by\s*:?\s*(?P<value>[^\n]*)", re.IGNORECASE)
@@ -566,6 +702,11 @@ def _name_in(segment: str) -> str | None:
         run.insert(0, tok)
     while run and _USERNAME_RE.match(run[0]):
         run.pop(0)
+    # "DRC MATTHEW GOSHKO": an office written in the capitals of the name (no vowel, so
+    # no given name)
+    first = run[0] if run else ""
+    if len(run) >= 3 and 2 <= len(first) <= 4 and not re.search(r"[AEIOUYaeiouy.]", first):
+        run.pop(0)
     if not run or (len(run) == 1 and not _is_surname(run[0])):
         return None
     titled = len(run) < len(tokens)
@@ -588,6 +729,10 @@ def classified_by(body: str) -> str | None:
         return None
     # "CHG: James L Williams": a title before a colon
     value = re.sub(r"^\s*[A-Za-z/'.]{1,12}:\s*", "", m.group("value"))
+    # Apostrophes written as commas or backquotes ("Daniel O,Grady", "O`Grady", the
+    # Cablegate text's "President,s"), and typographic ones, as one apostrophe.
+    value = re.sub(r"(?<![A-Za-z])([A-Z]|[Dd])[,`’](?=[A-Z][a-z])", r"\1'", value)
+    value = value.replace("’", "'")
     cut = _REASON_RE.search(value)
     if cut:
         value = value[: cut.start()]
@@ -757,7 +902,7 @@ _NOT_SIGNERS = frozenset(
     ]
 )
 _SIGNER_RE = re.compile(
-    r"(?:^|(?<=[.!?)\"'”\]:])\s+|\n|(?<=END COMMENT)\.?\s+|(?<=END TEXT)\.?\s+"
+    r"(?:^|(?<=[.!?)\"'”\]:])\s+(?:-\s+)?|\n|(?<=END COMMENT)\.?\s+|(?<=END TEXT)\.?\s+"
     r"|https?://\S+\s+(?:/\s+)?|(?<![A-Za-z])GP-\d\s+)"
     r"(?P<names>[A-Z][A-Z'-]+(?:[ /][A-Z][A-Z'-]+){0,2}"
     # A surname in its own case ("Satterfield", "van Voorst", "LeBaron", "Thompson-Jones"),
@@ -776,7 +921,62 @@ def signed_by(body: str) -> tuple[str, ...]:
     short last sentence cannot be told from a name, only one word on its own line or a single
     word counts.
     """
-    tail = re.sub(r"(?:\s+\.|\s*\\)+$", "", body.rstrip()[-300:]).rstrip()
+    tail = re.sub(r"(?:\s+\.|\s*\\)+$", "", _without_trailer(body)[-300:]).rstrip()
+    found = _signer_in(tail)
+    if found:
+        return found
+    # "... Portal:Unit ed_Kingdom LEBARON", "... Maxim Elovik CLINTON": in mixed-case text a
+    # last word in capitals is the signature even where no sentence ends before it.
+    m = _LAST_CAPS_RE.search(tail)
+    if m is None or m.group(1) in _NOT_SIGNERS or set(m.group(1)) <= {"X"}:
+        return ()
+    before = tail[: m.start(1)]
+    previous = before.split()[-1] if before.split() else ""
+    if re.fullmatch(r"[A-Z][A-Z'-]+", previous) and set(previous) != {"X"}:
+        return ()
+    last_para = before[before.rfind("\n") + 1 :]
+    letters = [c for c in last_para if c.isalpha() and c not in "Xx"]
+    if len(letters) < 20 or sum(map(str.isupper, letters)) > 0.5 * len(letters):
+        return ()
+    return (m.group(1),)
+
+
+#: the last word of a body when it is one capitalized name ("CLINTON", "O'NEILL"), not
+#: the end of a sentence in capitals ("END COMMENT AND GUIDANCE REQUES")
+_LAST_CAPS_RE = re.compile(r"(?<![A-Za-z'-])([A-Z][A-Z'-]{2,})$")
+#: a name after the URL of a "Visit ... Website" line ("... /p/nea/amman Beecroft")
+_LINE_END_NAME_RE = re.compile(r"\s(?:/\s+)?[A-Z][A-Za-z'-]+$")
+#: end-of-body lines that come after the signature: classification lines, "NNN", "...",
+#: declassification stamps, "Visit ... Classified Website" lines, id footers
+_TRAILER_RE = re.compile(
+    r"(?:\s|^)(?:\.{2,}|>|NNNN?|(?:UNCLASSIFIED|CONFIDENTIAL|SECRET|LIMITED OFFICIAL USE)"
+    r"(?:\s*//\s*NOFORN)?|\d{4}[A-Z]+\d+\s*-\s*[A-Z]+|Declassified/Released[^\n]*"
+    r"|\"?(?:Please\s+)?Visit\s[^\n]*(?:Web\s?site|Web\s+Site)[^\n]*|You can also access[^\n]*"
+    r"|[^\n]{0,30}@[^\n]{0,30}|SELECT \* FROM [^\n]*)\s*$"
+)
+
+
+def _without_trailer(body: str) -> str:
+    """The body without the lines that may follow its signature (see `_TRAILER_RE`)."""
+    text = body.rstrip()
+    while True:
+        m = _TRAILER_RE.search(text, max(0, len(text) - 400))
+        # a trailer stands on its own line, or is a classification word after the name
+        if m is None or not m.group(0).strip():
+            return text
+        start = m.start() + (len(m.group(0)) - len(m.group(0).lstrip()))
+        line_start = text.rfind("\n", 0, start) + 1
+        on_own_line = not text[line_start:start].strip()
+        word = m.group(0).strip()
+        if not on_own_line and not re.fullmatch(r"[A-Z /]+|NNNN?|\.{2,}|SELECT .*", word):
+            return text
+        # "Visit Amman's Classified Website at http://... Beecroft": the name ends the line
+        if word.startswith(("Visit", '"Visit', "Please")) and _LINE_END_NAME_RE.search(word):
+            return text
+        text = text[:start].rstrip()
+
+
+def _signer_in(tail: str) -> tuple[str, ...]:
     m = _SIGNER_RE.search(tail)
     # "END COMMENT DELL": the match may start too early; try again after each stop word.
     while m is not None and m.group("names").split()[0].upper() in _NOT_SIGNERS:

@@ -12,9 +12,9 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from . import extract
-from .cable import REFID_RE, Cable, RawRecord, is_wellformed_refid
+from .cable import REFID_RE, Cable, RawRecord, is_wellformed_refid, refid_year
 from .clean import clean_body
-from .references import derive_refid, parse_references
+from .references import derive_refid, parse_references, station_origin
 
 #: a text with no header and fewer words than this is not a cable (e.g. a page's
 #: "Appears in these articles:" box cut out instead of the cable text)
@@ -41,10 +41,14 @@ def build_cable(raw: RawRecord) -> Cable:
     # Only a header's DTG is the cable's own: a body cites other cables' DTGs in its REF block.
     dtg = _time_source(header, text)
     created = _created(raw, dtg, notes)
-    refid = _refid(raw, text, created, notes)
+    refid = _refid(raw, text, dtg[0] if dtg else created, notes)
 
     classification = _classification(raw, text, notes)
-    origin = raw.origin or (extract.origin_from_header(header) if header else None) or ""
+    origin = (
+        raw.origin
+        or (extract.origin_from_header(header) if header else None)
+        or _origin_from_refid(refid, notes)
+    )
     subject = extract.subject(body) or _normalize_or_none(raw.subject) or ""
     tags = extract.tags(body) or tuple(raw.tags or ())
     references = _references(raw, body, _year(created, refid), refid)
@@ -124,10 +128,18 @@ def _created(raw: RawRecord, dtg: tuple[datetime, str] | None, notes: list[str])
     return fixed
 
 
-def _refid(raw: RawRecord, text: str, created: datetime | None, notes: list[str]) -> str:
+def _refid(raw: RawRecord, text: str, sent: datetime | None, notes: list[str]) -> str:
+    """The metadata's id, else the banner's station and serial with the year the cable was
+    sent (its DTG's year, which makes the id even where a date column says otherwise)."""
     if raw.refid:
         return raw.refid
-    derived = derive_refid(text, _year(created, raw.refid_hint))
+    derived = derive_refid(text, _year(sent, raw.refid_hint))
+    if derived and raw.refid_hint and _truncated(derived, raw.refid_hint):
+        notes.append(
+            f"reference id {raw.refid_hint} of the record kept: the cable's banner gives "
+            f"{derived}, the same id with its serial cut short"
+        )
+        return raw.refid_hint
     if derived:
         if raw.refid_hint and raw.refid_hint != derived:
             notes.append(
@@ -138,6 +150,19 @@ def _refid(raw: RawRecord, text: str, created: datetime | None, notes: list[str]
     if raw.refid_hint:
         return raw.refid_hint
     raise CableError("no reference id: none in the record and none in the cable's banner")
+
+
+def _truncated(derived: str, hint: str) -> bool:
+    """True when `derived` is `hint` with the end of its serial lost (a banner cut short in
+    the source: "TRIPOLI 00011" in the file of 10TRIPOLI112)."""
+    a, b = REFID_RE.match(derived), REFID_RE.match(hint)
+    if a is None or b is None or not is_wellformed_refid(hint):
+        return False
+    return (
+        a.group(1, 2) == b.group(1, 2)
+        and len(b.group(3)) > len(a.group(3))
+        and b.group(3).startswith(a.group(3))
+    )
 
 
 def _classification(raw: RawRecord, text: str, notes: list[str]) -> str:
@@ -153,11 +178,18 @@ def _year(created: datetime | None, refid: str | None) -> int | None:
     """The cable's year: from its creation time, else from the 2-digit year its id starts with."""
     if created is not None:
         return created.year
-    m = REFID_RE.match(refid or "")
-    if m is None:
-        return None
-    yy = int(m.group(1))
-    return 1900 + yy if yy >= 50 else 2000 + yy
+    return refid_year(refid)
+
+
+def _origin_from_refid(refid: str, notes: list[str]) -> str:
+    """The origin named by the station of the reference id, for texts that do not say it
+    (no metadata, no header): every cable of a station comes from the same post."""
+    m = REFID_RE.match(refid)
+    origin = station_origin(m.group(2)) if m else None
+    if origin is None:
+        return ""
+    notes.append(f"origin {origin} taken from the reference id {refid}")
+    return origin
 
 
 def _references(
@@ -172,4 +204,15 @@ def _references(
     if not found and raw.references:
         found = [r.strip().upper() for r in raw.references]
         found = [r for r in found if is_wellformed_refid(r)]
-    return tuple(dict.fromkeys(r for r in found if r != refid))
+    return tuple(dict.fromkeys(r for r in found if not _same_cable(r, refid)))
+
+
+def _same_cable(ref: str, refid: str) -> bool:
+    """True for the cable's own id, also under a shorter station name (09DUBAI187 in the
+    references column of 09RPODUBAI187)."""
+    if ref == refid:
+        return True
+    a, b = REFID_RE.match(ref), REFID_RE.match(refid)
+    if a is None or b is None or a.group(1, 3) != b.group(1, 3):
+        return False
+    return b.group(2).endswith(a.group(2)) or a.group(2).endswith(b.group(2))

@@ -36,6 +36,7 @@ __all__ = [
     "make_refid",
     "parse_references",
     "station_code",
+    "station_origin",
     "stations",
 ]
 
@@ -117,6 +118,8 @@ class StationTable:
     names: dict[str, str]
     #: code -> its spaced name ("NEWDELHI" -> "NEW DELHI")
     spaced: dict[str, str]
+    #: code -> the Cablegate "Origin" of its cables ("SAOPAULO" -> "Consulate Sao Paulo")
+    origins: dict[str, str]
 
 
 @functools.cache
@@ -130,17 +133,26 @@ def _parse_station_lines(lines: list[str]) -> StationTable:
     codes: set[str] = set()
     names: dict[str, str] = {}
     spaced: dict[str, str] = {}
+    origins: dict[str, str] = {}
     for line in lines:
         if not line.strip() or line.startswith("#"):
             continue
         fields = line.split("\t")
         code, name = fields[0].strip(), fields[1].strip()
-        aliases = fields[2].split("|") if len(fields) > 2 else []
+        aliases = [a for a in fields[2].split("|") if a.strip()] if len(fields) > 2 else []
         codes.add(code)
         spaced[code] = name
+        origin = fields[3].strip() if len(fields) > 3 else ""
+        origins[code] = origin or f"Embassy {name.title()}"
         for form in (code, name, *aliases):
             names.setdefault(_clean_name(form), code)
-    return StationTable(frozenset(codes), names, spaced)
+    return StationTable(frozenset(codes), names, spaced, origins)
+
+
+def station_origin(code: str) -> str | None:
+    """The Cablegate "Origin" of a known station's cables ("MOSCOW" -> "Embassy Moscow",
+    "STATE" -> "Secretary of State"); None for a station not in the list."""
+    return stations().origins.get(code)
 
 
 def _clean_name(name: str) -> str:
@@ -255,7 +267,8 @@ def _reference_re() -> re.Pattern[str]:
 
 #: More serials of the same station and year: "BRASILIA 2799 AND 2764", "BUENOS AIRES 496, 407".
 _MORE_SERIALS_RE = re.compile(
-    r"\s*(?:,|;|&|\bAND\b)\s*(?P<serial>\d{1,8})(?![\dA-Za-z]|[./:)-]|\s*[A-Za-z])",
+    r"\s*(?:,|;|&|\bAND\b)\s*(?P<serial>\d{1,8})"
+    r"(?![\dA-Za-z]|[./:)-]|\s*(?!(?:AND|and|&)\s+\d)[A-Za-z])",
     re.IGNORECASE,
 )
 
@@ -288,7 +301,8 @@ def parse_references(ref_text: str, year: int | None) -> list[str]:
     when `year` is None. E-mails, telcons, airgrams ("CA-3400"), intelligence reports
     ("TD-314/00123-09"), dates and paragraph numbers give no id.
     """
-    text = ref_text.replace("¶", " ")
+    # (some releases mark places as "[LOC HARARE  ] 5346")
+    text = ref_text.replace("¶", " ").replace("[LOC ", " ").replace("[", " ").replace("]", " ")
     for page_break in _PAGE_BREAK_RES:
         text = page_break.sub(" ", text)
     found: list[str] = []

@@ -262,7 +262,7 @@ def test_classification_from_text(text: str, expected: str | None) -> None:
         ),
         (
             "SUBJECT: (C) IRANIAN OUTREACH TO LATIN AMERICA (C-AL8-02836)\n\nREF: STATE 1",
-            "(C) IRANIAN OUTREACH TO LATIN AMERICA (C-AL8-02836)",
+            "IRANIAN OUTREACH TO LATIN AMERICA (C-AL8-02836)",
         ),
         (
             "SUBJECT: UK COUNTRY CLEARANCE IS GRANTED REF: SECDEF R162245Z OCT 08",
@@ -301,7 +301,7 @@ def test_subject(body: str, expected: str | None) -> None:
         ("TAGS: OVIP (CLINTON, HILLARY) PREL", ("OVIP", "PREL")),
         (
             "TAGS: PREL PGOV TU POLITICAL PARTIES SUBJECT: NO SPLITS",
-            ("PREL", "PGOV", "TU", "POLITICAL", "PARTIES"),
+            ("PREL", "PGOV", "TU"),
         ),
         ("TAGS:\n\nSUBJECT: NOTHING TAGGED", ()),
         ("E.O. 12958: N/A\n\nSUBJECT: NO TAGS LINE", ()),
@@ -467,3 +467,89 @@ def test_signed_by(body: str, expected: tuple[str, ...]) -> None:
 )
 def test_is_partial(text: str, expected: bool) -> None:
     assert extract.is_partial(text) is expected
+
+
+# --------------------------------------------------------------------------- run-on fields
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        (
+            "SUBJECT: MEETING AT THE VATICAN. REF. STATE 184178 1. (C) TEXT",
+            "MEETING AT THE VATICAN.",
+        ),
+        ("SUBJECT: OUR RESPONSE Refs: A) State 29549 B) Sao Paulo 276", "OUR RESPONSE"),
+        ("SUBJECT: LEFT ON THE JOB REF...04 CHENNAI 575", "LEFT ON THE JOB"),
+        ("SUBJECT: JAMAHIRIYA-STYLE Q: A) TRIPOLI 199 B) TRIPOLI 200", "JAMAHIRIYA-STYLE"),
+        ("SUBJECT: THE DUBAI CRISIS 1.", "THE DUBAI CRISIS"),
+        ("SUBJECT: (C) CZECHS SAY NO", "CZECHS SAY NO"),
+        ("SUBJECT: (c) TURKISH VIEWS", "TURKISH VIEWS"),
+        ("SUBJECT: REFORM OF THE REFERENDUM LAW", "REFORM OF THE REFERENDUM LAW"),
+        ("SUBJECT: TALKS WITH A) GROUP", "TALKS WITH A) GROUP"),
+    ],
+)
+def test_subject_stops_where_the_next_field_starts(body: str, expected: str) -> None:
+    assert extract.subject(body) == expected
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        ("TAGS: PREL MX UNCLAS SECTION 01 OF 03 STATE 057530 SENSITIVE", ("PREL", "MX")),
+        ("TAGS: ECON BR SAO PAULO 215 05 975", ("ECON", "BR")),
+        ("TAGS: PGOV PE RUN-OFF SEEKS ASSISTANCE FROM ABROAD", ("PGOV", "PE")),
+        ("TAGS: PHUM, OPRC, IT, HUMAN RIGHTS", ("PHUM", "OPRC", "IT")),
+        ("TAGS: KPAO, KMDR, Media Reaction", ("KPAO", "KMDR")),
+        ("TAGS: PGOV, IZ, Kurdistan Democratic Party KDP, PREL", ("PGOV", "IZ", "PREL")),
+        ("TAGS: Media Reaction", ()),
+        ("TAGS: prel, pgov, tu", ("PREL", "PGOV", "TU")),
+        ("TAGS: PGOV, ZANU-PF", ("PGOV", "ZANU-PF")),
+        (
+            "E.O. 12958: N/A EFIN, ECON, EINV, PGOV, CH\n\nSUBJECT: X",
+            ("EFIN", "ECON", "EINV", "PGOV", "CH"),
+        ),
+    ],
+)
+def test_tags_leave_out_free_text_and_stop_at_run_ons(
+    body: str, expected: tuple[str, ...]
+) -> None:
+    assert extract.tags(body) == expected
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        ("The visit went well. Visit London's Classified Website: http://x.gov/Portal:Unit "
+         "ed_Kingdom LEBARON", ("LEBARON",)),
+        ("We will report septel.\n\nJONES\n\n...", ("JONES",)),
+        ("THE FLEET HARVESTED 6 WHALES THROUGH JANUARY 7. - CLARK", ("CLARK",)),
+        ("HE STILL APPEARS TO BE WAVERING. STEIGMAN CONFIDENTIAL", ("STEIGMAN",)),
+        ("END OF TEXT.\n\nHELMS\n\nDeclassified/Released US Department of State EO Systematic "
+         "Review 30 JUN 2005\n\nNNN", ("HELMS",)),
+        ("the government is working on it. Jeffrey\n\n\"Visit Ankara's Classified Web Site at "
+         "http://www.intelink.s gov.gov/wiki/Portal:Turkey\"", ("JEFFREY",)),
+        (
+            "END COMMENT. PETERSON\n\nCONFIDENTIAL\n\n>\n\n2000HANOI00686 - CONFIDENTIAL",
+            ("PETERSON",),
+        ),
+        ("Russian Embassy Alexei Markov and the rest of the delegation Maxim Elovik CLINTON",
+         ("CLINTON",)),
+        ("This message was cleared by the delegation and all of its members.", ()),
+        ("THE REST OF THE TEXT FOLLOWS IN A SECOND PART OF THIS CABLE SO WE STOP HERE", ()),
+    ],
+)
+def test_signer_of_older_closings(body: str, expected: tuple[str, ...]) -> None:
+    assert extract.signed_by(body) == expected
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        ("Classified By: Political Counselor Daniel O'Grady for reasons 1.4 (b)", "Daniel O'Grady"),
+        ("Classified By: DRC Matthew Goshko, reasons 1.4 (b) and (d)", "Matthew Goshko"),
+        ("CLASSIFIED BY: DSCG 05/01 JANUARY 2005, EDITION 1, REASON: 1.4(D)", None),
+    ],
+)
+def test_classified_by_names(body: str, expected: str | None) -> None:
+    assert extract.classified_by(body) == expected

@@ -111,6 +111,8 @@ def test_each_html_page_agrees_with_its_own_metadata(parsed: list[Cable | ReadEr
         # the heading shows the start of the subject (its first line)
         shown = meta["heading"].split(",", 1)[1] if "," in meta["heading"] else ""
         shown = re.sub(r"^\s*SUBJECT:", "", shown, flags=re.IGNORECASE)
+        # (the subject leaves out its portion marking, which the heading may show cut: "S) ...")
+        shown = re.sub(r"^\s*\(?[A-Za-z/]{1,5}\)\s*", "", shown)
         assert _letters(shown)[:20] in _letters(cable.subject), (cable.refid, shown)
         # (TAGS against the page's TAG links: tests/test_normalize.py, which knows where the
         # TAGS line of a page with several cables ends)
@@ -157,3 +159,101 @@ def test_index_of_several_releases_keeps_one_document_per_refid(tmp_path: Path) 
         assert winner["release"] == max(v["release"] or 0 for v in kept), (refid, kept)
     all_refids = {refid for refid in versions} | set()
     assert report.cables >= len(all_refids)
+
+
+# --------------------------------------------------------------------------- field classes
+
+
+def _one(parsed: list[Cable | ReadError], refid: str, folder: str) -> Cable:
+    found = [c for c in cables(parsed) if c.refid == refid and folder in c.source.path]
+    assert found, (refid, folder)
+    return found[0]
+
+
+@pytest.mark.parametrize(
+    ("refid", "folder", "subject"),
+    [
+        # one-line bodies: the handling note, a "Ref(s):" list, a paragraph number
+        ("09CAIRO1046", "r6693", "H1N1 OUTBREAK SHUTS DOWN AMERICAN UNIVERSITY IN CAIRO"),
+        (
+            "08RIODEJANEIRO165",
+            "pre-extract",
+            "AMBASSADOR SOBEL MEETS WITH KEY ENERGY ENTITIES IN RIO",
+        ),
+        ("07IRANRPODUBAI56", "nonelater", "PRESIDENT AHMADINEJAD ATTEMPTS TO TONE DOWN TENSIONS "
+         "BUT STAY FIRM IN AUGUST 28 PRESS CONFERENCE"),
+        # a portion marking is not part of the subject
+        ("09YAOUNDE608", "pre-extract", 'CENTRAL BANK SOURCE: "GABONESE STOLE $40 MILLION, '
+         'FUNNELED SOME TO FRENCH POLITICS"'),
+    ],
+)
+def test_real_subjects_stop_where_the_next_field_starts(
+    parsed: list[Cable | ReadError], refid: str, folder: str, subject: str
+) -> None:
+    assert _one(parsed, refid, folder).subject == subject
+
+
+@pytest.mark.parametrize(
+    ("refid", "folder", "tags"),
+    [
+        ("02ROME1196", "r1862", ("PHUM", "OPRC", "IT", "ITPHUM")),
+        ("06BUENOSAIRES579", "r6693", ("KPAO", "OPRC", "KMDR", "PREL")),
+        ("05BAGHDAD2383", "nonelater", ("MOPS", "PHUM", "PINS", "PTER", "XF")),
+        ("04BRASILIA222", "pre-extract", ("KIPR", "EIND", "ECON", "KCRM", "PGOV", "BR", "IPR")),
+        ("08BEIJING3662", "r6693", ("EFIN", "ECON", "EINV", "PGOV", "CH")),
+    ],
+)
+def test_real_tags_leave_out_free_text(
+    parsed: list[Cable | ReadError], refid: str, folder: str, tags: tuple[str, ...]
+) -> None:
+    assert _one(parsed, refid, folder).tags == tags
+
+
+def test_free_text_words_are_no_tags_anywhere(parsed: list[Cable | ReadError]) -> None:
+    counts = Counter(t for c in cables(parsed) for t in c.tags)
+    for word in ("HUMAN", "RIGHTS", "MEDIA", "REACTION", "SUNNI", "NATIONAL", "ASSEMBLY"):
+        assert counts[word] == 0, word
+
+
+@pytest.mark.parametrize(
+    ("refid", "folder", "references"),
+    [
+        ("04BRASILIA222", "pre-extract", ("03SAOPAULO2199", "03BRASILIA3868")),
+        ("09BRASILIA1383", "r1896", ("08BRASILIA672", "08BRASILIA593", "08SAOPAULO260")),
+        ("08RIODEJANEIRO165", "pre-extract", ("08RIODEJANEIRO138", "08RIODEJANEIRO44")),
+        ("07REYKJAVIK142", "pre-extract", ("07REYKJAVIK139",)),
+        ("00HARARE5461", "00HARARE6677", ("00HARARE5346",)),
+        # the references column of the nonelater dump names the cable itself as 09DUBAI187
+        ("09RPODUBAI187", "nonelater", ()),
+    ],
+)
+def test_real_reference_lists(
+    parsed: list[Cable | ReadError], refid: str, folder: str, references: tuple[str, ...]
+) -> None:
+    assert _one(parsed, refid, folder).references == references
+
+
+@pytest.mark.parametrize(
+    ("refid", "folder", "signer"),
+    [
+        ("08LONDON630", "r6693", "TUTTLE"),  # after a "Visit ... Website" sentence
+        ("09MEXICO3101", "r1896", "FEELEY"),  # at the end of the "Visit" line
+        ("85TOKYO364", "csv", "CLARK"),  # "- CLARK"
+        ("7575LIBREVILLE1895", "csv", "STEIGMAN"),  # "STEIGMAN CONFIDENTIAL"
+        ("73TEHRAN7005", "csv", "HELMS"),  # before a declassification stamp and "NNN"
+        ("10ANKARA126", "pre-extract", "JEFFREY"),  # before a quoted "Visit" line
+    ],
+)
+def test_real_signers_of_other_closings(
+    parsed: list[Cable | ReadError], refid: str, folder: str, signer: str
+) -> None:
+    assert _one(parsed, refid, folder).signed_by == (signer,)
+
+
+def test_every_cable_has_a_year_and_a_truncated_banner_keeps_the_file_id(
+    parsed: list[Cable | ReadError],
+) -> None:
+    assert all(c.year is not None for c in cables(parsed))
+    tripoli = _one(parsed, "10TRIPOLI112", "pre-extract")
+    assert (tripoli.year, tripoli.origin) == (2010, "Embassy Tripoli")
+    assert tripoli.created is None

@@ -21,6 +21,7 @@ from indexer.references import (
     make_refid,
     parse_references,
     station_code,
+    station_origin,
     stations,
 )
 
@@ -481,3 +482,40 @@ def test_derive_refid_agrees_with_html_metadata() -> None:
     efto = [(r, g) for r, g in derived if r.startswith(("09EFTO", "10EFTO"))]
     assert efto
     assert all(g == r.replace("EFTO", "") for r, g in efto)
+
+
+# --- origins -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("code", "origin"),
+    [
+        ("MOSCOW", "Embassy Moscow"),
+        ("NEWDELHI", "Embassy New Delhi"),
+        ("STATE", "Secretary of State"),
+        ("SAOPAULO", "Consulate Sao Paulo"),
+        ("RIODEJANEIRO", "Consulate Rio De Janeiro"),
+        ("USUNNEWYORK", "USUN New York"),
+        ("RPODUBAI", "Iran RPO Dubai"),
+        ("IRANRPODUBAI", "Iran RPO Dubai"),
+        ("HAVANA", "US Interests Section Havana"),
+        ("BASRAH", "REO Basrah"),
+        ("NOSUCHPOST", None),
+    ],
+)
+def test_station_origin_names_the_post_as_cablegate_does(code: str, origin: str | None) -> None:
+    assert station_origin(code) == origin
+
+
+#: the first words Cablegate origins start with
+_ORIGIN_KINDS = {
+    "Embassy", "Consulate", "REO", "US", "USUN", "Mission", "Secretary", "UNVIE", "USEU",
+    "American", "Iran", "UN",
+}
+
+
+def test_every_station_has_an_origin_of_a_known_kind() -> None:
+    table = stations()
+    assert all(code == code.upper() and code.isalpha() for code in table.codes)
+    assert set(table.origins) == set(table.codes)
+    assert all(o.split()[0] in _ORIGIN_KINDS for o in table.origins.values())
