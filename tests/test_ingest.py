@@ -274,25 +274,55 @@ def test_oversized_word_sample_is_drawn_from_the_index_instead(
     assert data["sampled_docs"] == 12 and data["counts"]["baghdad"] == 12
 
 
-def test_manifest_of_version_1_is_read_and_written_back_as_2(
-    corpus: Path, tmp_path: Path
+@pytest.mark.parametrize("old_version", [1, 2])
+def test_manifest_of_an_older_version_is_read_and_written_back_as_3(
+    corpus: Path, tmp_path: Path, old_version: int
 ) -> None:
     root = tmp_path / "index"
+    (corpus / "box.txt").write_text("Appears in these articles:<br />\n")
     update_index([corpus], root, procs=1)
     manifest = store.require_live(root) / "manifest.json"
     data = json.loads(manifest.read_text(encoding="utf-8"))
-    assert data["version"] == ingest.MANIFEST_VERSION == 2
+    assert data["version"] == ingest.MANIFEST_VERSION == 3
+    box = str((corpus / "box.txt").resolve())
+    for path, row in data["files"].items():
+        row.pop()  # no "holds no cable" flag before version 3 ...
+        if path == box:  # ... where such a file was a failure
+            row[4] = [f"{box}: only the 'Appears in these articles' links ..."]
     keys = ("size", "mtime_ns", "sha256", "records", "failures")
-    data["version"] = 1  # what indexes built before 2026-11-28 hold: an object per file
-    data["files"] = {path: dict(zip(keys, row, strict=True)) for path, row in data["files"].items()}
+    data["version"] = old_version
+    if old_version == 1:  # what indexes built before 2026-11-28 hold: an object per file
+        data["files"] = {p: dict(zip(keys, row, strict=True)) for p, row in data["files"].items()}
     manifest.write_text(json.dumps(data), encoding="utf-8")
-    assert update_index([corpus], root, procs=1).unchanged == 3  # read: no rebuild, no change
+    again = update_index([corpus], root, procs=1)  # read: no rebuild, no change ...
+    assert (again.unchanged, again.added, again.updated) == (3, 0, 0)
+    assert (again.files_read, again.failed, again.no_cable) == (1, 0, 1)  # ... but the box
     write_cable(corpus, "10BAGHDAD1")
     report = update_index([corpus], root, procs=1)
-    assert (report.added, report.unchanged) == (1, 3)
+    assert (report.added, report.unchanged, report.no_cable) == (1, 3, 1)
     rewritten = json.loads((store.require_live(root) / "manifest.json").read_text())
-    assert rewritten["version"] == 2
-    assert all(isinstance(row, list) for row in rewritten["files"].values())
+    assert rewritten["version"] == 3
+    assert all(isinstance(row, list) and len(row) == 6 for row in rewritten["files"].values())
+
+
+def test_failed_records_are_reported_again_until_their_file_changes(
+    corpus: Path, tmp_path: Path
+) -> None:
+    root = tmp_path / "index"
+    bad = corpus / "broken.json"
+    bad.write_text('{"_id": "x", "body": \n')  # an invalid JSON line
+    (corpus / "box.txt").write_text("Appears in these articles:<br />\n")
+    first = update_index([corpus], root, procs=1)
+    assert first.failed == 1 and first.errors[0].startswith(str(bad.resolve()))
+    assert first.no_cable == 1
+    again = update_index([corpus], root, procs=1)  # nothing changed: nothing read ...
+    assert again.files_read == 0
+    assert (again.failed, again.errors, again.no_cable) == (1, first.errors, 1)  # ... still
+    write_cable(corpus, "10BAGHDAD1")  # a change elsewhere: still reported
+    assert update_index([corpus], root, procs=1).errors == first.errors
+    bad.unlink()
+    fixed = update_index([corpus], root, procs=1)
+    assert (fixed.failed, fixed.errors) == (0, ())
 
 
 @pytest.mark.parametrize("damage", ["version", "row", "file"])
