@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 import shutil
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import UTC, datetime
 from functools import partial
 from html import unescape
@@ -475,3 +476,17 @@ def test_new_generation_is_picked_up(tmp_path: Path) -> None:
         shutil.move(new / "gen-000001", root / "gen-000002")
         store.publish(root, root / "gen-000002")
         assert total_of(c.get("/search?q=attacker").text) == 1
+
+
+def test_cable_page_lists_the_articles_links(tmp_path: Path) -> None:
+    covered = replace(
+        cable("09BAGHDAD400", "COVERED IN THE PRESS", "1. (U) Some text."),
+        articles=("http://www.example.org/story", "https://news.example.com/a?b=1&c=2"),
+    )
+    root = make_index(tmp_path / "index", [covered, cable("09BAGHDAD401", "NOT COVERED")])
+    with TestClient(create_app(root)) as c:
+        html = c.get("/cable/09BAGHDAD400").text
+        assert "Appears in these articles" in html
+        assert "http://www.example.org/story" in links(html)
+        assert "https://news.example.com/a?b=1&c=2" in links(html)  # escaped, and back
+        assert "Appears in these articles" not in c.get("/cable/09BAGHDAD401").text

@@ -624,6 +624,7 @@ def cable_context(view: lib.CableView, q: str) -> dict[str, Any]:
         "created": fmt_date(c.created),
         "metadata": metadata,
         "tags": [Link(t, search_url(f"tag:{t}")) for t in c.tags],
+        "articles": list(c.articles),
         "summary": c.summary,
         "paragraphs": body_paragraphs(view),
         "header": c.header,
