@@ -71,17 +71,27 @@ FORMAT_RANK: dict[str, int] = {
     "pre": 1,
 }
 
-#: With automatic `procs`, a job smaller than both of these is read in one process: forking
-#: workers from a process holding a big manifest costs seconds (measured: 1,000 new cables
-#: on a 251,287-cable index took 4.5 s in 2 workers, 1.6 s in one process).
-PARALLEL_FROM_FILES = 3000
-PARALLEL_FROM_BYTES = 256 << 20
+#: The cost model that shares files out between workers and picks their number: a record
+#: costs ~1.5 ms (cleaning, extracting, indexing: the same in every format) plus its bytes
+#: (reading and hashing: 4-20 ms a MB). A file of the multi-record formats holds about one
+#: record per RECORD_BYTES; any other file one. (Measured 2026-12-01, bench/index.py
+#: --formats: final-release HTML 0.81 ms reading + 0.97 ms cleaning a 190 KB page,
+#: cables.csv 0.14 + 0.98 ms a 7 KB row.) Costs are in microseconds.
+RECORD_COST_US = 1500
+MB_COST_US = 8000
+RECORD_BYTES = 7000
+#: files named so are costed as multi-record files (a hint only: formats are sniffed later)
+MULTI_RECORD_SUFFIXES = (".csv", ".json", ".jsonl", ".ndjson")
+
+#: With automatic `procs`, a job estimated under this (one process) is read in one process:
+#: starting workers costs ~1 s, and forking from a process that holds a big manifest several
+#: (measured: 1,000 new cables on a 251,287-cable index took 4.5 s in 2 workers, 1.6 s in
+#: one; the dev set of 3,961 real cables took 37 s in 2 workers split by file count, 29.5 s
+#: in one).
+PARALLEL_FROM_US = 15_000_000
 
 #: A cables.csv at least this big is read by all the workers, each a byte range of it.
 SPLIT_FROM = 64 << 20
-
-#: What a file costs beyond its bytes, in bytes of parsing (for sharing files out evenly).
-FILE_COST_BYTES = 8192
 
 #: Documents per segment a worker writes before starting the next (bounds memory).
 SEGMENT_DOCS = 20_000
@@ -326,7 +336,7 @@ class WorkUnit(NamedTuple):
     start: int = 0
     end: int | None = None  # None: to the end of the file
     rows_before: int = 0  # records of the file before `start`
-    size: int = 0  # bytes to read, for sharing the work out
+    cost: int = 0  # estimated microseconds of work in one process (see RECORD_COST_US)
 
     @property
     def whole(self) -> bool:
@@ -501,15 +511,21 @@ def work_units(paths: list[str], procs: int) -> list[WorkUnit]:
             size = os.stat(path).st_size
         except OSError:
             size = 0
+        multi = path.lower().endswith(MULTI_RECORD_SUFFIXES)
         if procs > 1 and size >= SPLIT_FROM and _is_csv(path):
             points = split_points(Path(path), procs)
             ends: list[int | None] = [start for start, _ in points[1:]]
             ends.append(None)
             for (start, before), end in zip(points, ends, strict=True):
-                units.append(WorkUnit(path, start, end, before, (end or size) - start))
+                units.append(WorkUnit(path, start, end, before, _cost((end or size) - start, True)))
         else:
-            units.append(WorkUnit(path, size=size))
+            units.append(WorkUnit(path, cost=_cost(size, multi)))
     return units
+
+
+def _cost(size: int, multi_record: bool) -> int:
+    records = max(1, size // RECORD_BYTES) if multi_record else 1
+    return records * RECORD_COST_US + size * MB_COST_US // (1 << 20)
 
 
 def _is_csv(path: str) -> bool:
@@ -522,34 +538,35 @@ def _is_csv(path: str) -> bool:
 
 
 def _split(units: list[WorkUnit], parts: int) -> list[list[WorkUnit]]:
-    """Contiguous chunks of about equal cost, so document order follows file order. A file
-    costs its parsing per byte plus a fixed part per file (opening, hashing, the manifest)."""
+    """Contiguous chunks of about equal estimated cost, so document order follows file order."""
     if parts <= 1 or len(units) < 2:
         return [units]
-    costs = [u.size + FILE_COST_BYTES for u in units]
-    total = sum(costs)
+    total = sum(u.cost for u in units)
     chunks: list[list[WorkUnit]] = [[]]
     done = 0
-    for unit, cost in zip(units, costs, strict=True):
+    for unit in units:
         # start the next chunk once this one has its share (the last takes the rest)
-        if chunks[-1] and len(chunks) < parts and done + cost / 2 > total * len(chunks) / parts:
+        if (
+            chunks[-1]
+            and len(chunks) < parts
+            and done + unit.cost / 2 > total * len(chunks) / parts
+        ):
             chunks.append([])
         chunks[-1].append(unit)
-        done += cost
+        done += unit.cost
     return chunks
 
 
 def choose_procs(units: list[WorkUnit]) -> int:
-    """Worker processes for `units` when the user did not say (see PARALLEL_FROM_*)."""
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
-    cores = min(cores or 1, 4)
-    if cores <= 1:
+    """Worker processes for `units` when the user did not say: one per core (at most 4),
+    unless the job is too small to pay for starting them (PARALLEL_FROM_US)."""
+    if hasattr(os, "sched_getaffinity"):
+        cores = len(os.sched_getaffinity(0))
+    else:
+        cores = os.cpu_count() or 1
+    if cores <= 1 or sum(u.cost for u in units) < PARALLEL_FROM_US:
         return 1
-    files = len({u.path for u in units})
-    size = sum(u.size for u in units)
-    if files < PARALLEL_FROM_FILES and size < PARALLEL_FROM_BYTES:
-        return 1
-    return cores
+    return min(cores, 4)
 
 
 def build_parts(

@@ -348,3 +348,56 @@ def test_manifest_of_another_version_asks_for_a_rebuild(
     assert report.cables == 3 and indexed_refids(root) == [
         "08BAGHDAD4006", "09BAGHDAD113", "09BAGHDAD200",
     ]  # fmt: skip
+
+
+# --- sharing the work out ---------------------------------------------------------------------
+
+
+def _csv_row(n: int, refid: str) -> str:
+    body = f"UNCLASSIFIED {refid}\n\nSUBJECT: ROW {n} OF THE FILE\n\n1. (U) Text of row {n}.\n"
+    fields = [str(n), "1/15/2009 7:05", refid, "Embassy Baghdad", "UNCLASSIFIED", "", "", body]
+    return ",".join(f'"{f}"' for f in fields) + "\n"
+
+
+def test_a_big_csv_is_read_by_every_worker_as_a_whole_read_would(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    refids = [f"09BAGHDAD{1000 + n}" for n in range(1, 61)]
+    (corpus / "cables.csv").write_text("".join(_csv_row(n, r) for n, r in enumerate(refids, 1)))
+    write_cable(corpus, "09BAGHDAD113")  # and a file of one cable after it
+    monkeypatch.setattr(ingest, "SPLIT_FROM", 1)  # every cables.csv is "big"
+    units = ingest.work_units([str(corpus / "cables.csv")], 2)
+    assert [(u.start == 0, u.end is None) for u in units] == [(True, False), (False, True)]
+    assert units[1].rows_before > 20
+
+    manifests = []
+    for procs in (1, 2):
+        root = tmp_path / f"index-{procs}"
+        report = update_index([corpus], root, procs=procs)
+        assert (report.added, report.failed) == (61, 0)
+        assert indexed_refids(root) == sorted([*refids, "09BAGHDAD113"])
+        data = json.loads((store.require_live(root) / "manifest.json").read_text())
+        manifests.append(data["files"])
+    # the same rows, numbers and hashes, and the file's hash, as one process reads them
+    assert manifests[0] == manifests[1]
+    csv_entry = manifests[1][str((corpus / "cables.csv").resolve())]
+    assert [r[0] for r in csv_entry[3]] == list(range(1, 61))
+
+
+def test_work_is_shared_out_by_cost_in_file_order() -> None:
+    unit = ingest.WorkUnit
+    units = [unit("a", cost=10), unit("b", cost=10), unit("c", cost=60), unit("d", cost=20)]
+    assert ingest._split(units, 2) == [units[:3], units[3:]]
+    many = [unit(str(i), cost=1) for i in range(10)]
+    assert [len(c) for c in ingest._split(many, 2)] == [5, 5]
+    assert ingest._split(many, 1) == [many]
+
+
+def test_automatic_procs_is_one_for_small_jobs() -> None:
+    small = [ingest.WorkUnit(str(i), cost=ingest.RECORD_COST_US) for i in range(1000)]
+    assert ingest.choose_procs(small) == 1
+    big = small * 20
+    expected = min(4, len(os.sched_getaffinity(0)))
+    assert ingest.choose_procs(big) == expected
