@@ -197,6 +197,7 @@ def index(
 
 
 def _watch(folders: list[Path], index_dir: Path, procs: int | None, as_json: bool) -> None:
+    from .ingest import Terminated
     from .watch import watch_index
 
     click.echo(f"watching {', '.join(map(str, folders))} (Ctrl-C to stop)", err=True)
@@ -206,7 +207,7 @@ def _watch(folders: list[Path], index_dir: Path, procs: int | None, as_json: boo
         )
     except CablesError as exc:
         raise fail(exc) from None
-    except KeyboardInterrupt:
+    except (KeyboardInterrupt, Terminated):
         click.echo("stopped", err=True)
 
 

@@ -380,8 +380,6 @@ class _PartParser:
             p = Path(path)
             try:
                 st = p.stat()
-                # a range after the first leaves the file's hash to the first range's worker
-                sha = file_sha256(p) if unit.start == 0 else ""
             except OSError as exc:
                 self.errors.append(f"{path}: cannot read: {exc.strerror or exc}")
                 self.tick()
@@ -409,6 +407,12 @@ class _PartParser:
                 position += 1
                 yield to_document(item)
                 checkpoint("parse")
+            try:
+                sha = self._file_hash(p, unit, records, failures)
+            except OSError as exc:
+                self.errors.append(f"{path}: cannot read: {exc.strerror or exc}")
+                self.tick()
+                continue
             file_entry = FileEntry(
                 st.st_size,
                 st.st_mtime_ns,
@@ -420,6 +424,19 @@ class _PartParser:
             self.files[path] = _merge(self.files.get(path), file_entry)
             if unit.end is None:
                 self.tick()  # once per file: at its last range
+
+    @staticmethod
+    def _file_hash(
+        p: Path, unit: WorkUnit, records: list[RecordEntry], failures: list[str]
+    ) -> str:
+        """The file's sha256. A one-cable file's record hash is the hash of the whole file
+        (`Source.sha256`), so it is not read and hashed again (a final-release page is
+        190 KB); a range after the first leaves the hash to the first range's worker."""
+        if unit.start != 0:
+            return ""
+        if unit.whole and len(records) == 1 and records[0].record is None and not failures:
+            return records[0].sha256
+        return file_sha256(p)
 
     def _sample(self, cable: Cable) -> None:
         if self._sampled >= search.WORD_SAMPLE_DOCS or self.words is None:
