@@ -86,9 +86,10 @@ MULTI_RECORD_SUFFIXES = (".csv", ".json", ".jsonl", ".ndjson")
 #: With automatic `procs`, a job estimated under this (one process) is read in one process:
 #: starting workers costs ~1 s, and forking from a process that holds a big manifest several
 #: (measured: 1,000 new cables on a 251,287-cable index took 4.5 s in 2 workers, 1.6 s in
-#: one; the dev set of 3,961 real cables took 37 s in 2 workers split by file count, 29.5 s
-#: in one).
-PARALLEL_FROM_US = 15_000_000
+#: one). The real dev set (3,961 records, estimated 6.5 s) took 98 s in 2 workers and 119 s
+#: in one (2026-12-01, at load 13: CPU 26.2 s and 23.2 s); split by file count, as before
+#: the cost model, 37 s against 29.5 s.
+PARALLEL_FROM_US = 5_000_000
 
 #: A cables.csv at least this big is read by all the workers, each a byte range of it.
 SPLIT_FROM = 64 << 20
