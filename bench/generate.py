@@ -1,6 +1,18 @@
-"""Synthetic Cablegate corpus: cables in the page-text layout of `corpus/09BAGHDAD113.txt`.
+"""Synthetic Cablegate corpus: cables in the page-text layout of `corpus/09BAGHDAD113.txt`,
+or in the two layouts of the full archive that users really have.
 
     python bench/generate.py OUT_DIR [--count 20000] [--seed 42] [--start 0]
+                                     [--format pagetext|html|csv]
+
+`--format html` writes Cable Viewer pages of the final release (251,287 cables, Aug/Sep
+2011): a left pane of navigation of that release's size (~185 KB, so every page is ~190 KB),
+then the metadata table and the two `<pre>` blocks with `&#x000A;` newlines, TAGS links and
+pilcrow anchors, as in `shared/cables/html-cablegate-r251287-final-markchips`. Files go to
+`OUT_DIR/cable/YYYY/MM/REFID.html`. `--format csv` writes one `OUT_DIR/cables.csv` in the
+community format (8 quoted columns, backslash-escaped quotes, multi-line fields, no header
+row: ~1.8 GB for 251,287 cables). Both carry the cable in the real text layout: a routing
+header of several lines, and a body wrapped at 69 columns with blank lines between
+paragraphs, where the page-text layout has one line each.
 
 The benchmark needs a corpus as large as the real one (251,287 cables, ~1.8 GB) that we may
 ship and rebuild anywhere, so this script makes one with the real corpus's statistics:
@@ -27,6 +39,7 @@ import bisect
 import calendar
 import math
 import random
+import re
 import sys
 import time
 import zlib
@@ -38,7 +51,16 @@ from itertools import accumulate
 from pathlib import Path
 
 #: Bump when the output changes, so `bench/index.py` regenerates stale corpora.
-GENERATOR_VERSION = 1
+GENERATOR_VERSION = 2
+
+#: What `generate` writes (see the module docstring).
+FORMATS = ("pagetext", "html", "csv")
+
+#: Bytes of the final release's left pane (navigation), which every one of its pages carries.
+NAVIGATION_BYTES = 185_000
+
+#: Columns the real cables' lines are wrapped at.
+LINE_WIDTH = 69
 
 #: Number of (year, station) slots that cable numbers cycle through (see module docstring).
 SLOTS = 16384
@@ -599,28 +621,212 @@ def _executive_order(year: int) -> str:
 # --------------------------------------------------------------------------- corpus
 
 
-def generate(out_dir: Path, count: int, seed: int = 42, start: int = 0) -> list[Path]:
-    """Write cables `start` .. `start+count-1` under `out_dir`; returns their paths."""
+def generate(
+    out_dir: Path, count: int, seed: int = 42, start: int = 0, fmt: str = "pagetext"
+) -> list[Path]:
+    """Write cables `start` .. `start+count-1` under `out_dir`; returns their paths (for
+    `csv`, the one file, appended to when `start` > 0)."""
+    if fmt not in FORMATS:
+        raise ValueError(f"format {fmt!r} is not one of {', '.join(FORMATS)}")
     gen = Generator(seed)
     paths: list[Path] = []
     made: set[Path] = set()
     show = sys.stderr.isatty()
     began = time.monotonic()
-    for number in range(start, start + count):
-        cable = gen.cable(number)
-        path = out_dir / cable.relpath
-        if path.parent not in made:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            made.add(path.parent)
-        path.write_bytes(cable.text.encode("utf-8"))
-        paths.append(path)
-        done = number - start + 1
-        if show and done % 2000 == 0:
-            rate = done / max(1e-9, time.monotonic() - began)
-            print(f"\r{done:,}/{count:,} cables ({rate:,.0f}/s)", end="", file=sys.stderr)
+    navigation = final_release_navigation(gen) if fmt == "html" else ""
+    csv_out = None
+    if fmt == "csv":
+        out_dir.mkdir(parents=True, exist_ok=True)
+        paths.append(out_dir / "cables.csv")
+        csv_out = open(paths[0], "ab" if start else "wb")  # noqa: SIM115 (closed below)
+    try:
+        for number in range(start, start + count):
+            cable = gen.cable(number)
+            if csv_out is not None:
+                csv_out.write(csv_row(cable, number + 1).encode("utf-8"))
+            else:
+                relpath = cable.relpath
+                if fmt == "html":
+                    relpath = Path("cable", relpath.with_suffix(".html"))
+                    data = html_page(cable, navigation)
+                else:
+                    data = cable.text
+                path = out_dir / relpath
+                if path.parent not in made:
+                    path.parent.mkdir(parents=True, exist_ok=True)
+                    made.add(path.parent)
+                path.write_bytes(data.encode("utf-8"))
+                paths.append(path)
+            done = number - start + 1
+            if show and done % 2000 == 0:
+                rate = done / max(1e-9, time.monotonic() - began)
+                print(f"\r{done:,}/{count:,} cables ({rate:,.0f}/s)", end="", file=sys.stderr)
+    finally:
+        if csv_out is not None:
+            csv_out.close()
     if show and count >= 2000:
         print(file=sys.stderr)
     return paths
+
+
+# --------------------------------------------------------------------------- real layouts
+
+
+def real_layout(cable: GeneratedCable) -> tuple[str, str]:
+    """(routing header, body) of a cable as the releases and cables.csv carry them: the
+    header one line per routing field, the body in blocks (banner, E.O., TAGS, SUBJECT, REF,
+    paragraphs, page markers) wrapped at LINE_WIDTH, with blank lines between."""
+    lines = cable.text.split("\n")
+    header_line, body_line = lines[4], lines[5]
+    first, _, rest = header_line.partition(" ")
+    header = first + "\n" + _HEADER_BREAKS.sub(lambda m: "\n" + m.group(1), rest)
+    meta = cable.meta
+    marker = re.compile(
+        rf" ({re.escape(meta.origin.station)} {meta.serial:08d} \d{{3}} OF \d{{3}}) "
+    )
+    body = marker.sub(lambda m: "\n\n" + m.group(1) + "\n\n\n", body_line)
+    body = _BODY_BREAKS.sub("\n\n", body)
+    if body.endswith(" " + cable.signer):
+        body = body[: -len(cable.signer) - 1] + "\n" + cable.signer
+    blocks = [
+        "\n".join(_wrap(line) for line in block.split("\n")) for block in body.split("\n\n")
+    ]
+    return header, "\n\n".join(blocks)
+
+
+_HEADER_BREAKS = re.compile(r" (DE |Z[A-Z]{2} |[ZOPR]{1,2} \d{6}Z |FM |TO |INFO )")
+_BODY_BREAKS = re.compile(
+    r" (?=SIPDIS |E\.O\. |TAGS: |SUBJECT: |REF: |Classified By: "
+    r"|\d{1,2}\. \((?:U|SBU|C|S|C/NF|S/NF)\) |-{3,} )"
+)
+
+
+def _wrap(line: str, width: int = LINE_WIDTH) -> str:
+    # (textwrap.fill takes ~4x longer for a 7 KB body; this is plain greedy filling)
+    out: list[str] = []
+    current: list[str] = []
+    used = -1
+    for word in line.split(" "):
+        if current and used + 1 + len(word) > width:
+            out.append(" ".join(current))
+            current, used = [], -1
+        current.append(word)
+        used += 1 + len(word)
+    out.append(" ".join(current))
+    return "\n".join(out)
+
+
+def _html_escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+_PARAGRAPH_START = re.compile(r"^(\d{1,2})\. \(", re.MULTILINE)
+_TAGS_LINE = re.compile(r"^TAGS: (.*)$", re.MULTILINE)
+
+
+def html_page(cable: GeneratedCable, navigation: str) -> str:
+    """A final-release Cable Viewer page of `cable` (see the module docstring)."""
+    header, body = real_layout(cable)
+    meta = cable.meta
+    body = _html_escape(body)
+    body = _TAGS_LINE.sub(
+        lambda m: "TAGS: "
+        + " ".join(f"<a href='/tag/{t}_0.html'>{t}</a>" for t in m.group(1).split()),
+        body,
+    )
+    body = _PARAGRAPH_START.sub(
+        lambda m: f"<a id='par{m.group(1)}' href='#par{m.group(1)}'>¶</a>{m.group(1)}. (",
+        body,
+    )
+    created = meta.created
+    released = datetime(2011, 8, 30, 1, 44) + timedelta(minutes=meta.number % 20_000)
+    return (
+        "<?xml version='1.0' encoding='utf-8' ?>\n"
+        '<!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0 Transitional//EN" '
+        '"http://www.w3.org/TR/xhtml1/DTD/xhtml1-transitional.dtd">\n'
+        "<html lang='en' xml:lang='en' xmlns='http://www.w3.org/1999/xhtml'>\n<head>\n"
+        "<title>Cable Viewer</title>\n"
+        "<link href='/static/css/cables.css' rel='stylesheet' type='text/css' />\n"
+        "</head>\n<body>\n<div class='main'>\n"
+        f"{navigation}"
+        "<div class='pane big'>\n"
+        f"<h3>Viewing cable {meta.refid}, {_html_escape(cable.subject)}</h3>\n"
+        "<div>\nIf you are new to these pages, please read an introduction on the "
+        "<a href=\"#help_1\">structure of a cable</a>.\n<br />\n</div>\n"
+        "<table class='cable'>\n<tr>\n<th>Reference ID</th>\n<th>Created</th>\n"
+        "<th>Released</th>\n<th>Classification</th>\n<th>Origin</th>\n</tr>\n<tr>\n"
+        f"<td>\n<a href='/cable/{created:%Y/%m}/{meta.refid}.html'>{meta.refid}</a>\n</td>\n"
+        f"<td>\n<a href='/date/{created:%Y-%m}_0.html'>{created:%Y-%m-%d %H:%M}</a>\n</td>\n"
+        f"<td>\n<a href='/reldate/{released:%Y-%m-%d}_0.html'>{released:%Y-%m-%d %H:%M}</a>"
+        "\n</td>\n"
+        f"<td>\n<a href='/classification/1_0.html' title='x'>{meta.classification}</a>\n</td>\n"
+        f"<td>\n<a href='/origin/1_0.html'>{_html_escape(meta.origin.name)}</a>\n</td>\n"
+        "</tr>\n</table>\n"
+        f"<code><pre>{_html_escape(header).replace(chr(10), '&#x000A;')}</pre></code>\n"
+        f"<code><pre>{body.replace(chr(10), '&#x000A;')}</pre></code>\n"
+        "</div>\n</div>\n"
+        "<script src='/static/js/cables.js' type='text/javascript'></script>\n"
+        "</body>\n</html>\n"
+    )
+
+
+def final_release_navigation(gen: Generator) -> str:
+    """The final release's left pane: release counter, then links to browse by release date,
+    creation month, classification, origin and TAGS, to NAVIGATION_BYTES (one string for every
+    page, as in the release)."""
+    parts = [
+        "<div class='pane small'>\n<a href='/index.html'>\n"
+        f"<p>Currently released so far... {REAL_TOTAL} / {REAL_TOTAL:,}</p>\n</a>\n"
+        "<div id='browse'>\n<h3>Browse latest releases</h3>\n<div class='sort'>\n"
+    ]
+    day = datetime(2010, 11, 28)
+    for _ in range(311):
+        parts.append(f"<a href='/reldate/{day:%Y-%m-%d}_0.html'>{day:%Y/%m/%d}</a>\n")
+        day += timedelta(days=1)
+    parts.append("</div>\n<h3>Browse by creation date</h3>\n")
+    for year in YEAR_WEIGHTS:
+        parts.append(f"<div class='sort' id='year_{year}'>\n")
+        parts += [
+            f"<a href='/date/{year}-{m:02d}_0.html'>{year}/{m:02d}</a>\n" for m in range(1, 13)
+        ]
+        parts.append("</div>\n")
+    parts.append("<h3>Browse by origin</h3>\n<div class='sort'>\n")
+    parts += [f"<a href='/origin/{k}_0.html'>{o.name}</a>\n" for k, o in enumerate(gen.origins)]
+    parts.append("</div>\n<h3>Browse by tag</h3>\n<div class='sort'>\n")
+    tags = list(subject_tags().items) + list(country_tags())
+    size = sum(map(len, parts))
+    k = 0
+    while size < NAVIGATION_BYTES:
+        tag = tags[k % len(tags)] + ("" if k < len(tags) else str(k // len(tags)))
+        link = f"<a href='/tag/{tag}_0.html'>{tag}</a>\n"
+        parts.append(link)
+        size += len(link)
+        k += 1
+    parts.append("</div>\n</div>\n</div>\n")
+    return "".join(parts)
+
+
+def _csv_field(value: str) -> str:
+    # the community file escapes quotes and apostrophes with a backslash
+    return '"' + value.replace("\\", "/").replace('"', '\\"').replace("'", "\\'") + '"'
+
+
+def csv_row(cable: GeneratedCable, row_number: int) -> str:
+    """One cables.csv row of `cable` (see the module docstring)."""
+    header, body = real_layout(cable)
+    meta = cable.meta
+    c = meta.created
+    fields = (
+        str(row_number),
+        f"{c.month}/{c.day}/{c.year} {c.hour}:{c.minute:02d}",
+        meta.refid,
+        meta.origin.name,
+        meta.classification,
+        "|".join(cable.references),
+        header,
+        body,
+    )
+    return ",".join(map(_csv_field, fields)) + "\n"
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -629,9 +835,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--count", type=int, default=20_000)
     parser.add_argument("--seed", type=int, default=42)
     parser.add_argument("--start", type=int, default=0)
+    parser.add_argument("--format", choices=FORMATS, default="pagetext")
     args = parser.parse_args(argv)
     began = time.monotonic()
-    paths = generate(args.out_dir, args.count, args.seed, args.start)
+    paths = generate(args.out_dir, args.count, args.seed, args.start, args.format)
     seconds = time.monotonic() - began
     size = sum(p.stat().st_size for p in paths)
     per_second = 1 / max(seconds, 1e-9)

@@ -1,6 +1,7 @@
 """The index benchmark: `cables index` against stock Whoosh on a synthetic Cablegate corpus.
 
     python bench/index.py [--count 20000] [--full] [--workdir bench/out] [--procs 2]
+    python bench/index.py --formats html,csv [--html-count N] [--csv-count N] [--compare-procs]
 
 One run generates (or reuses) a corpus with `bench/generate.py`, then builds it three ways,
 each in its own child process so that its peak memory can be read apart:
@@ -12,6 +13,12 @@ each in its own child process so that its peak memory can be read apart:
 It then checks that the stock index and ours answer a fixed query set identically (same
 refids, order and scores to 1e-6) and exits non-zero if not. `--full` adds the targets run:
 the whole 251,287-cable corpus, then 1,000 new cables, then a run with nothing to do.
+
+`--formats` measures `cables index` on the layouts users really have (see `bench/generate.py
+--format`): final-release HTML pages (~190 KB each) and one cables.csv, each at the given
+count (full size: 251,287 pages, ~48 GB; one 1.8 GB file), with parsing alone per record
+(reading the format, then cleaning and extracting), and the time extrapolated to the full
+archive when the count is smaller. `--compare-procs` runs each with `--procs 1` and 2.
 
 Peak RSS is the `ru_maxrss` that `os.wait4` reports for the build's child process: the
 largest resident set of that process or of any worker process it waited for (a maximum over
@@ -160,6 +167,12 @@ def _tree_bytes(path: Path) -> int:
 
 def _run_child(argv: Sequence[str]) -> tuple[float, int, str]:
     """Run a command; return its wall seconds, its peak RSS in bytes, and its stdout."""
+    seconds, rss, out, _ = _run_child_cpu(argv)
+    return seconds, rss, out
+
+
+def _run_child_cpu(argv: Sequence[str]) -> tuple[float, int, str, float]:
+    """`_run_child`, plus the CPU seconds of the child and the workers it waited for."""
     began = time.monotonic()
     proc = subprocess.Popen(argv, cwd=ROOT, stdout=subprocess.PIPE, text=True)
     assert proc.stdout is not None
@@ -171,7 +184,7 @@ def _run_child(argv: Sequence[str]) -> tuple[float, int, str]:
     if proc.returncode != 0:
         raise SystemExit(f"{' '.join(argv)} failed with exit code {proc.returncode}")
     # Linux reports ru_maxrss in KiB
-    return seconds, usage.ru_maxrss * 1024, out
+    return seconds, usage.ru_maxrss * 1024, out, usage.ru_utime + usage.ru_stime
 
 
 def build_stock(corpus: Path, index_dir: Path, procs: int) -> Build:
@@ -193,6 +206,103 @@ def build_ours(corpus: Path, index_dir: Path, name: str, fresh: bool = True) -> 
     summary = _last_json(out)
     cables = int(summary["added"]) + int(summary["updated"])
     return Build(name, cables, seconds, rss, _tree_bytes(index_dir), int(summary["failed"]))
+
+
+# --------------------------------------------------------------------------- real formats
+
+
+def ensure_format_corpus(corpus: Path, fmt: str, count: int, seed: int) -> None:
+    """`corpus` holds cables 0..count-1 of `seed` in layout `fmt` (reused when stamped so)."""
+    want = {"version": generate.GENERATOR_VERSION, "seed": seed, "format": fmt, "count": count}
+    if _read_stamp(corpus) == want:
+        print(f"reusing corpus {corpus} ({count:,} cables, {fmt})")
+        return
+    if corpus.exists():
+        shutil.rmtree(corpus)
+    corpus.mkdir(parents=True)
+    print(f"generating {count:,} cables ({fmt}) into {corpus} ...", flush=True)
+    began = time.monotonic()
+    paths = generate.generate(corpus, count, seed, fmt=fmt)
+    size = sum(p.stat().st_size for p in paths)
+    print(f"  {size / 1e6:,.0f} MB in {time.monotonic() - began:.0f} s")
+    (corpus / STAMP).write_text(json.dumps(want))
+
+
+@dataclass(frozen=True)
+class ParseCost:
+    records: int
+    read_ms: float  # CPU ms a record: the format's reader (HTML, CSV)
+    build_ms: float  # CPU ms a record: cleaning and extracting (normalize)
+
+
+def parse_cost(corpus: Path, fmt: str, sample: int) -> ParseCost:
+    """CPU time a record of the first `sample` records, reading apart from normalizing (CPU
+    time, not wall time: the machine is shared, and a parse is one process)."""
+    from indexer.cable import RawRecord
+    from indexer.normalize import build_cable
+    from indexer.readers import csvfile
+    from indexer.readers import html as html_reader
+
+    raws: list[RawRecord] = []
+    began = time.process_time()
+    if fmt == "csv":
+        for item in csvfile.read(corpus / "cables.csv"):
+            if isinstance(item, RawRecord):
+                raws.append(item)
+            if len(raws) >= sample:
+                break
+    else:
+        for path in sorted(corpus.rglob("*.html"))[:sample]:
+            raws += [r for r in html_reader.read(path) if isinstance(r, RawRecord)]
+    read = time.process_time() - began
+    began = time.process_time()
+    for raw in raws:
+        build_cable(raw)
+    build = time.process_time() - began
+    n = max(1, len(raws))
+    return ParseCost(len(raws), 1000 * read / n, 1000 * build / n)
+
+
+def run_formats(args: argparse.Namespace) -> int:
+    work: Path = args.workdir.resolve()
+    counts = {"html": args.html_count, "csv": args.csv_count}
+    lines = [
+        "| format | cables | corpus | procs | seconds | CPU s | full size (extrapolated) "
+        "| peak RSS | parse ms/record (read + clean) |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---|",
+    ]
+    for fmt in args.formats.split(","):
+        count = counts[fmt]
+        corpus = work / f"corpus-{fmt}-{count}"
+        ensure_format_corpus(corpus, fmt, count, args.seed)
+        size = sum(p.stat().st_size for p in corpus.rglob("*") if p.is_file())
+        cost = parse_cost(corpus, fmt, args.parse_sample)
+        for procs in (1, 2) if args.compare_procs else (None,):
+            index_dir = work / f"index-{fmt}"
+            if index_dir.exists():
+                shutil.rmtree(index_dir)
+            argv = [sys.executable, "-m", "indexer", "index", str(corpus)]
+            argv += ["--index", str(index_dir), "--json", "--quiet"]
+            if procs is not None:
+                argv += ["--procs", str(procs)]
+            seconds, rss, out, cpu = _run_child_cpu(argv)
+            summary = _last_json(out)
+            cables = int(summary["added"])
+            full = seconds * generate.REAL_TOTAL / max(1, cables)
+            label = "auto" if procs is None else str(procs)
+            extrapolated = "" if cables >= generate.REAL_TOTAL else " (extrapolated)"
+            lines.append(
+                f"| {fmt} | {cables:,} | {size / 1e6:,.0f} MB | {label} | {seconds:.1f} | "
+                f"{cpu:.1f} | {full:.0f} s{extrapolated} | {rss / 2**20:,.0f} MiB | "
+                f"{cost.read_ms:.2f} + {cost.build_ms:.2f} ({cost.records:,} records) |"
+            )
+            print(lines[-1], flush=True)
+            shutil.rmtree(index_dir)
+    load = os.getloadavg()
+    print(f"\nIndex benchmark, real formats, {datetime.now(UTC):%Y-%m-%d %H:%M} UTC, {machine()}; "
+          f"load average {load[0]:.1f} / {load[1]:.1f} / {load[2]:.1f}.\n")  # fmt: skip
+    print("\n".join(lines))
+    return 0
 
 
 def _last_json(out: str) -> dict[str, Any]:
@@ -380,7 +490,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--workdir", type=Path, default=ROOT / "bench" / "out")
     parser.add_argument("--procs", type=int, default=2, help="processes of the stock procs= run")
     parser.add_argument("--seed", type=int, default=42)
-    return run(parser.parse_args(argv))
+    parser.add_argument("--formats", help="measure these layouts instead: html,csv")
+    parser.add_argument("--html-count", type=int, default=generate.REAL_TOTAL)
+    parser.add_argument("--csv-count", type=int, default=generate.REAL_TOTAL)
+    parser.add_argument("--parse-sample", type=int, default=2000)
+    parser.add_argument("--compare-procs", action="store_true")
+    args = parser.parse_args(argv)
+    return run_formats(args) if args.formats else run(args)
 
 
 if __name__ == "__main__":

@@ -87,6 +87,8 @@ class RawRecord:
     refid_hint: str | None = None
     #: things the reader noticed and the user should know
     notes: tuple[str, ...] = ()
+    #: press coverage: the release pages' "Appears in these articles" links (URLs)
+    articles: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -112,6 +114,8 @@ class Cable:
     declassify: str | None
     source: Source
     notes: tuple[str, ...] = field(default=())
+    #: press coverage: the release pages' "Appears in these articles" links (URLs)
+    articles: tuple[str, ...] = ()
 
     @property
     def year(self) -> int | None:

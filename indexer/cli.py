@@ -114,25 +114,32 @@ def parse(paths: tuple[Path, ...], as_json: bool) -> None:
     (mongoexport), JSONP, <pre> text extracts, pdftotext output, PDFs.
 
     Bad records are reported on stderr as `path[:record]: reason` and never stop the run;
-    the exit status is 1 when any record failed, 0 otherwise.
+    the exit status is 1 when any record failed, 0 otherwise. Files that hold no cable at
+    all (an "Appears in these articles" box cut out of a page, a listing page) are no
+    failure: one line on stderr counts them.
 
     \b
     Examples:
       cables parse corpus/
       cables parse cables.csv --json | jq .subject
     """
-    from .parse import parse_paths, summary_line, write_json_line
+    from .parse import no_cable_line, parse_paths, summary_line, write_json_line
+    from .readers import NoCable
 
-    failed = 0
+    failed = no_cable = 0
     out = sys.stdout
     for item in parse_paths(paths):
-        if isinstance(item, ReadError):
+        if isinstance(item, NoCable):
+            no_cable += 1
+        elif isinstance(item, ReadError):
             failed += 1
             click.echo(str(item), err=True)
         elif as_json:
             write_json_line(item, out)
         else:
             out.write(summary_line(item) + "\n")
+    if no_cable:
+        click.echo(no_cable_line(no_cable), err=True)
     if failed:
         sys.exit(1)
 
@@ -180,7 +187,8 @@ def index(
     newest release is indexed and the others are kept as its versions (`cables show`).
 
     Records that fail to parse are listed on stderr as `path[:record]: reason` and do not
-    stop the run (exit status 0; the summary counts them as failed).
+    stop the run; the exit status is then 1, and later runs list them again until their
+    files change. Files that hold no cable at all are counted in one line, not failures.
 
     \b
     Examples:
@@ -190,7 +198,7 @@ def index(
       cables index --watch                  # stay up, index new cables as they land
       cables index --json | jq .added
     """
-    from .ingest import update_index
+    from .ingest import Terminated, update_index
 
     folders = list(corpus or _default_corpus())
     if watch:
@@ -208,10 +216,16 @@ def index(
             )
         except CablesError as exc:
             raise fail(exc) from None
+        except Terminated:
+            click.echo("stopped: the index is as it was before this run", err=True)
+            sys.exit(143)  # 128 + SIGTERM, as a shell reports a process ended by it
     _render_index_report(report, as_json)
+    if report.failed:
+        sys.exit(1)
 
 
 def _watch(folders: list[Path], index_dir: Path, procs: int | None, as_json: bool) -> None:
+    from .ingest import Terminated
     from .watch import watch_index
 
     click.echo(f"watching {', '.join(map(str, folders))} (Ctrl-C to stop)", err=True)
@@ -221,7 +235,7 @@ def _watch(folders: list[Path], index_dir: Path, procs: int | None, as_json: boo
         )
     except CablesError as exc:
         raise fail(exc) from None
-    except KeyboardInterrupt:
+    except (KeyboardInterrupt, Terminated):
         click.echo("stopped", err=True)
 
 
@@ -257,9 +271,12 @@ class IndexProgress:
 
 def _render_index_report(report: Any, as_json: bool) -> None:
     from . import alerts
+    from .parse import no_cable_line
 
     for line in report.errors:
         click.echo(line, err=True)
+    if report.no_cable:
+        click.echo(no_cable_line(report.no_cable), err=True)
     try:
         counts = alerts.alert_counts(Path(report.index))
     except CablesError as exc:  # the index is fine; only the saved searches could not be read

@@ -14,6 +14,8 @@ the greater record number. The others are kept as its versions (`versions.json`)
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import errno
 import functools
 import hashlib
@@ -21,10 +23,12 @@ import json
 import multiprocessing
 import os
 import shutil
+import signal
 import threading
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -40,17 +44,20 @@ from .cable import Cable, ReadError
 from .document import to_document
 from .errors import CorpusMissing, IndexIncompatible, IndexUnwritable
 from .lock import writer_lock
-from .parse import parse_file
-from .readers import iter_file_names
+from .parse import parse_file, parse_range
+from .readers import HEAD_BYTES, NoCable, csvfile, iter_file_names
+from .readers.csvfile import split_points
 from .schema import build_schema, incompatibility
 
 INDEX_NAME = "MAIN"
 MANIFEST = "manifest.json"
 VERSIONS = "versions.json"
-MANIFEST_VERSION = 2
+MANIFEST_VERSION = 3
 #: manifest versions this one reads (an update writes MANIFEST_VERSION back): 1 had an object
-#: per file, 2 has an array (written straight from FileEntry tuples, read ~2x faster)
-READABLE_MANIFESTS = (1, 2)
+#: per file, 2 an array (written straight from FileEntry tuples, read ~2x faster), 3 adds
+#: whether the file holds no cable at all. Files that failed under 1 or 2 are read again:
+#: those versions counted files without a cable among the failures.
+READABLE_MANIFESTS = (1, 2, 3)
 
 #: Richer formats win ties between records of one refid with the same release date.
 FORMAT_RANK: dict[str, int] = {
@@ -65,10 +72,28 @@ FORMAT_RANK: dict[str, int] = {
     "pre": 1,
 }
 
-#: With automatic `procs`, fewer files than this are read in one process: forking workers
-#: from a process holding a big manifest costs seconds (measured: 1,000 new cables on a
-#: 251,287-cable index took 4.5 s in 2 workers, 1.6 s in one process).
-PARALLEL_FROM = 3000
+#: The cost model that shares files out between workers and picks their number: a record
+#: costs ~1.5 ms (cleaning, extracting, indexing: the same in every format) plus its bytes
+#: (reading and hashing: 4-20 ms a MB). A file of the multi-record formats holds about one
+#: record per RECORD_BYTES; any other file one. (Measured 2026-12-01, bench/index.py
+#: --formats: final-release HTML 0.81 ms reading + 0.97 ms cleaning a 190 KB page,
+#: cables.csv 0.14 + 0.98 ms a 7 KB row.) Costs are in microseconds.
+RECORD_COST_US = 1500
+MB_COST_US = 8000
+RECORD_BYTES = 7000
+#: files named so are costed as multi-record files (a hint only: formats are sniffed later)
+MULTI_RECORD_SUFFIXES = (".csv", ".json", ".jsonl", ".ndjson")
+
+#: With automatic `procs`, a job estimated under this (one process) is read in one process:
+#: starting workers costs ~1 s, and forking from a process that holds a big manifest several
+#: (measured: 1,000 new cables on a 251,287-cable index took 4.5 s in 2 workers, 1.6 s in
+#: one). The real dev set (3,961 records, estimated 6.5 s) took 98 s in 2 workers and 119 s
+#: in one (2026-12-01, at load 13: CPU 26.2 s and 23.2 s); split by file count, as before
+#: the cost model, 37 s against 29.5 s.
+PARALLEL_FROM_US = 5_000_000
+
+#: A cables.csv at least this big is read by all the workers, each a byte range of it.
+SPLIT_FROM = 64 << 20
 
 #: Documents per segment a worker writes before starting the next (bounds memory).
 SEGMENT_DOCS = 20_000
@@ -106,7 +131,11 @@ class FileEntry(NamedTuple):
     mtime_ns: int
     sha256: str
     records: tuple[RecordEntry, ...]
+    #: the file's records that could not be read (`path[:record]: reason`), reported by every
+    #: run until the file changes
     failures: tuple[str, ...] = ()
+    #: the file holds no cable at all (see `readers.NoCable`): counted, not a failure
+    no_cable: bool = False
 
 
 @dataclass(frozen=True)
@@ -125,6 +154,8 @@ class IndexReport:
     rebuilt: bool
     files_read: int = 0
     errors: tuple[str, ...] = field(default=())
+    #: files that hold no cable at all (not failures)
+    no_cable: int = 0
 
 
 def checkpoint(name: str) -> None:
@@ -149,6 +180,16 @@ _file_from_json = functools.partial(tuple.__new__, FileEntry)
 def _v1_row(obj: dict[str, Any]) -> list[Any]:
     """A version-1 manifest row (an object) as a version-2 row (an array)."""
     return [obj["size"], obj["mtime_ns"], obj["sha256"], obj["records"], obj.get("failures", [])]
+
+
+def _v2_row(row: list[Any]) -> list[Any]:
+    """A version-2 row as a version-3 row. A file that failed gets size -1, so that the scan
+    reads it again (with the readers of today, which may find it holds no cable)."""
+    if len(row) == 5:
+        row.append(False)
+        if row[4]:
+            row[0] = -1
+    return row
 
 
 def load_manifest(gen: Path | None) -> dict[str, FileEntry]:
@@ -176,12 +217,15 @@ def _manifest_files(rows: dict[str, Any], version: int) -> dict[str, FileEntry]:
     here, a record row's by the caller."""
     if version == 1:
         rows = {path: _v1_row(obj) for path, obj in rows.items()}
+    if version in (1, 2):
+        rows = {path: _v2_row(row) for path, row in rows.items()}
     file_width = len(FileEntry._fields)
     for row in rows.values():  # (in place: no new list per row)
         if len(row) != file_width:
             raise ValueError(f"a manifest row of {len(row)} items, not {file_width}")
         row[3] = tuple(map(_record_from_json, row[3]))
         row[4] = tuple(row[4])
+        row[5] = bool(row[5])
     return dict(zip(rows, map(_file_from_json, rows.values()), strict=True))
 
 
@@ -248,9 +292,7 @@ def scan(corpus: Iterable[Path], old: dict[str, FileEntry]) -> ScanResult:
             unchanged[path] = entry
         elif entry.size == size and file_sha256(Path(path)) == entry.sha256:
             # touched but identical: keep it, remember the new mtime
-            unchanged[path] = FileEntry(
-                size, mtime_ns, entry.sha256, entry.records, entry.failures
-            )
+            unchanged[path] = entry._replace(mtime_ns=mtime_ns)
         else:
             to_read.append(path)
     removed = [path for path in old if path not in stats]
@@ -289,37 +331,73 @@ def _record_entry(cable: Cable) -> RecordEntry:
     )
 
 
+class WorkUnit(NamedTuple):
+    """A file to parse, or a byte range of one (a big cables.csv shared by the workers)."""
+
+    path: str
+    start: int = 0
+    end: int | None = None  # None: to the end of the file
+    rows_before: int = 0  # records of the file before `start`
+    cost: int = 0  # estimated microseconds of work in one process (see RECORD_COST_US)
+
+    @property
+    def whole(self) -> bool:
+        return self.start == 0 and self.end is None
+
+
+def _merge(first: FileEntry | None, more: FileEntry) -> FileEntry:
+    """The entry of a file read in byte ranges, from the ranges' entries (in file order)."""
+    if first is None:
+        return more
+    return first._replace(
+        sha256=first.sha256 or more.sha256,
+        records=first.records + more.records,
+        failures=first.failures + more.failures,
+        no_cable=first.no_cable and more.no_cable,
+    )
+
+
 class _PartParser:
-    """Parses a list of files into Whoosh documents, streamed, remembering what it read,
+    """Parses a list of work units into Whoosh documents, streamed, remembering what it read,
     and the did-you-mean words of every `word_step`-th document. The step comes from the
     number of files; a file of many records (a CSV dump) would make the sample far larger
     than meant, so past WORD_SAMPLE_DOCS sampled documents the part stops sampling and
     gives no sample (`words` None: the sample is then drawn from the finished index)."""
 
-    def __init__(self, paths: list[str], tick: Callable[[], None], word_step: int) -> None:
-        self.paths = paths
+    def __init__(self, units: list[WorkUnit], tick: Callable[[], None], word_step: int) -> None:
+        self.units = units
         self.tick = tick
         self.word_step = word_step
         self.files: dict[str, FileEntry] = {}
         self.written: list[WrittenRecord] = []
+        #: files that could not be read at all (not remembered: read again next time)
         self.errors: list[str] = []
         self.words: Counter[str] | None = Counter()
         self._sampled = 0
 
     def documents(self) -> Iterator[dict[str, Any]]:
         position = 0
-        for path in self.paths:
+        for unit in self.units:
+            path = unit.path
             p = Path(path)
             try:
                 st = p.stat()
-                sha = file_sha256(p)
             except OSError as exc:
                 self.errors.append(f"{path}: cannot read: {exc.strerror or exc}")
                 self.tick()
                 continue
             records: list[RecordEntry] = []
             failures: list[str] = []
-            for item in parse_file(p):
+            no_cable = False
+            items = (
+                parse_file(p)
+                if unit.whole
+                else parse_range(p, unit.start, unit.end, unit.rows_before)
+            )
+            for item in items:
+                if isinstance(item, NoCable):
+                    no_cable = True
+                    continue
                 if isinstance(item, ReadError):
                     failures.append(str(item))
                     continue
@@ -331,12 +409,36 @@ class _PartParser:
                 position += 1
                 yield to_document(item)
                 checkpoint("parse")
-            self.errors.extend(failures)
-            self.files[path] = FileEntry(
-                st.st_size, st.st_mtime_ns, sha, tuple(records), tuple(failures)
+            try:
+                sha = self._file_hash(p, unit, records, failures)
+            except OSError as exc:
+                self.errors.append(f"{path}: cannot read: {exc.strerror or exc}")
+                self.tick()
+                continue
+            file_entry = FileEntry(
+                st.st_size,
+                st.st_mtime_ns,
+                sha,
+                tuple(records),
+                tuple(failures),
+                no_cable and not records and not failures,
             )
-            self.tick()
+            self.files[path] = _merge(self.files.get(path), file_entry)
+            if unit.end is None:
+                self.tick()  # once per file: at its last range
 
+    @staticmethod
+    def _file_hash(
+        p: Path, unit: WorkUnit, records: list[RecordEntry], failures: list[str]
+    ) -> str:
+        """The file's sha256. A one-cable file's record hash is the hash of the whole file
+        (`Source.sha256`), so it is not read and hashed again (a final-release page is
+        190 KB); a range after the first leaves the hash to the first range's worker."""
+        if unit.start != 0:
+            return ""
+        if unit.whole and len(records) == 1 and records[0].record is None and not failures:
+            return records[0].sha256
+        return file_sha256(p)
 
     def _sample(self, cable: Cable) -> None:
         if self._sampled >= search.WORD_SAMPLE_DOCS or self.words is None:
@@ -355,8 +457,10 @@ def write_documents(gen: Path, docs: Iterable[dict[str, Any]]) -> list[Any]:
     return segments
 
 
-def _build(gen: Path, paths: list[str], tick: Callable[[], None], word_step: int) -> PartResult:
-    parser = _PartParser(paths, tick, word_step)
+def _build(
+    gen: Path, units: list[WorkUnit], tick: Callable[[], None], word_step: int
+) -> PartResult:
+    parser = _PartParser(units, tick, word_step)
     segments = write_documents(gen, parser.documents())
     return PartResult(parser.files, parser.written, parser.errors, segments, parser.words)
 
@@ -364,9 +468,47 @@ def _build(gen: Path, paths: list[str], tick: Callable[[], None], word_step: int
 _COUNTER: Any = None
 
 
-def _init_worker(counter: Any) -> None:
+def _init_worker(counter: Any, parent: int) -> None:
     global _COUNTER
     _COUNTER = counter
+    # the pool's SIGTERM is the end of the worker, whatever the parent's handler
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    _end_with_parent(parent)
+
+
+def _end_with_parent(parent: int) -> None:
+    """End this worker when the process that started the pool (`parent`) dies, even by
+    `kill -9`: the kernel's parent-death signal where there is one (Linux), and everywhere a
+    thread that looks every 0.5 s whether the worker's parent changed (it is re-parented when
+    its parent dies; under forkserver its parent is the server, which ends with `parent`)."""
+    if not _alive(parent):
+        os._exit(1)
+    start = os.getppid()
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or None, use_errno=True)
+        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    except (OSError, AttributeError):
+        pass
+
+    def watch() -> None:
+        while os.getppid() == start and _alive(parent):
+            time.sleep(0.5)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="parent-watch", daemon=True).start()
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+_PR_SET_PDEATHSIG = 1
 
 
 def _tick_shared() -> None:
@@ -375,16 +517,75 @@ def _tick_shared() -> None:
             _COUNTER.value += 1
 
 
-def _build_part(gen: str, paths: list[str], word_step: int) -> PartResult:
-    return _build(Path(gen), paths, _tick_shared, word_step)
+def _build_part(gen: str, units: list[WorkUnit], word_step: int) -> PartResult:
+    return _build(Path(gen), units, _tick_shared, word_step)
 
 
-def _split(paths: list[str], parts: int) -> list[list[str]]:
-    """Contiguous chunks of similar size, so document order follows file order."""
-    if parts <= 1 or len(paths) < 2:
-        return [paths]
-    size = -(-len(paths) // parts)
-    return [paths[i : i + size] for i in range(0, len(paths), size)]
+def work_units(paths: list[str], procs: int) -> list[WorkUnit]:
+    """The files to read as work units: a big cables.csv becomes `procs` byte ranges (one
+    file would otherwise keep one worker busy while the others idle)."""
+    units: list[WorkUnit] = []
+    for path in paths:
+        try:
+            size = os.stat(path).st_size
+        except OSError:
+            size = 0
+        multi = path.lower().endswith(MULTI_RECORD_SUFFIXES)
+        if procs > 1 and size >= SPLIT_FROM and _is_csv(path):
+            points = split_points(Path(path), procs)
+            ends: list[int | None] = [start for start, _ in points[1:]]
+            ends.append(None)
+            for (start, before), end in zip(points, ends, strict=True):
+                units.append(WorkUnit(path, start, end, before, _cost((end or size) - start, True)))
+        else:
+            units.append(WorkUnit(path, cost=_cost(size, multi)))
+    return units
+
+
+def _cost(size: int, multi_record: bool) -> int:
+    records = max(1, size // RECORD_BYTES) if multi_record else 1
+    return records * RECORD_COST_US + size * MB_COST_US // (1 << 20)
+
+
+def _is_csv(path: str) -> bool:
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(HEAD_BYTES)
+    except OSError:
+        return False
+    return csvfile.sniff(Path(path), head)
+
+
+def _split(units: list[WorkUnit], parts: int) -> list[list[WorkUnit]]:
+    """Contiguous chunks of about equal estimated cost, so document order follows file order."""
+    if parts <= 1 or len(units) < 2:
+        return [units]
+    total = sum(u.cost for u in units)
+    chunks: list[list[WorkUnit]] = [[]]
+    done = 0
+    for unit in units:
+        # start the next chunk once this one has its share (the last takes the rest)
+        if (
+            chunks[-1]
+            and len(chunks) < parts
+            and done + unit.cost / 2 > total * len(chunks) / parts
+        ):
+            chunks.append([])
+        chunks[-1].append(unit)
+        done += unit.cost
+    return chunks
+
+
+def choose_procs(units: list[WorkUnit]) -> int:
+    """Worker processes for `units` when the user did not say: one per core (at most 4),
+    unless the job is too small to pay for starting them (PARALLEL_FROM_US)."""
+    if hasattr(os, "sched_getaffinity"):
+        cores = len(os.sched_getaffinity(0))
+    else:
+        cores = os.cpu_count() or 1
+    if cores <= 1 or sum(u.cost for u in units) < PARALLEL_FROM_US:
+        return 1
+    return min(cores, 4)
 
 
 def build_parts(
@@ -392,9 +593,9 @@ def build_parts(
 ) -> list[PartResult]:
     """Parse `paths` and write their documents as segments in `gen`, `procs` processes."""
     if procs is None:
-        # auto: one worker per core, unless starting workers costs more than it saves
-        procs = 1 if len(paths) < PARALLEL_FROM else min(os.cpu_count() or 1, 4)
-    chunks = _split(paths, procs)
+        procs = choose_procs(work_units(paths, 1))
+    units = work_units(paths, procs)
+    chunks = _split(units, procs)
     # (files, not yet documents: about one document a file in every format but CSV dumps)
     word_step = search.word_sample_step(len(paths))
     if procs <= 1 or len(chunks) == 1:
@@ -405,18 +606,45 @@ def build_parts(
             done += 1
             on_progress(done)
 
-        return [_build(gen, paths, tick, word_step)]
+        return [_build(gen, units, tick, word_step)]
     # fork is the cheapest start, but forking a process that runs other threads (the
     # watchdog observer of --watch) can deadlock the child: use forkserver there
     ctx = multiprocessing.get_context("fork" if threading.active_count() == 1 else "forkserver")
     counter = ctx.Value("q", 0)
-    with ctx.Pool(len(chunks), initializer=_init_worker, initargs=(counter,)) as pool:
+    with (
+        _stopped_by_sigterm(),
+        ctx.Pool(len(chunks), initializer=_init_worker, initargs=(counter, os.getpid())) as pool,
+    ):
+        # (leaving the `with` for any reason, a SIGTERM included, terminates the workers)
         pending = [pool.apply_async(_build_part, (str(gen), chunk, word_step)) for chunk in chunks]
         while not all(p.ready() for p in pending):
             time.sleep(0.1)
             on_progress(counter.value)
         on_progress(counter.value)
         return [p.get() for p in pending]
+
+
+class Terminated(BaseException):
+    """SIGTERM arrived during an index run: unwinds it like Ctrl-C (workers ended, the new
+    generation removed, the lock released)."""
+
+
+@contextmanager
+def _stopped_by_sigterm() -> Iterator[None]:
+    """SIGTERM raises `Terminated` in the main thread for the `with` block. Without it,
+    `kill PID` ends the process at once, before it can stop its workers."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def stop(signum: int, frame: Any) -> None:
+        raise Terminated(f"stopped by signal {signum}")
+
+    before = signal.signal(signal.SIGTERM, stop)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, before)
 
 
 # --- the update ----------------------------------------------------------------------------
@@ -524,20 +752,27 @@ def update_index(
             shutil.rmtree(gen, ignore_errors=True)
             raise
         store.prune(index_root)
+        remembered = _remembered_failures(report.files)
         return IndexReport(
             added=report.added,
             updated=report.updated,
             removed=report.removed,
             unchanged=report.unchanged,
-            failed=len(errors) + len(report.errors),
+            failed=len(errors) + len(report.errors) + len(remembered),
             cables=report.cables,
             seconds=time.perf_counter() - started,
             index=str(index_root),
             generation=gen.name,
             rebuilt=rebuild or live is None,
             files_read=len(result.to_read),
-            errors=tuple(errors + report.errors),
+            errors=tuple(errors + report.errors + remembered),
+            no_cable=sum(1 for e in report.files.values() if e.no_cable),
         )
+
+
+def _remembered_failures(files: dict[str, FileEntry]) -> list[str]:
+    """The failed records of the corpus's files, read in this run or an earlier one."""
+    return [line for entry in files.values() for line in entry.failures]
 
 
 def _no_change(
@@ -558,18 +793,20 @@ def _no_change(
         _finish_generation(root, gen, result.unchanged, None, live)
         live = gen
     cables = len({r.refid for e in result.unchanged.values() for r in e.records})
+    remembered = _remembered_failures(result.unchanged)
     return IndexReport(
         added=0,
         updated=0,
         removed=0,
         unchanged=cables,
-        failed=len(errors),
+        failed=len(errors) + len(remembered),
         cables=cables,
         seconds=time.perf_counter() - started,
         index=str(root),
         generation=live.name,
         rebuilt=False,
-        errors=tuple(errors),
+        errors=tuple(errors + remembered),
+        no_cable=sum(1 for e in result.unchanged.values() if e.no_cable),
     )
 
 
@@ -604,11 +841,15 @@ def _update_generation(
     parts = build_parts(gen, scan_result.to_read, procs, on_progress or (lambda n: None))
 
     files = dict(scan_result.unchanged)
+    part_paths: set[str] = set()
     new_segments: list[Any] = []
     written: list[tuple[WrittenRecord, int, int]] = []  # record, segment index, docnum
     errors: list[str] = []
     for part in parts:
-        files.update(part.files)
+        for path, entry in part.files.items():
+            # a file read in byte ranges has an entry from each range's part, in order
+            files[path] = _merge(files.get(path) if path in part_paths else None, entry)
+            part_paths.add(path)
         errors.extend(part.errors)
         offsets: list[tuple[int, int]] = []  # (first position, segment index)
         first = 0
@@ -729,14 +970,25 @@ def _group(manifest: dict[str, FileEntry]) -> dict[str, list[tuple[str, RecordEn
 
 
 def _reparse(wanted: dict[str, tuple[str, RecordEntry]]) -> list[dict[str, Any]]:
+    """Documents of records in unchanged files, one per refid. A record is found by its
+    number or, failing that, by its bytes' hash: a cables.csv read in byte ranges numbers
+    its rows by their first lines, which can differ from a whole read in a broken file."""
     docs: list[dict[str, Any]] = []
-    by_path: dict[str, set[tuple[int | None, str]]] = {}
+    by_path: dict[str, dict[str, RecordEntry]] = {}
     for refid, (path, rec) in wanted.items():
-        by_path.setdefault(path, set()).add((rec.record, refid))
-    for path, keys in sorted(by_path.items()):
+        by_path.setdefault(path, {})[refid] = rec
+    for path, recs in sorted(by_path.items()):
+        by_hash: dict[str, Cable] = {}
         for item in parse_file(Path(path)):
-            if isinstance(item, Cable) and (item.source.record, item.refid) in keys:
+            if not isinstance(item, Cable) or item.refid not in recs:
+                continue
+            rec = recs[item.refid]
+            if item.source.record == rec.record:
                 docs.append(to_document(item))
+                del recs[item.refid]
+            elif item.source.sha256 == rec.sha256:
+                by_hash.setdefault(item.refid, item)
+        docs.extend(to_document(item) for refid, item in by_hash.items() if refid in recs)
     return docs
 
 

@@ -3,20 +3,40 @@
 An `flock` on `index/.lock`: the kernel drops it when the holder dies (even by `kill -9`), so
 a stale lock never blocks the next run. The file holds the holder's pid and command line, to
 name it in the error a second writer gets.
+
+A flock belongs to the open file, which a forked child shares: a worker process that outlived
+its parent would hold the lock on. So forked children close their copy at once, and the
+error names the holder only while that process exists.
 """
 
 from __future__ import annotations
 
 import fcntl
 import os
+import re
 import sys
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 
 from .errors import IndexLocked
 
 LOCK_NAME = ".lock"
+
+#: descriptors of the locks this process holds (closed in forked children)
+_HELD: set[int] = set()
+
+
+def _close_in_child() -> None:
+    for fd in _HELD:
+        with suppress(OSError):
+            os.close(fd)
+    _HELD.clear()
+
+
+os.register_at_fork(after_in_child=_close_in_child)
+
+_HOLDER_RE = re.compile(r"^process (\d+) ")
 
 
 def _holder(lock_path: Path) -> str:
@@ -24,7 +44,21 @@ def _holder(lock_path: Path) -> str:
         text = lock_path.read_text(encoding="utf-8").strip()
     except OSError:
         text = ""
-    return text or "another process"
+    m = _HOLDER_RE.match(text)
+    if m is None or not _exists(int(m.group(1))):
+        # the named process has ended (or never wrote its name): something else holds it
+        return "another process"
+    return text
+
+
+def _exists(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 @contextmanager
@@ -41,9 +75,11 @@ def writer_lock(index_root: Path) -> Iterator[None]:
         os.ftruncate(fd, 0)
         command = " ".join(["cables", *sys.argv[1:]]) if sys.argv else "cables"
         os.write(fd, f"process {os.getpid()} ({command[:200]})\n".encode())
+        _HELD.add(fd)
         try:
             yield
         finally:
             os.ftruncate(fd, 0)
     finally:
+        _HELD.discard(fd)
         os.close(fd)  # closing the descriptor releases the flock

@@ -76,6 +76,7 @@ def build_cable(raw: RawRecord) -> Cable:
         declassify=extract.declassify(body),
         source=raw.source,
         notes=tuple(notes),
+        articles=raw.articles,
     )
 
 

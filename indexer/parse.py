@@ -32,9 +32,24 @@ def parse_file(path: Path) -> Iterator[Cable | ReadError]:
         yield to_cable(raw)
 
 
+def parse_range(
+    path: Path, start: int, end: int | None, rows_before: int
+) -> Iterator[Cable | ReadError]:
+    """The cables of a byte range of a cables.csv (see `readers.csvfile.read_range`)."""
+    from .readers.csvfile import read_range
+
+    for raw in read_range(path, start, end, rows_before):
+        yield to_cable(raw)
+
+
 def write_json_line(cable: Cable, fp: TextIO) -> None:
     fp.write(json.dumps(cable_to_dict(cable), ensure_ascii=False))
     fp.write("\n")
+
+
+def no_cable_line(files: int) -> str:
+    """The one line that counts the files holding no cable (no failures: see `NoCable`)."""
+    return f"{files:,} {'file holds' if files == 1 else 'files hold'} no cable text"
 
 
 def summary_line(cable: Cable) -> str:

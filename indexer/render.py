@@ -123,6 +123,8 @@ def write_view(view: CableView, fp: TextIO, color: bool) -> None:
             write_tag_meanings(c.tags, fp, color)
     for note in c.notes:
         fp.write(_dim(f"{'Note:':<16}{note}", color) + "\n")
+    for url in c.articles:
+        fp.write(_dim(f"{'Article:':<16}", color) + url + "\n")
     fp.write("\n")
     for paragraph in view.paragraphs:
         text = to_terminal(paragraph, color)

@@ -58,6 +58,71 @@ def test_parse_bad_records_go_to_stderr_and_exit_1(tmp_path: Path) -> None:
     assert err.strip() == f"{tmp_path / 'empty.txt'}: empty file"
 
 
+BOX = "Appears in these articles:<br />\n"  # a file that holds no cable at all
+
+ARTICLE_PAGE = (
+    "<html><head><title>Cable Viewer</title></head><body><div class='main'>"
+    "<div class='pane small'><p>Currently released so far... 251287 / 251,287</p></div>"
+    "<div class='pane big'><h3>Viewing cable 09BAGHDAD300, A TEST CABLE</h3>"
+    "<table class='cable'><tr><th>Reference ID</th><th>Created</th><th>Released</th>"
+    "<th>Classification</th><th>Origin</th></tr><tr><td>09BAGHDAD300</td>"
+    "<td>2009-01-15 16:48</td><td>2011-08-30 01:44</td><td>UNCLASSIFIED</td>"
+    "<td>Embassy Baghdad</td></tr><tr><td colspan='5'>Appears in these articles:<br />"
+    "<a href='http://http://www.example.org/story'>http://www.example.org/story</a><br />"
+    "</td></tr></table><code><pre>R 151648Z JAN 09&#x000A;FM AMEMBASSY BAGHDAD&#x000A;"
+    "TO SECSTATE WASHDC</pre></code><code><pre>UNCLAS BAGHDAD 000300&#x000A;&#x000A;"
+    "E.O. 12958: N/A&#x000A;TAGS: PREL&#x000A;SUBJECT: A TEST CABLE OF SEVERAL WORDS"
+    "&#x000A;&#x000A;1. (U) Some words of the cable, enough of them to be a cable."
+    "</pre></code></div></div></body></html>"
+)
+
+
+def test_parse_files_without_a_cable_are_one_line_and_no_failure(tmp_path: Path) -> None:
+    write_cable(tmp_path, "09BAGHDAD200")
+    for name in ("a.txt", "b.txt"):
+        (tmp_path / name).write_text(BOX)
+    code, out, err = run("parse", str(tmp_path), "--json")
+    assert code == 0, err
+    assert [json.loads(line)["refid"] for line in out.splitlines()] == ["09BAGHDAD200"]
+    assert err.strip() == "2 files hold no cable text"
+
+
+def test_parse_and_show_keep_the_articles_links(tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "09BAGHDAD300.html").write_text(ARTICLE_PAGE)
+    code, out, err = run("parse", str(corpus), "--json")
+    assert code == 0, err
+    assert json.loads(out)["articles"] == ["http://www.example.org/story"]
+    index = str(tmp_path / "index")
+    assert run("index", str(corpus), "--index", index, "--quiet")[0] == 0
+    code, out, _ = run("show", "09BAGHDAD300", "--index", index, "--json")
+    assert code == 0 and json.loads(out)["articles"] == ["http://www.example.org/story"]
+    code, out, _ = run("show", "09BAGHDAD300", "--index", index)
+    assert code == 0 and "Article:        http://www.example.org/story" in out
+
+
+def test_index_failed_records_exit_1_on_every_run_until_fixed(tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus"
+    write_cable(corpus, "09BAGHDAD113")
+    (corpus / "box.txt").write_text(BOX)
+    index = str(tmp_path / "index")
+    args = ("index", str(corpus), "--index", index, "--json", "--procs", "1")
+    code, out, err = run(*args)
+    assert code == 0, err  # a file without a cable is no failure ...
+    assert (json.loads(out)["failed"], json.loads(out)["no_cable"]) == (0, 1)
+    assert err.strip() == "1 file holds no cable text"  # ... but said once
+    bad = corpus / "empty.txt"
+    bad.write_bytes(b"")
+    for _ in range(2):  # the second run reads nothing, and still reports the failure
+        code, out, err = run(*args)
+        assert code == 1
+        assert json.loads(out)["failed"] == 1
+        assert f"{bad.resolve()}: empty file" in err
+    bad.unlink()
+    assert run(*args)[0] == 0
+
+
 def test_parse_missing_path(tmp_path: Path) -> None:
     code, _, err = run("parse", str(tmp_path / "nope"))
     assert code == 1

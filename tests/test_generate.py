@@ -7,6 +7,7 @@ import re
 import sys
 from collections import Counter
 from collections.abc import Iterator
+from datetime import UTC
 from pathlib import Path
 
 import pytest
@@ -219,3 +220,42 @@ def test_parsing_generated_cables_gives_their_fields_back(tmp_path: Path) -> Non
         assert cable.references == expected.references
         assert cable.classification == expected.meta.classification
         assert cable.origin == expected.meta.origin.name
+
+
+@pytest.mark.parametrize("fmt", ["html", "csv"])
+def test_real_layouts_parse_to_the_generated_fields(tmp_path: Path, fmt: str) -> None:
+    from indexer.cable import Cable
+    from indexer.parse import parse_paths
+
+    gen = Generator(42)
+    wanted = {c.meta.refid: c for c in (gen.cable(n) for n in range(40))}
+    paths = generate.generate(tmp_path, 40, fmt=fmt)
+    items = list(parse_paths([tmp_path]))
+    got = [c for c in items if isinstance(c, Cable)]
+    assert len(got) == len(items)
+    assert sorted(c.refid for c in got) == sorted(wanted)
+    for cable in got:
+        expected = wanted[cable.refid]
+        assert cable.source.format == fmt
+        assert cable.subject == expected.subject
+        assert cable.tags == expected.tags
+        assert cable.references == expected.references
+        assert cable.created == expected.meta.created.replace(tzinfo=UTC)
+        assert cable.signed_by == (expected.signer,)
+        assert "\n\n" in cable.body
+    if fmt == "html":
+        # pages of the final release: its release counter, and its size from the navigation
+        sizes = [p.stat().st_size for p in paths]
+        nav = generate.NAVIGATION_BYTES
+        assert all(nav < s < nav + 60_000 for s in sizes)
+        assert all(c.source.release == REAL_TOTAL for c in got)
+    else:
+        assert [p.name for p in paths] == ["cables.csv"]
+        assert [c.source.record for c in got] == list(range(1, 41))
+
+
+def test_real_layout_wraps_lines_and_splits_the_header(gen: Generator) -> None:
+    header, body = generate.real_layout(gen.cable(5))
+    assert header.startswith("VZCZC") and "\nFM " in header and "\nTO " in header
+    assert max(len(line) for line in body.split("\n")) <= generate.LINE_WIDTH + 20
+    assert "\nTAGS: " in body and "\nSUBJECT: " in body and "\n\n1. (" in body

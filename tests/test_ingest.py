@@ -275,25 +275,55 @@ def test_oversized_word_sample_is_drawn_from_the_index_instead(
     assert data["sampled_docs"] == 12 and data["counts"]["baghdad"] == 12
 
 
-def test_manifest_of_version_1_is_read_and_written_back_as_2(
-    corpus: Path, tmp_path: Path
+@pytest.mark.parametrize("old_version", [1, 2])
+def test_manifest_of_an_older_version_is_read_and_written_back_as_3(
+    corpus: Path, tmp_path: Path, old_version: int
 ) -> None:
     root = tmp_path / "index"
+    (corpus / "box.txt").write_text("Appears in these articles:<br />\n")
     update_index([corpus], root, procs=1)
     manifest = store.require_live(root) / "manifest.json"
     data = json.loads(manifest.read_text(encoding="utf-8"))
-    assert data["version"] == ingest.MANIFEST_VERSION == 2
+    assert data["version"] == ingest.MANIFEST_VERSION == 3
+    box = str((corpus / "box.txt").resolve())
+    for path, row in data["files"].items():
+        row.pop()  # no "holds no cable" flag before version 3 ...
+        if path == box:  # ... where such a file was a failure
+            row[4] = [f"{box}: only the 'Appears in these articles' links ..."]
     keys = ("size", "mtime_ns", "sha256", "records", "failures")
-    data["version"] = 1  # what indexes built before 2026-11-28 hold: an object per file
-    data["files"] = {path: dict(zip(keys, row, strict=True)) for path, row in data["files"].items()}
+    data["version"] = old_version
+    if old_version == 1:  # what indexes built before 2026-11-28 hold: an object per file
+        data["files"] = {p: dict(zip(keys, row, strict=True)) for p, row in data["files"].items()}
     manifest.write_text(json.dumps(data), encoding="utf-8")
-    assert update_index([corpus], root, procs=1).unchanged == 3  # read: no rebuild, no change
+    again = update_index([corpus], root, procs=1)  # read: no rebuild, no change ...
+    assert (again.unchanged, again.added, again.updated) == (3, 0, 0)
+    assert (again.files_read, again.failed, again.no_cable) == (1, 0, 1)  # ... but the box
     write_cable(corpus, "10BAGHDAD1")
     report = update_index([corpus], root, procs=1)
-    assert (report.added, report.unchanged) == (1, 3)
+    assert (report.added, report.unchanged, report.no_cable) == (1, 3, 1)
     rewritten = json.loads((store.require_live(root) / "manifest.json").read_text())
-    assert rewritten["version"] == 2
-    assert all(isinstance(row, list) for row in rewritten["files"].values())
+    assert rewritten["version"] == 3
+    assert all(isinstance(row, list) and len(row) == 6 for row in rewritten["files"].values())
+
+
+def test_failed_records_are_reported_again_until_their_file_changes(
+    corpus: Path, tmp_path: Path
+) -> None:
+    root = tmp_path / "index"
+    bad = corpus / "broken.json"
+    bad.write_text('{"_id": "x", "body": \n')  # an invalid JSON line
+    (corpus / "box.txt").write_text("Appears in these articles:<br />\n")
+    first = update_index([corpus], root, procs=1)
+    assert first.failed == 1 and first.errors[0].startswith(str(bad.resolve()))
+    assert first.no_cable == 1
+    again = update_index([corpus], root, procs=1)  # nothing changed: nothing read ...
+    assert again.files_read == 0
+    assert (again.failed, again.errors, again.no_cable) == (1, first.errors, 1)  # ... still
+    write_cable(corpus, "10BAGHDAD1")  # a change elsewhere: still reported
+    assert update_index([corpus], root, procs=1).errors == first.errors
+    bad.unlink()
+    fixed = update_index([corpus], root, procs=1)
+    assert (fixed.failed, fixed.errors) == (0, ())
 
 
 @pytest.mark.parametrize("damage", ["version", "row", "file"])
@@ -319,3 +349,56 @@ def test_manifest_of_another_version_asks_for_a_rebuild(
     assert report.cables == 3 and indexed_refids(root) == [
         "08BAGHDAD4006", "09BAGHDAD113", "09BAGHDAD200",
     ]  # fmt: skip
+
+
+# --- sharing the work out ---------------------------------------------------------------------
+
+
+def _csv_row(n: int, refid: str) -> str:
+    body = f"UNCLASSIFIED {refid}\n\nSUBJECT: ROW {n} OF THE FILE\n\n1. (U) Text of row {n}.\n"
+    fields = [str(n), "1/15/2009 7:05", refid, "Embassy Baghdad", "UNCLASSIFIED", "", "", body]
+    return ",".join(f'"{f}"' for f in fields) + "\n"
+
+
+def test_a_big_csv_is_read_by_every_worker_as_a_whole_read_would(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    refids = [f"09BAGHDAD{1000 + n}" for n in range(1, 61)]
+    (corpus / "cables.csv").write_text("".join(_csv_row(n, r) for n, r in enumerate(refids, 1)))
+    write_cable(corpus, "09BAGHDAD113")  # and a file of one cable after it
+    monkeypatch.setattr(ingest, "SPLIT_FROM", 1)  # every cables.csv is "big"
+    units = ingest.work_units([str(corpus / "cables.csv")], 2)
+    assert [(u.start == 0, u.end is None) for u in units] == [(True, False), (False, True)]
+    assert units[1].rows_before > 20
+
+    manifests = []
+    for procs in (1, 2):
+        root = tmp_path / f"index-{procs}"
+        report = update_index([corpus], root, procs=procs)
+        assert (report.added, report.failed) == (61, 0)
+        assert indexed_refids(root) == sorted([*refids, "09BAGHDAD113"])
+        data = json.loads((store.require_live(root) / "manifest.json").read_text())
+        manifests.append(data["files"])
+    # the same rows, numbers and hashes, and the file's hash, as one process reads them
+    assert manifests[0] == manifests[1]
+    csv_entry = manifests[1][str((corpus / "cables.csv").resolve())]
+    assert [r[0] for r in csv_entry[3]] == list(range(1, 61))
+
+
+def test_work_is_shared_out_by_cost_in_file_order() -> None:
+    unit = ingest.WorkUnit
+    units = [unit("a", cost=10), unit("b", cost=10), unit("c", cost=60), unit("d", cost=20)]
+    assert ingest._split(units, 2) == [units[:3], units[3:]]
+    many = [unit(str(i), cost=1) for i in range(10)]
+    assert [len(c) for c in ingest._split(many, 2)] == [5, 5]
+    assert ingest._split(many, 1) == [many]
+
+
+def test_automatic_procs_is_one_for_small_jobs() -> None:
+    small = [ingest.WorkUnit(str(i), cost=ingest.RECORD_COST_US) for i in range(1000)]
+    assert ingest.choose_procs(small) == 1
+    big = small * 20
+    expected = min(4, len(os.sched_getaffinity(0)))
+    assert ingest.choose_procs(big) == expected

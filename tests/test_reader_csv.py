@@ -158,15 +158,85 @@ def test_nine_columns(tmp_path: Path) -> None:
     assert [r.refid for r in records(items)] == ["09BAGHDAD114"]
 
 
-def test_truncated_final_row(tmp_path: Path) -> None:
+def test_truncated_final_row_keeps_the_cable_with_a_note(tmp_path: Path) -> None:
     path = tmp_path / "cables.csv"
     whole = row(1) + row(2, "09BAGHDAD114")
-    path.write_text(whole + row(3, "09BAGHDAD115")[:-20])  # cut inside the body
+    cut = row(3, "09BAGHDAD115")[:-20]  # cut inside the body (a split or broken download)
+    path.write_text(whole + cut)
     items = read_all(path)
-    assert [r.refid for r in records(items)] == ["09BAGHDAD113", "09BAGHDAD114"]
-    (error,) = errors(items)
-    assert error.record == 3
-    assert "truncated" in error.reason
+    assert errors(items) == []
+    got = records(items)
+    assert [r.refid for r in got] == ["09BAGHDAD113", "09BAGHDAD114", "09BAGHDAD115"]
+    last = got[2]
+    assert last.source.record == 3
+    assert csvfile.TRUNCATED_NOTE in last.notes
+    assert csvfile.TRUNCATED_NOTE not in got[1].notes
+    assert last.text == "UNCLAS BAGHDAD 113\nSUBJECT: A \"QUOTED"  # what there is of it
+    assert last.source.sha256 == hashlib.sha256(cut.encode()).hexdigest()
+
+
+@pytest.mark.parametrize(
+    "tail",
+    [
+        "\\",  # cut between an escape and the character it escapes
+        "\u00e9",  # cut in the middle of a two-byte character
+    ],
+)
+def test_truncated_final_row_cut_at_an_awkward_byte(tmp_path: Path, tail: str) -> None:
+    path = tmp_path / "cables.csv"
+    cut = row(1, body="UNCLAS BAGHDAD 113\nSUBJECT: SOME WORDS " + tail + "X\n").encode()
+    cut = cut[: cut.index(b"X")]
+    if tail == "\u00e9":
+        cut = cut[:-1]  # the first byte of the character only
+    path.write_bytes(cut)
+    (rec,) = read_all(path)
+    assert isinstance(rec, RawRecord)
+    assert rec.text.startswith("UNCLAS BAGHDAD 113\nSUBJECT: SOME WORDS")
+    assert csvfile.TRUNCATED_NOTE in rec.notes
+
+
+def test_unclosed_quote_in_the_middle_is_still_an_error(tmp_path: Path) -> None:
+    # a row that runs into the next rows is broken, not cut off: the cut rule is for the end
+    broken = row(2, "09BAGHDAD114").replace('1. TEXT.\n"', "1. TEXT.\n")
+    path = tmp_path / "cables.csv"
+    path.write_text(row(1) + broken + row(3, "09BAGHDAD115")[:-20])
+    items = read_all(path)
+    assert [e.record for e in errors(items)] == [2]
+    assert [r.source.record for r in records(items)] == [1, 3]
+
+
+def test_reading_leaves_the_process_wide_csv_limit_alone(tmp_path: Path) -> None:
+    import csv
+
+    body = ("WORD " * 12 + "\n") * 4000  # over the csv module's default limit
+    path = tmp_path / "cables.csv"
+    path.write_text(row(1, body=body) + row(2, "09BAGHDAD114"))
+    before = csv.field_size_limit()
+    items = csvfile.read(path)
+    first = next(items)
+    assert isinstance(first, RawRecord) and len(first.text) > before
+    assert csv.field_size_limit() == before  # also while the reader is suspended
+    assert len(list(items)) == 1
+    assert csv.field_size_limit() == before
+
+
+@pytest.mark.parametrize("parts", [2, 3, 5])
+def test_split_reads_give_the_rows_of_a_whole_read(tmp_path: Path, parts: int) -> None:
+    path = tmp_path / "cables.csv"
+    rows = [row(n, f"09BAGHDAD{100 + n}") for n in range(1, 40)]
+    rows[7] = rows[7].replace('1. TEXT.\n"', "1. TEXT.\n")  # a broken row
+    rows[20] = rows[20] + "\n"  # a blank line between rows
+    path.write_text("".join(rows))
+    whole = [(str(i), getattr(i, "refid", None)) for i in read_all(path)]
+    points = csvfile.split_points(path, parts)
+    assert len(points) == parts and points[0] == (0, 0)
+    ends = [p for p, _ in points[1:]] + [None]
+    split = [
+        (str(i), getattr(i, "refid", None))
+        for (start, before), end in zip(points, ends, strict=True)
+        for i in csvfile.read_range(path, start, end, before)
+    ]
+    assert split == whole
 
 
 def test_truncated_between_fields(tmp_path: Path) -> None:

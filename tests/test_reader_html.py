@@ -11,7 +11,7 @@ import pytest
 from conftest import REAL_CABLES, needs_real_cables
 
 from indexer.cable import RawRecord, ReadError
-from indexer.readers import HEAD_BYTES
+from indexer.readers import HEAD_BYTES, NoCable
 from indexer.readers import html as reader
 
 R243 = "html-cablegate-r243-20101129-typecode/cable"
@@ -463,9 +463,21 @@ def test_page_cut_after_the_cable_text_is_kept_with_a_note(tmp_path: Path) -> No
     assert rec.notes == ("page is cut off after the cable text (no </html>)",)
 
 
-def test_html_page_that_is_not_a_cable(tmp_path: Path) -> None:
+def test_html_page_without_a_cable_is_no_cable_not_a_failure(tmp_path: Path) -> None:
+    # the release site's listing pages (tags, origins, dates) hold no cable at all
     page = "<html><head><title>Cable Viewer</title></head><body><p>Hello</p></body></html>"
     err = _error(_write(tmp_path, page))
+    assert isinstance(err, NoCable)
+    assert err.reason == reader.NO_CABLE_PAGE
+
+
+def test_html_page_with_text_but_no_metadata_table_is_a_failure(tmp_path: Path) -> None:
+    page = (
+        "<html><head><title>Cable Viewer</title></head><body>"
+        "<code><pre>SOME TEXT</pre></code></body></html>"
+    )
+    err = _error(_write(tmp_path, page))
+    assert not isinstance(err, NoCable)
     assert err.reason == "not a cable page: no metadata table (<table class='cable'>)"
 
 
@@ -496,3 +508,57 @@ def test_empty_cable_text_block(tmp_path: Path) -> None:
 def test_missing_file(tmp_path: Path) -> None:
     err = _error(tmp_path / "gone.html")
     assert err.reason.startswith("cannot read:")
+
+
+# --- "Appears in these articles" -------------------------------------------------------------
+
+_ARTICLES_TABLE = (
+    "<table class='cable'><tr><th>Reference ID</th><th>Created</th><th>Released</th>"
+    "<th>Classification</th><th>Origin</th></tr><tr>"
+    "<td><a href='/cable/2010/01/10X1.html'>10X1</a></td><td>2010-01-01 12:12</td>"
+    "<td>2011-03-03 16:04</td><td>CONFIDENTIAL</td><td>Embassy X</td></tr>"
+    "<tr><td colspan='5'>\nAppears in these articles:<br />\n{links}</td></tr></table>"
+)
+
+
+@pytest.mark.parametrize(
+    ("links", "expected"),
+    [
+        ("", ()),
+        (  # the releases' doubled scheme is repaired
+            "<a href='http://http://www.spiegel.de/'>http://www.spiegel.de/</a><br />",
+            ("http://www.spiegel.de/",),
+        ),
+        (  # order kept, duplicates dropped, https kept
+            "<a href='https://a.example/x?y=1&amp;z=2'>A</a><br />"
+            "<a href='http://b.example/'>B</a><br /><a href='https://a.example/x?y=1&z=2'>A</a>",
+            ("https://a.example/x?y=1&z=2", "http://b.example/"),
+        ),
+        (  # an href that is no web address, but a link text that is
+            "<a href='www.elpais.com/articulo'>http://www.elpais.com/articulo</a>",
+            ("http://www.elpais.com/articulo",),
+        ),
+        ("<a href='javascript:void(0)'>more</a>", ()),  # neither is: not an article
+    ],
+)
+def test_articles_links(tmp_path: Path, links: str, expected: tuple[str, ...]) -> None:
+    rec = _record(_write(tmp_path, _page(table=_ARTICLES_TABLE.format(links=links))))
+    assert rec.articles == expected
+    assert rec.refid == "10X1" and rec.origin == "Embassy X"  # the metadata row is still first
+
+
+def test_page_without_articles_row_has_none(tmp_path: Path) -> None:
+    assert _record(_write(tmp_path, _page())).articles == ()
+
+
+@needs_real_cables
+def test_real_articles_links_are_urls_and_repaired() -> None:
+    pages = sorted(REAL_CABLES.glob("html-*/**/*.html"))
+    found = [r for p in pages for r in reader.read(p) if isinstance(r, RawRecord) and r.articles]
+    # 162 pages of the dev set have the row; every link is a URL, none with a doubled scheme
+    assert len(found) >= 150
+    urls = [u for r in found for u in r.articles]
+    assert all(u.startswith(("http://", "https://")) for u in urls)
+    assert not any("http://http" in u for u in urls)
+    beijing = next(r for r in found if r.refid == "09BEIJING2964" and "r1295" in r.source.path)
+    assert beijing.articles == ("http://www.spiegel.de/",)

@@ -13,7 +13,7 @@ from conftest import EXAMPLE, REAL_CABLES, needs_real_cables
 from pypdf import PdfWriter
 
 from indexer.cable import RawRecord, ReadError
-from indexer.readers import _common, pagetext, pdf, plaintext
+from indexer.readers import NoCable, _common, pagetext, pdf, plaintext
 
 PRE_DIR = REAL_CABLES / "txt-pre-extract-tathagata" / "cables"
 PDFTOTEXT_DIR = REAL_CABLES / "txt-pdftotext-paulmathieu"
@@ -270,9 +270,11 @@ def test_pre_empty_block_is_an_error(tmp_path: Path) -> None:
     assert error(plaintext, path).reason == "empty <pre> block: no cable text"
 
 
-def test_pre_appears_in_articles_fragment_is_an_error(tmp_path: Path) -> None:
+def test_pre_appears_in_articles_fragment_is_no_cable(tmp_path: Path) -> None:
     path = write(tmp_path, "04OTTAWA3115.txt", "Appears in these articles:<br />\n")
-    assert error(plaintext, path).reason == APPEARS_ONLY
+    err = error(plaintext, path)
+    assert isinstance(err, NoCable)
+    assert err.reason == APPEARS_ONLY
 
 
 def test_pre_refid_hint_accepts_odd_ids_and_rejects_names() -> None:

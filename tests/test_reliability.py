@@ -6,6 +6,7 @@ A real `cables index` is stopped with SIGKILL at a known step: the CABLES_TEST_P
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import select
@@ -259,3 +260,98 @@ def test_full_disk_gives_a_clear_error_and_keeps_the_old_index(
     assert len(store.generations(root)) == 1  # the half-written generation is gone
     # with room again, the next run completes
     assert update_index([corpus], root, procs=1).added == 1
+
+
+def _children(pid: int) -> list[int]:
+    """The child processes of `pid` (Linux: /proc/PID/task/TID/children)."""
+    found: list[int] = []
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        found += [int(c) for c in (task / "children").read_text().split()]
+    return found
+
+
+def _running(pid: int) -> bool:
+    """True while `pid` runs (a zombie, dead but not yet reaped, does not count)."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return False
+    return stat.rsplit(")", 1)[1].split()[0] != "Z"
+
+
+def _wait_gone(pids: list[int], seconds: float) -> list[int]:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline and any(_running(p) for p in pids):
+        time.sleep(0.05)
+    return [p for p in pids if _running(p)]
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="needs Linux /proc")
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGKILL])
+def test_stopping_the_main_process_ends_its_workers_and_frees_the_lock(
+    indexed: tuple[Path, Path, dict[str, str]], sig: signal.Signals
+) -> None:
+    corpus, root, before = indexed
+    proc = start_index(corpus, root, "parse", "--procs", "2", "--quiet")
+    try:
+        wait_for_pause(proc, "parse")  # a worker is parsing (and waits there)
+        workers = _children(proc.pid)
+        assert len(workers) >= 2
+        os.kill(proc.pid, sig)  # the main process only, as `kill PID` does
+        proc.wait(timeout=10)
+        assert _wait_gone(workers, 2.0) == []
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, signal.SIGKILL)  # (what is left of the group, if anything)
+        proc.communicate(timeout=30)
+    if sig == signal.SIGTERM:
+        assert proc.returncode == 143
+    assert snapshot(root) == before
+    # the lock is free at once: a new run does the work
+    done = subprocess.run(
+        [sys.executable, "-m", "indexer", "index", str(corpus), "--index", str(root), "--json"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    assert snapshot(root) == EXPECTED_AFTER
+    assert len(store.generations(root)) <= 2
+
+
+HOLD_LOCK = """
+import fcntl, os, sys, time
+fd = os.open(sys.argv[1], os.O_RDWR | os.O_CREAT)
+fcntl.flock(fd, fcntl.LOCK_EX)
+os.write(fd, f"process {sys.argv[2]} (cables index)\\n".encode())
+print("held", flush=True)
+time.sleep(60)
+"""
+
+
+def test_lock_message_never_names_a_process_that_has_ended(tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus"
+    write_cable(corpus, "09BAGHDAD100")
+    root = tmp_path / "index"
+    root.mkdir()
+    ended = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
+                           capture_output=True, text=True, check=True)
+    dead_pid = int(ended.stdout)  # (reaped: the pid names no process now)
+    for named, expected in ((dead_pid, "by another process"), (os.getpid(), f"{os.getpid()}")):
+        holder = subprocess.Popen(
+            [sys.executable, "-c", HOLD_LOCK, str(root / ".lock"), str(named)],
+            stdout=subprocess.PIPE, text=True,
+        )
+        try:
+            assert holder.stdout is not None and holder.stdout.readline() == "held\n"
+            second = subprocess.run(
+                [sys.executable, "-m", "indexer", "index", str(corpus), "--index", str(root)],
+                capture_output=True, text=True, timeout=60,
+            )
+            assert second.returncode == 1
+            assert expected in second.stderr
+            if named == dead_pid:
+                assert f"process {dead_pid}" not in second.stderr
+        finally:
+            holder.kill()
+            holder.communicate()

@@ -15,6 +15,7 @@ import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from datetime import UTC, datetime
 from functools import partial
 from html import unescape
@@ -705,3 +706,17 @@ def test_serve_options_default_to_the_servers_own() -> None:
     defaults = {p.name: p.default for p in serve.params}
     assert defaults["workers"] == state.WORKERS
     assert defaults["time_limit"] == state.TIME_LIMIT
+
+
+def test_cable_page_lists_the_articles_links(tmp_path: Path) -> None:
+    covered = replace(
+        cable("09BAGHDAD400", "COVERED IN THE PRESS", "1. (U) Some text."),
+        articles=("http://www.example.org/story", "https://news.example.com/a?b=1&c=2"),
+    )
+    root = make_index(tmp_path / "index", [covered, cable("09BAGHDAD401", "NOT COVERED")])
+    with TestClient(create_app(root)) as c:
+        html = c.get("/cable/09BAGHDAD400").text
+        assert "Appears in these articles" in html
+        assert "http://www.example.org/story" in links(html)
+        assert "https://news.example.com/a?b=1&c=2" in links(html)  # escaped, and back
+        assert "Appears in these articles" not in c.get("/cable/09BAGHDAD401").text

@@ -6,7 +6,8 @@ Each reader module has
     def read(path: Path) -> Iterator[RawRecord | ReadError]
 
 `read` never raises for bad input: a bad record is yielded as a `ReadError` and reading goes
-on with the next record. The registry order below is the sniffing order (most specific first).
+on with the next record; a file that holds no cable at all gives a `NoCable` (a ReadError that
+is not a failure). The registry order below is the sniffing order (most specific first).
 """
 
 from __future__ import annotations
@@ -17,6 +18,17 @@ from pathlib import Path
 from types import ModuleType
 
 from ..cable import RawRecord, ReadError
+from ._common import NoCable
+
+__all__ = [
+    "NoCable",
+    "formats",
+    "iter_file_names",
+    "iter_files",
+    "read_file",
+    "read_paths",
+    "sniff",
+]
 
 HEAD_BYTES = 65536
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -20,6 +21,13 @@ METADATA_COLUMNS = {
     "classification": "classification",
     "origin": "origin",
 }
+
+
+@dataclass(frozen=True)
+class NoCable(ReadError):
+    """A file that holds no cable at all and is no error: an "Appears in these articles" box
+    cut out of a release page, a release site's listing page. Runs count these files in one
+    line instead of listing each as a failure."""
 
 
 def read_bytes(path: Path) -> bytes | ReadError:

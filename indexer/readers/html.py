@@ -10,6 +10,9 @@ a right pane (`<div class='pane big'>`) with
 * two `<code><pre>` blocks: the routing header, then the cable text, with `&#x000A;` for
   newlines, TAGS as links and `<a id='par1' href='#par1'>¶</a>` paragraph anchors.
 
+Release pages from 2010-12 on may also hold an "Appears in these articles" row in the metadata
+table: links to press coverage of the cable, kept as `RawRecord.articles`.
+
 This module only undoes the HTML: entities, links and markup. The cable text keeps all of its
 own noise (page-break lines, pilcrows, `Q` duplicates); `indexer.normalize` handles that, and
 also fixes the wrong "Created" minutes that this module flags.
@@ -19,17 +22,15 @@ from __future__ import annotations
 
 import hashlib
 import re
-import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bs4 import BeautifulSoup, Tag, XMLParsedAsHTMLWarning
-from bs4.exceptions import ParserRejectedMarkup
+from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from ..cable import RawRecord, ReadError, Source
-from ._common import METADATA_COLUMNS, read_bytes
+from ._common import METADATA_COLUMNS, NoCable, read_bytes
 
 FORMAT = "html"
 
@@ -48,18 +49,35 @@ _VIEWER_MARKS = re.compile(
 )
 # The right-hand pane: everything the reader needs except the release counter.
 _CABLE_PANE = re.compile(r"<div\s+class=['\"]pane big['\"]\s*>", re.IGNORECASE)
+# Every release writes the pane's tag exactly so: found by a plain string search first
+# (the regex above scans the final release's 185 KB of navigation 5x slower)
+_CABLE_PANE_LITERAL = "<div class='pane big'>"
+_CABLE_TABLE = re.compile(r"<table\s+class=['\"]cable['\"]", re.IGNORECASE)
 # "Currently released so far... 6693 / 251,287" (left pane).
 _RELEASE_COUNTER = re.compile(r"Currently released so far\W*([\d,]+)\s*/\s*([\d,]+)", re.IGNORECASE)
 _HEADING = re.compile(r"^Viewing cable\s+(\S+?),\s*(.*)$", re.IGNORECASE | re.DOTALL)
 _PRE_OPEN = re.compile(r"<pre[\s>]", re.IGNORECASE)
 _PRE_CLOSE = re.compile(r"</pre\s*>", re.IGNORECASE)
 _HTML_CLOSE = re.compile(r"</html\s*>", re.IGNORECASE)
+# A newline right after `<pre>`, written or as an entity: the HTML parser drops it (HTML5's
+# rule for <pre>), but it is part of the cable text as the release wrote it.
+_PRE_LEADING_NEWLINE = re.compile(r"<pre[^>]*>(?:\r?\n|&#x0*a;|&#0*10;)", re.IGNORECASE)
 _DATETIME_FORMATS = ("%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S")
-
+_ARTICLES_MARK = "appears in these articles"
+# a scheme written twice (`http://http://www.spiegel.de/`): the release's own typo
+_DOUBLED_SCHEME = re.compile(r"^(?:https?:/*)+(?=https?://)", re.IGNORECASE)
+_URL = re.compile(r"^https?://\S+$", re.IGNORECASE)
 
 
 class _BadPage(Exception):
     """The page cannot give a record; the message is the ReadError reason."""
+
+
+class _NoCable(_BadPage):
+    """The page holds no cable and is no error (see `NoCable`)."""
+
+
+NO_CABLE_PAGE = "a Cable Viewer page without a cable (no metadata table, no text)"
 
 
 @dataclass(frozen=True)
@@ -94,6 +112,8 @@ def parse_page(data: bytes, path: str) -> RawRecord | ReadError:
     markup, decode_notes = _decode(data)
     try:
         return _parse(markup, source, decode_notes)
+    except _NoCable as exc:
+        return NoCable(path, None, str(exc))
     except _BadPage as exc:
         return ReadError(path, None, str(exc))
 
@@ -110,32 +130,45 @@ def _decode(data: bytes) -> tuple[str, tuple[str, ...]]:
 
 
 def _parse(markup: str, source: Source, notes: tuple[str, ...]) -> RawRecord:
-    complete = bool(_HTML_CLOSE.search(markup))
-    if len(_PRE_CLOSE.findall(markup)) < len(_PRE_OPEN.findall(markup)):
+    # Only the cable pane is parsed as HTML: a tree of the final release's ~185 KB of
+    # navigation costs 10x more than the rest of the page. The pane is the page's tail, so
+    # the end-of-page and <pre> counts look at it alone too.
+    navigation, pane = _split_pane(markup)
+    complete = bool(_HTML_CLOSE.search(pane))
+    if len(_PRE_CLOSE.findall(pane)) < len(_PRE_OPEN.findall(pane)):
         raise _BadPage("truncated page: the cable text is cut off")
-    soup = _soup(_cable_pane(markup))
-    table = soup.find("table", class_="cable")
-    if not isinstance(table, Tag):
+    table_at = _CABLE_TABLE.search(pane)
+    if table_at is None:
         if not complete:
             raise _BadPage("truncated page: it ends before the metadata table")
+        if not _PRE_OPEN.search(pane):
+            # a whole page with neither table nor text: the release site's listing pages
+            raise _NoCable(NO_CABLE_PAGE)
         raise _BadPage("not a cable page: no metadata table (<table class='cable'>)")
-    cells = _metadata(table)
-    blocks = _blocks(table, complete)
+    tree = _tree(pane)
+    table = tree.css_first("table.cable")
+    if table is None:
+        raise _BadPage("not a cable page: no metadata table (<table class='cable'>)")
+    cells, articles = _metadata(table)
+    # the cable's blocks are the <pre>s after the metadata table (none come before it in any
+    # release; counted, not assumed)
+    skip = len(_PRE_OPEN.findall(pane, 0, table_at.start()))
+    blocks = _blocks(tree.css("pre")[skip:], pane[table_at.start() :], complete)
     if not complete:
         notes += ("page is cut off after the cable text (no </html>)",)
     created, note = _datetime(cells, "created")
     notes += note
     released, note = _datetime(cells, "released")
     notes += note
-    unreliable, note = _minutes_unreliable(markup, created)
+    counter = _RELEASE_COUNTER.search(navigation) or _RELEASE_COUNTER.search(pane)
+    unreliable, note = _minutes_unreliable(counter, created)
     notes += note
-    counter = _RELEASE_COUNTER.search(markup)
     if counter is not None:
         source = replace(source, release=int(counter.group(1).replace(",", "")))
     refid = cells.get("refid") or None
     if refid is None:
         notes += ("metadata table has no reference id",)
-    subject, note = _subject(soup, refid)
+    subject, note = _subject(tree, refid)
     notes += note
     return RawRecord(
         source=source,
@@ -152,45 +185,66 @@ def _parse(markup: str, source: Source, notes: tuple[str, ...]) -> RawRecord:
         tags=None,
         references=None,
         notes=notes + blocks.notes,
+        articles=articles,
     )
 
 
-def _soup(markup: str) -> BeautifulSoup:
-    with warnings.catch_warnings():
-        # Pages start with an <?xml?> declaration but are HTML (XHTML served as text/html).
-        warnings.simplefilter("ignore", XMLParsedAsHTMLWarning)
-        try:
-            return BeautifulSoup(markup, "lxml")
-        except ParserRejectedMarkup as exc:
-            raise _BadPage(f"not parseable as HTML: {exc}") from exc
+def _split_pane(markup: str) -> tuple[str, str]:
+    """(navigation, cable pane): the page before and from `<div class='pane big'>`."""
+    at = markup.find(_CABLE_PANE_LITERAL)
+    if at < 0:
+        m = _CABLE_PANE.search(markup)
+        at = m.start() if m else 0
+    return markup[:at], markup[at:]
 
 
-def _cable_pane(markup: str) -> str:
-    # Building a tree of the navigation pane costs 10x more than the rest of the page (the
-    # final release has ~185 KB of it), so parse from the cable pane on when there is one.
-    m = _CABLE_PANE.search(markup)
-    return markup[m.start() :] if m else markup
+def _tree(markup: str) -> LexborHTMLParser:
+    # Lexbor (through selectolax) builds the pane's tree ~10x faster than BeautifulSoup on
+    # lxml; it is an HTML5 parser, so it never rejects a page, however broken.
+    return LexborHTMLParser(markup)
 
 
 def _normalize_space(text: str) -> str:
     return " ".join(text.split())
 
 
-def _metadata(table: Tag) -> dict[str, str]:
-    """Metadata cell texts keyed by field name (see `METADATA_COLUMNS`), from the first data row."""
-    names = [_normalize_space(th.get_text(" ")).lower() for th in table.find_all("th")]
-    row = next((tr for tr in table.find_all("tr") if tr.find("td") is not None), None)
-    if not names or row is None:
+def _text(node: LexborNode, separator: str = "") -> str:
+    return node.text(deep=True, separator=separator, strip=False)
+
+
+def _metadata(table: LexborNode) -> tuple[dict[str, str], tuple[str, ...]]:
+    """Metadata cell texts keyed by field name (see `METADATA_COLUMNS`), from the first data
+    row, and the URLs of the "Appears in these articles" row (if any)."""
+    names = [_normalize_space(_text(th, " ")).lower() for th in table.css("th")]
+    rows = [tr for tr in table.css("tr") if any(c.tag == "td" for c in tr.iter())]
+    if not names or not rows:
         raise _BadPage("metadata table is empty")
-    tds = row.find_all("td", recursive=False)
+    tds = [c for c in rows[0].iter() if c.tag == "td"]
     cells: dict[str, str] = {}
     for name, td in zip(names, tds, strict=False):
         field = METADATA_COLUMNS.get(name)
         if field is not None:
-            cells[field] = _normalize_space(td.get_text(" "))
+            cells[field] = _normalize_space(_text(td, " "))
     if not any(cells.values()):
         raise _BadPage("metadata table is empty")
-    return cells
+    articles: list[str] = []
+    for tr in rows[1:]:
+        if _ARTICLES_MARK in _text(tr).lower():
+            for a in tr.css("a"):
+                url = _article_url(a.attributes.get("href") or "", _text(a))
+                if url is not None and url not in articles:
+                    articles.append(url)
+    return cells, tuple(articles)
+
+
+def _article_url(href: str, label: str) -> str | None:
+    """The URL of an article link: the href with a doubled scheme repaired; the link text
+    when the href is not a web address but the text is."""
+    for candidate in (href, label):
+        url = _DOUBLED_SCHEME.sub("", candidate.strip())
+        if _URL.match(url):
+            return url
+    return None
 
 
 def _datetime(cells: dict[str, str], field: str) -> tuple[datetime | None, tuple[str, ...]]:
@@ -206,7 +260,9 @@ def _datetime(cells: dict[str, str], field: str) -> tuple[datetime | None, tuple
     return None, (f"{field} date {value!r} is not a date",)
 
 
-def _minutes_unreliable(markup: str, created: datetime | None) -> tuple[bool, tuple[str, ...]]:
+def _minutes_unreliable(
+    counter: re.Match[str] | None, created: datetime | None
+) -> tuple[bool, tuple[str, ...]]:
     """Whether the page's Created minutes may hold the hour (see the README's time bug).
 
     We key on the release counter in the left pane, "Currently released so far... N / 251,287":
@@ -218,17 +274,16 @@ def _minutes_unreliable(markup: str, created: datetime | None) -> tuple[bool, tu
     """
     if created is None:
         return False, ()
-    m = _RELEASE_COUNTER.search(markup)
-    if m is None:
+    if counter is None:
         return True, ("page shows no release counter; Created minutes may be wrong",)
-    released_so_far, total = (int(g.replace(",", "")) for g in m.groups())
+    released_so_far, total = (int(g.replace(",", "")) for g in counter.groups())
     return released_so_far < max(total, TOTAL_CABLES), ()
 
 
-def _subject(soup: BeautifulSoup, refid: str | None) -> tuple[str | None, tuple[str, ...]]:
+def _subject(tree: LexborHTMLParser, refid: str | None) -> tuple[str | None, tuple[str, ...]]:
     """The subject from the heading "Viewing cable ID, SUBJECT" (it may be cut short)."""
-    for h3 in soup.find_all("h3"):
-        m = _HEADING.match(_normalize_space(h3.get_text(" ")))
+    for h3 in tree.css("h3"):
+        m = _HEADING.match(_normalize_space(_text(h3, " ")))
         if m is None:
             continue
         notes: tuple[str, ...] = ()
@@ -238,16 +293,23 @@ def _subject(soup: BeautifulSoup, refid: str | None) -> tuple[str | None, tuple[
     return None, ()
 
 
-def _pre_text(pre: Tag) -> str:
-    # get_text() keeps the text of links (TAGS, ¶ anchors) and drops stray markup such as the
-    # <br> some releases put before each newline; entities are already decoded by the parser.
-    text = pre.get_text()
+def _pre_text(pre: LexborNode, leading_newline: bool) -> str:
+    # The text keeps the text of links (TAGS, ¶ anchors) and drops stray markup such as the
+    # <br> some releases put before each newline; entities are decoded by the parser.
+    text = _text(pre)
+    if leading_newline:
+        text = "\n" + text
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
-def _blocks(table: Tag, complete: bool) -> _Blocks:
-    """Header and text from the `<pre>` blocks that follow the metadata table."""
-    texts = [_pre_text(pre) for pre in table.find_all_next("pre")]
+def _blocks(pres: list[LexborNode], markup: str, complete: bool) -> _Blocks:
+    """Header and text from the `<pre>` blocks that follow the metadata table (`markup`: the
+    page from the table on, to restore the newlines the parser drops after `<pre>`)."""
+    leading = {m.start() for m in _PRE_LEADING_NEWLINE.finditer(markup)}
+    starts = [m.start() for m in _PRE_OPEN.finditer(markup)]
+    texts = [
+        _pre_text(pre, i < len(starts) and starts[i] in leading) for i, pre in enumerate(pres)
+    ]
     if not texts:
         if not complete:
             raise _BadPage("truncated page: it ends before the cable text")

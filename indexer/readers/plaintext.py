@@ -25,6 +25,7 @@ from bs4.element import NavigableString, Tag
 
 from ..cable import RawRecord, ReadError
 from ._common import (
+    NoCable,
     decode_bytes,
     file_source,
     head_text,
@@ -257,7 +258,7 @@ def _read_pre(path: Path, data: bytes, text: str, notes: tuple[str, ...]) -> Raw
     body = _pre_text(soup)
     if body is None:
         if _APPEARS.lower() in text.lower():
-            return ReadError(
+            return NoCable(
                 str(path),
                 None,
                 "only the 'Appears in these articles' links of a cablegate page, no cable text",

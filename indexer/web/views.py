@@ -382,6 +382,7 @@ def cable_context(
         "created": fmt_date(c.created),
         "metadata": metadata,
         "tags": [Link(t, search_url(f"tag:{t}")) for t in c.tags],
+        "articles": list(c.articles),
         "summary": c.summary,
         "paragraphs": body_paragraphs(view),
         "header": c.header,
