@@ -26,14 +26,15 @@ call per posting. This module writes the same segments in bulk:
   writer, exactly as stock `add_document` calls it.
 
 With `exact=True` every Whoosh file is byte-identical to what stock writes for the same
-documents (tested; the word list is this writer's own extra file). By default some encoding details differ, all read by stock Whoosh's own code:
-block data is pickled with protocol 5 instead of 2 (stock pickles each bytes value as a
-`_codecs.encode` call, ~40 bytes of overhead per posting); blocks of Positions fields are
-pickled by hand in the "raw block" layout (ids and weights as arrays, values already framed)
-and stored uncompressed, so the search reads ids and weights without unpickling positions
-(see `RAW_BLOCK_HEAD`); other blocks whose pickle is too small for zlib to shrink are stored
-raw (compression 0 in the block header, which the reader checks), the rest are compressed
-at zlib level 1, not 3. Postings, values, lengths, stored fields and columns are the same.
+documents (tested; the word list is this writer's own extra file). By default some encoding
+details differ, all read by stock Whoosh's own code: block data is pickled with protocol 5
+instead of 2 (stock pickles each bytes value as a `_codecs.encode` call, ~40 bytes of
+overhead per posting); blocks of Positions fields are pickled by hand in the "raw block"
+layout (ids and weights as arrays, values already framed) and stored uncompressed, so the
+search reads ids and weights without unpickling positions (see `RAW_BLOCK_HEAD`); other
+blocks whose pickle is too small for zlib to shrink are stored raw (compression 0 in the
+block header, which the reader checks), the rest are compressed at zlib level 1, not 3.
+Postings, values, lengths, stored fields and columns are the same.
 
 `add_documents` appends new segments to an index and publishes them with one new TOC (the
 atomic commit point, as in stock `commit`), holding the index's write lock. Existing
