@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 from . import extract
 from .cable import REFID_RE, Cable, RawRecord, is_wellformed_refid, refid_year
 from .clean import clean_body
-from .references import derive_refid, parse_references, station_origin
+from .references import derive_refid, glued_cable_start, parse_references, station_origin
 
 #: a text with no header and fewer words than this is not a cable (e.g. a page's
 #: "Appears in these articles:" box cut out instead of the cable text)
@@ -51,7 +51,17 @@ def build_cable(raw: RawRecord) -> Cable:
     )
     subject = extract.subject(body) or _normalize_or_none(raw.subject) or ""
     tags = extract.tags(body) or tuple(raw.tags or ())
-    references = _references(raw, body, _year(created, refid), refid)
+    # A page that glues another cable onto this one cut short: the signer, "Classified By"
+    # and REF are read in this cable's part only.
+    glued = glued_cable_start(text, refid)
+    own = body
+    if glued is not None:
+        own = clean_body(text[:glued]).text
+        notes.append(
+            "the text goes on with another cable after this one was cut short; signer, "
+            "Classified By and references are read before it"
+        )
+    references = _references(raw, own, _year(created, refid), refid)
     recipients, info = extract.addressees(header) if header else ((), ())
     if extract.is_partial(raw.text) and not any("partial extract" in n for n in notes):
         notes.append("partial extract: the full text of the original cable is not available")
@@ -65,8 +75,8 @@ def build_cable(raw: RawRecord) -> Cable:
         subject=subject,
         tags=tags,
         references=references,
-        signed_by=extract.signed_by(body),
-        classified_by=extract.classified_by(body),
+        signed_by=extract.signed_by(own),
+        classified_by=extract.classified_by(own),
         recipients=recipients,
         info=info,
         header=header,

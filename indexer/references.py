@@ -33,6 +33,7 @@ from importlib import resources
 __all__ = [
     "StationTable",
     "derive_refid",
+    "glued_cable_start",
     "make_refid",
     "parse_references",
     "station_code",
@@ -495,3 +496,31 @@ def _banner_station(words: str) -> tuple[str | None, bool]:
     if _plausible_station(cleaned):
         return cleaned.replace(" ", ""), False
     return None, False
+
+
+#: how far after a "..." cut the banner of a glued cable may start (its routing lines between)
+_GLUE_WINDOW = 400
+
+
+def glued_cable_start(text: str, refid: str) -> int | None:
+    """Where another cable starts in a text that was cut short, or None.
+
+    Some release pages end a truncated cable ("I ASKED TO ST...") and go on with a different
+    cable, banner and all ("S E C R E T THE HAGUE 000174"); its signer, "Classified By" and
+    REF are not this cable's. Only the banner of another station a few lines after a "..."
+    counts: a cable that quotes another one in full ("QUOTE ... UNQUOTE") is not cut short
+    before it, and a text that repeats its own cable names its own station.
+    """
+    own = re.match(r"\d{2}([A-Z]+?)\d+$", refid)
+    if own is None:
+        return None
+    for i, match in enumerate(_banner_re().finditer(text)):
+        if i == 0:
+            continue  # the cable's own banner
+        station, _ = _banner_station(match.group("station"))
+        if station is None or station == own.group(1):
+            continue
+        before = text[max(0, match.start() - _GLUE_WINDOW) : match.start()]
+        if "..." in before or "\u2026" in before:
+            return match.start()
+    return None

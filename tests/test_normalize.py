@@ -601,3 +601,34 @@ def test_every_real_cable_has_a_year_and_nearly_every_one_an_origin() -> None:
     assert sum(1 for c in pre if c.origin) >= 0.99 * len(pre)
     moscow = [(c.year, c.origin) for c in pre if c.refid.startswith("09MOSCOW")]
     assert moscow and set(moscow) == {(2009, "Embassy Moscow")}
+
+
+_CUT = (
+    "S E C R E T TEHRAN 8233\n\nE.O. 11652: GDS\nTAGS: PINT IR\nSUBJECT: SHAH ON CORRUPTION\n\n"
+    "1. AFTER THE AUDIENCE WITH THE SHAH WAS FINISHED, I ASKED TO ST...\n\n\n\n08STATE15228\n"
+    "S E C R E T THE HAGUE 000174\nSIPDIS\nE.O. 12958: DECL: 02/25/2018\nTAGS: PINT IR\n"
+    "SUBJECT: NETHERLANDS: A DUTCH FIRM\nREF: STATE 15228\n"
+    "Classified By: CDA Andrew Schofer, reasons 1.4 (b,d)\n1. (S) Polmiloff discussed reftel "
+    "points with the ministry on February 25 and will report more.\nSchofer\n"
+)
+_QUOTED = (
+    "C O N F I D E N T I A L STATE 012345\n\nE.O. 12958: DECL: 02/25/2018\nTAGS: PREL IR\n"
+    "SUBJECT: REPEAT OF A CABLE FROM THE HAGUE\n\n1. FOLLOWING REPEAT OF A CABLE SENT TO US."
+    " QUOTE\nC O N F I D E N T I A L THE HAGUE 000174\nSUBJECT: NETHERLANDS\n"
+    "Classified By: CDA Andrew Schofer, reasons 1.4 (b,d)\n1. THE TEXT OF IT.\nSCHOFER\n"
+    "UNQUOTE\n\nRICE\n"
+)
+
+
+def test_a_cable_glued_after_one_cut_short_gives_it_no_fields() -> None:
+    cable = build_cable(_pre(_CUT, "73TEHRAN8233"))
+    assert (cable.refid, cable.subject) == ("73TEHRAN8233", "SHAH ON CORRUPTION")
+    assert (cable.signed_by, cable.classified_by, cable.references) == ((), None, ())
+    assert "Polmiloff" in cable.body  # the text itself is kept
+    assert any("another cable" in note for note in cable.notes)
+
+
+def test_a_quoted_cable_is_not_taken_for_a_glued_one() -> None:
+    cable = build_cable(_pre(_QUOTED, "09STATE12345"))
+    assert cable.signed_by == ("RICE",)
+    assert not any("another cable" in note for note in cable.notes)
