@@ -62,6 +62,7 @@ _EXTRA_FOLDS = str.maketrans(
 )
 
 _STEM_CACHE: dict[str, str] = {}
+_NO_LETTER = re.compile(r"[^a-z]*")
 _STEM_CACHE_MAX = 500_000
 
 #: the term of an upper-case `US` that is the country
@@ -100,7 +101,9 @@ def term_of(word: str) -> str:
     if found is None:
         if len(_STEM_CACHE) >= _STEM_CACHE_MAX:
             _STEM_CACHE.clear()
-        found = _STEM_CACHE[word] = word if "." in word else porter2_stem(word)
+        # Porter2 leaves a word without letters as it is (numbers, most refids): skip it
+        plain = "." in word or _NO_LETTER.fullmatch(word) is not None
+        found = _STEM_CACHE[word] = word if plain else porter2_stem(word)
     return found
 
 

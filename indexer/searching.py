@@ -23,7 +23,6 @@ facets are bincounts over its codes. Stored fields are loaded only for the hits 
 from __future__ import annotations
 
 import contextlib
-import csv
 import io
 import json
 import math
@@ -35,10 +34,10 @@ from bisect import bisect_left
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
@@ -54,10 +53,25 @@ from whoosh.util.numeric import byte_to_length
 from whoosh.util.times import long_to_datetime
 
 from . import postings, store, tagcodes, variants, viewfile, wordlist
-from .cable import Cable, Source, cable_to_dict
+from .cable import Cable, Source
 from .errors import IndexIncompatible, IndexMissing, NotFound, QueryError
-from .highlight import Fragment, Terms, fragments, paragraphs, query_terms, stem_word
+from .highlight import Terms, fragments, paragraphs, query_terms, stem_word
+from .output import CSV_COLUMNS as CSV_COLUMNS
+from .output import fragment_to_dict as fragment_to_dict
+from .output import hit_to_dict as hit_to_dict
+from .output import result_to_dict as result_to_dict
+from .output import stats_to_dict as stats_to_dict
+from .output import view_to_dict as view_to_dict
+from .output import write_csv as write_csv
+from .output import write_jsonl as write_jsonl
 from .query import MAX_EXPANSIONS, UNKNOWN, Expanded, MultiPhrase, Unknown, bind, parse
+from .records import BatchRow as BatchRow
+from .records import CableView as CableView
+from .records import Export as Export
+from .records import Hit as Hit
+from .records import SearchResult as SearchResult
+from .records import Stats as Stats
+from .records import Version as Version
 from .schema import incompatibility
 
 #: the Whoosh index name and the generation's JSON files (the same names as ingest.py; not
@@ -85,97 +99,7 @@ _NO_DATE = -1
 _COLUMN_MISSING_FROM = 2**63
 
 
-# --- records ---------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Hit:
-    refid: str
-    score: float
-    subject: str
-    created: datetime | None  # UTC
-    origin: str
-    classification: str
-    tags: tuple[str, ...]
-    highlights: tuple[Fragment, ...] = ()
-
-
-@dataclass(frozen=True)
-class SearchResult:
-    query: str
-    total: int  # exact
-    page: int
-    pages: int
-    limit: int
-    hits: tuple[Hit, ...]
-    #: field -> [(value, count)] over the whole result set, most frequent first
-    facets: dict[str, list[tuple[str, int]]]
-    suggestion: str | None
-    warnings: tuple[str, ...]
-    seconds: float
-    #: the stems the query looks for (to mark subjects too); not part of the JSON
-    terms: Terms = field(default_factory=Terms, compare=False)
-
-
-@dataclass(frozen=True)
-class Version:
-    """One record of a cable that several records carry (from versions.json)."""
-
-    path: str
-    record: int | None
-    format: str
-    sha256: str
-    released: str | None
-    created: str | None
-    subject: str
-    indexed: bool
-    release: int | None = None
-
-
-@dataclass(frozen=True)
-class CableView:
-    cable: Cable
-    #: body paragraphs; with a query, each with its matches marked
-    paragraphs: tuple[Fragment, ...]
-    #: cables this one references: (refid, subject or None when not in the index)
-    references: tuple[tuple[str, str | None], ...]
-    #: cables that reference this one: (refid, subject)
-    cited_by: tuple[tuple[str, str | None], ...]
-    versions: tuple[Version, ...]
-
-
-@dataclass(frozen=True)
-class Stats:
-    cables: int
-    first: datetime | None
-    last: datetime | None
-    by_classification: tuple[tuple[str, int], ...]
-    by_origin: tuple[tuple[str, int], ...]
-    by_year: tuple[tuple[str, int], ...]
-    size_bytes: int
-    updated: datetime | None
-    generation: str
-
-
-@dataclass(frozen=True)
-class BatchRow:
-    query: str
-    total: int
-    refids: tuple[str, ...]
-    error: str | None = None
-    #: what the engine changed in the query (as `SearchResult.warnings`)
-    warnings: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
-class Export:
-    """Every hit of a query, streamed (`--all`), with what the user must be told first."""
-
-    total: int
-    warnings: tuple[str, ...]
-    hits: Iterator[Hit]
-
-
+# --- records: indexer.records (re-exported here) ----------------------------------------
 @dataclass(frozen=True)
 class FacetTable:
     """Per-document facet codes and dates of one generation (docnum -> value)."""
@@ -1774,106 +1698,3 @@ def batch(index: Path | Searchable, lines: Iterable[str], limit: int = 5) -> Ite
             yield BatchRow(
                 text, result.total, tuple(h.refid for h in result.hits), None, result.warnings
             )
-
-
-# --- output ----------------------------------------------------------------------------------
-
-
-def fragment_to_dict(fragment: Fragment) -> dict[str, Any]:
-    return {"text": fragment.text, "matches": [[s, e] for s, e in fragment.matches]}
-
-
-def hit_to_dict(hit: Hit) -> dict[str, Any]:
-    return {
-        "refid": hit.refid,
-        "score": round(hit.score, 6),
-        "subject": hit.subject,
-        "created": hit.created.isoformat() if hit.created else None,
-        "origin": hit.origin,
-        "classification": hit.classification,
-        "tags": list(hit.tags),
-        "tag_meanings": tagcodes.meanings(hit.tags),
-        "highlights": [fragment_to_dict(f) for f in hit.highlights],
-    }
-
-
-def view_to_dict(view: CableView) -> dict[str, Any]:
-    """The JSON form of `show` (README, "JSON fields: show"): the cable as `cables parse
-    --json` gives it, plus `paragraphs` (the body's paragraphs with query matches), `cites`
-    (its references with their subjects; `in_index` false for absent ones), `cited_by`,
-    `versions` and `tag_meanings` (each TAGS code with its meaning, null when unknown)."""
-    data = cable_to_dict(view.cable)
-    data["tag_meanings"] = tagcodes.meanings(view.cable.tags)
-    data["paragraphs"] = [fragment_to_dict(p) for p in view.paragraphs]
-    data["cites"] = [
-        {"refid": r, "subject": s, "in_index": s is not None} for r, s in view.references
-    ]
-    data["cited_by"] = [{"refid": r, "subject": s} for r, s in view.cited_by]
-    data["versions"] = [asdict(v) for v in view.versions]
-    return data
-
-
-def stats_to_dict(st: Stats) -> dict[str, Any]:
-    """The JSON form of `stats` (README, "JSON fields: stats")."""
-    return {
-        "cables": st.cables,
-        "first": st.first.isoformat() if st.first else None,
-        "last": st.last.isoformat() if st.last else None,
-        "by_classification": [{"value": v, "count": n} for v, n in st.by_classification],
-        "by_origin": [{"value": v, "count": n} for v, n in st.by_origin],
-        "by_year": [{"value": v, "count": n} for v, n in st.by_year],
-        "size_bytes": st.size_bytes,
-        "updated": st.updated.isoformat() if st.updated else None,
-        "generation": st.generation,
-    }
-
-
-def result_to_dict(result: SearchResult) -> dict[str, Any]:
-    """The stable JSON form of a search result (README, "JSON fields: search")."""
-    return {
-        "query": result.query,
-        "total": result.total,
-        "page": result.page,
-        "pages": result.pages,
-        "hits": [hit_to_dict(h) for h in result.hits],
-        "facets": {
-            name: [{"value": v, "count": n} for v, n in counts]
-            for name, counts in result.facets.items()
-        },
-        "suggestion": result.suggestion,
-        "warnings": list(result.warnings),
-    }
-
-
-def write_jsonl(hits: Iterable[Hit], fp: TextIO) -> int:
-    """One JSON object per hit per line; returns the number written."""
-    written = 0
-    for hit in hits:
-        fp.write(json.dumps(hit_to_dict(hit), ensure_ascii=False))
-        fp.write("\n")
-        written += 1
-    return written
-
-
-CSV_COLUMNS = ("refid", "score", "created", "classification", "origin", "tags", "subject")
-
-
-def write_csv(hits: Iterable[Hit], fp: TextIO) -> int:
-    """A header row, then one row per hit (tags space-separated); returns the rows written."""
-    writer = csv.writer(fp)
-    writer.writerow(CSV_COLUMNS)
-    written = 0
-    for hit in hits:
-        writer.writerow(
-            [
-                hit.refid,
-                f"{hit.score:.6f}",
-                hit.created.isoformat() if hit.created else "",
-                hit.classification,
-                hit.origin,
-                " ".join(hit.tags),
-                hit.subject,
-            ]
-        )
-        written += 1
-    return written

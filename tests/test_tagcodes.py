@@ -281,7 +281,7 @@ def indexed(tmp_path_factory: pytest.TempPathFactory) -> str:
         {
             "09BAGHDAD200": "PTER PREL IZ",
             "09BAGHDAD201": "PTER IZ KNNP",
-            "09ANKARA202": "PTER TU OVIP ERDOGAN",
+            "09ANKARA202": "PTER TU OVIP KSCA",
         },
     )
     index = str(root / "index")
@@ -300,7 +300,7 @@ def test_cli_tags_json(indexed: str) -> None:
     assert rows[0] == {"code": "PTER", "meaning": "Terrorists and Terrorism", "count": 3}
     assert rows[1] == {"code": "IZ", "meaning": "Iraq", "count": 2}
     by_code = {r["code"]: r for r in rows}
-    assert by_code["ERDOGAN"]["meaning"] is None
+    assert by_code["KSCA"]["meaning"] is None
     assert by_code["KNNP"]["meaning"] == "Nuclear Non-Proliferation"
     counts = [r["count"] for r in rows]
     assert counts == sorted(counts, reverse=True)
@@ -311,7 +311,7 @@ def test_cli_tags_text(indexed: str) -> None:
     assert code == 0
     lines = out.splitlines()
     assert lines[0].split(None, 2) == ["3", "PTER", "Terrorists and Terrorism"]
-    assert any(line.split() == ["1", "ERDOGAN"] for line in lines)
+    assert any(line.split() == ["1", "KSCA"] for line in lines)
 
 
 def test_cli_tags_without_index_is_one_line_exit_1(tmp_path: Path) -> None:
