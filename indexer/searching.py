@@ -46,7 +46,7 @@ from whoosh import query as wq
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
 from whoosh.filedb.filestore import FileStorage
 from whoosh.query.terms import MultiTerm
-from whoosh.reading import MultiReader, SegmentReader
+from whoosh.reading import MultiReader
 from whoosh.scoring import BM25F
 from whoosh.support.levenshtein import damerau_levenshtein
 from whoosh.util.numeric import byte_to_length
@@ -416,17 +416,14 @@ def _load_variants(s: Searchable) -> variants.VariantTable:
 
 def _load_vocabulary(s: Searchable) -> list[str]:
     words: set[str] = set()
-    for segment in s.ix._segments():
-        found = wordlist.read_segment_words(s.generation, segment.segment_id())
+    for leaf, _ in s.reader.leaf_readers():
+        found = wordlist.read_segment_words(s.generation, leaf.segment().segment_id())
         if found is not None:
             words.update(found)
             continue
-        leaf = SegmentReader(s.ix.storage, s.schema, segment)
-        try:
-            for name in ("subject", "title", "body"):
-                words.update(_b2s(t) for t in leaf.lexicon(name))
-        finally:
-            leaf.close()
+        # (the segment's own open reader: a second one would share, and close, its files)
+        for name in ("subject", "title", "body"):
+            words.update(_b2s(t) for t in leaf.lexicon(name))
     words.discard("")
     return sorted(words)
 
