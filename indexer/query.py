@@ -686,7 +686,8 @@ class _Binder:
         if isinstance(node, Group):
             return self._group(node)
         if isinstance(node, Negated):
-            return wq.Not(self.bind(node.child))
+            inner = self.bind(node.child)
+            return IGNORED if inner is IGNORED else wq.Not(inner)
         if isinstance(node, Everything):
             return wq.Every()
         if isinstance(node, Word):
@@ -703,15 +704,18 @@ class _Binder:
             if c not in children and isinstance(c, Word):
                 self.ignored.append(c.text)
         if not children:
-            return wq.NullQuery
+            return IGNORED
         if node.op == "or":
-            parts = [self.bind(c) for c in children]
-            return _or(parts, node.boost)
+            parts = [p for p in (self.bind(c) for c in children) if p is not IGNORED]
+            return _or(parts, node.boost) if parts else IGNORED
+        # a clause with nothing to search (punctuation) is left out; one that matches
+        # nothing (a pattern no word fits, `class:` with no such class) empties the AND
         positive = [self.bind(c) for c in children if not isinstance(c, Negated)]
         negative = [self.bind(c.child) for c in children if isinstance(c, Negated)]
-        positive = [p for p in positive if p is not wq.NullQuery]
+        positive = [p for p in positive if p is not IGNORED]
+        negative = [n for n in negative if n is not IGNORED]
         if not positive and not negative:
-            return wq.NullQuery
+            return IGNORED
         if not negative:
             return _and(positive, node.boost)
         excluded = negative[0] if len(negative) == 1 else wq.Or(negative)
@@ -727,7 +731,7 @@ class _Binder:
             return self._expanded_word(node, fields)
         parts = analyze(node.text, query=True)
         if not parts:
-            return wq.NullQuery
+            return IGNORED
         if len(parts) == 1:
             return self._single(node, parts[0].word, parts[0].term, fields)
         # a hyphenated (or otherwise joined) word: its parts as a phrase, or written as one
@@ -808,7 +812,7 @@ class _Binder:
             for item in analyze(part[1:] if exact else part, query=True):
                 positions.append(self._alternatives(item.word, item.term, exact))
         if not positions:
-            return wq.NullQuery
+            return IGNORED
         if len(positions) == 1 and node.slop == 0:
             terms = positions[0]
             clauses = [
@@ -898,6 +902,10 @@ class _Binder:
         return Expanded(field_name, terms, value, constant=True)
 
 
+#: a clause with nothing to search for (a word of punctuation only): left out of its group
+IGNORED: Any = object()
+
+
 def _is_stop(node: Node, in_and: bool) -> bool:
     return (
         in_and
@@ -949,6 +957,8 @@ def bind(
     binder = _Binder(view, max_terms, variants, tag_for_word)
     binder.drop_stops = not _only_stops(tree)
     q = binder.bind(tree)
+    if q is IGNORED:
+        q = wq.NullQuery
     if binder.ignored:
         words = ", ".join(dict.fromkeys(w.lower() for w in binder.ignored))
         binder.warnings.insert(

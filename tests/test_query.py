@@ -209,3 +209,13 @@ def test_citedby_and_exact_patterns(index: Path) -> None:
     assert isinstance(got, Expanded) and set(got.words) == {"09A1", "09A2", "09A3", "09A4"}
     none, _ = bound(index, "citedby:09A1")
     assert none == wq.NullQuery
+
+
+def test_a_clause_that_matches_nothing_empties_the_and(index: Path) -> None:
+    """`class:secret` where no cable is SECRET matches nothing, so `class:secret talks` does
+    too; a clause with nothing to search (punctuation) is left out instead."""
+    got, _ = bound(index, "class:secret talks")
+    assert got == wq.NullQuery
+    punctuated, _ = bound(index, "talks ... ,")
+    assert punctuated == bound(index, "talks")[0]
+    assert bound(index, "talks OR zzzz*")[0] == bound(index, "talks")[0]
