@@ -117,7 +117,15 @@ QUERIES: tuple[BenchQuery, ...] = (
     BenchQuery("proximity", '"nuclear program"~3', '"nuclear program"~3', phrase=True),
     BenchQuery("tag:", "tag:pter", "tags:pter"),
     BenchQuery("origin:", "origin:baghdad", "origin_words:baghdad"),
-    BenchQuery("class: + term", "class:secret iran", "classification:SECRET* iran"),
+    BenchQuery(
+        "class: + term",
+        "class:secret iran",
+        "classification:SECRET* iran",
+        differs=(
+            "where no cable is SECRET (small corpora) ours leaves the class: clause out "
+            "without a warning and counts the iran cables; stock finds none (reported)"
+        ),
+    ),
     BenchQuery("subject:", "subject:scenesetter", "subject:scenesetter"),
     BenchQuery(
         "date range + term",
@@ -128,7 +136,12 @@ QUERIES: tuple[BenchQuery, ...] = (
     BenchQuery("year: + term", "year:2008 corruption", "year:2008 corruption"),
     BenchQuery("prefix", "negotiat*", "negotiat*", differs=_STEMMED_PREFIX),
     BenchQuery("wildcard", "*ment", "*ment", differs=_EXPANSION_CAP),
-    BenchQuery("fuzzy", "polise~", "polise~"),
+    BenchQuery(
+        "fuzzy",
+        "polise~",
+        "polise~",
+        differs="stock's fuzzy term is the stem (polis~) against the stems, ours the word",
+    ),
     BenchQuery(
         "mixed",
         'tag:prel (iran OR iraq) "foreign minister" -police',

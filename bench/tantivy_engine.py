@@ -85,7 +85,14 @@ TRANSLATIONS: tuple[Translation, ...] = (
     Translation('"nuclear program"~3', '"nuclear program"~3', differs=_SLOP),
     Translation("tag:pter", "tag:pter"),
     Translation("origin:baghdad", "origin_words:baghdad"),
-    Translation("class:secret iran", "classification:/secret.*/ iran"),
+    Translation(
+        "class:secret iran",
+        "classification:/secret.*/ iran",
+        differs=(
+            "where no cable is SECRET (small corpora) ours leaves the class: clause out "
+            "without a warning and counts the iran cables; tantivy finds none"
+        ),
+    ),
     Translation("subject:scenesetter", "subject:scenesetter"),
     Translation(
         "created:[2005-01 TO 2006-06] election",
