@@ -599,7 +599,7 @@ def serve_rss(index_dir: Path, queries: Sequence[BenchQuery] = QUERIES) -> tuple
     port = _free_port()
     argv = [sys.executable, "-m", "indexer", "serve", "--index", str(index_dir),
             "--port", str(port)]  # fmt: skip
-    server = subprocess.Popen(argv, cwd=ROOT, stderr=subprocess.DEVNULL)
+    server = subprocess.Popen(argv, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 120
