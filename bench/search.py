@@ -639,6 +639,8 @@ class Extras:
     import_ms: float | None = None
     serve_rss_kib: int | None = None
     serve_hwm_kib: int | None = None
+    #: `python -c pass`: the interpreter's own start-up on this machine, as a yardstick
+    startup_ms: float | None = None
 
 
 def side_lines(report: SideReport) -> list[str]:
@@ -740,6 +742,8 @@ def side_markdown(report: SideReport, extras: Extras, when: datetime | None = No
             f"{extras.one_shot_tantivy_ms:.0f} ms | "
             f"{extras.one_shot_ours_ms / extras.one_shot_tantivy_ms:.1f}x |"
         )
+    if extras.startup_ms is not None:
+        lines.append(f"| `python -c pass` (interpreter only) | {extras.startup_ms:.0f} ms | | |")
     if extras.import_ms is not None:
         lines.append(f"| `import indexer.search` (-X importtime) | {extras.import_ms:.0f} ms | | |")
     if extras.serve_rss_kib is not None and extras.serve_hwm_kib is not None:
@@ -807,6 +811,7 @@ def run_side_by_side(
             import_ms(),
             rss,
             hwm,
+            median_ms([sys.executable, "-c", "pass"], 5),
         )
     return print_side_by_side(report, measured)
 
