@@ -1,7 +1,7 @@
 """The search speed benchmark: `cables search` against Whoosh's default query path.
 
     python bench/search.py [--index DIR] [--count 251287] [--workdir bench/out] [--repeat 3]
-                           [--profile]
+                           [--profile] [--tantivy [--corpus DIR] [--procs 2]] [--skip-stock]
 
 It opens ONE index (by default the one `bench/index.py --full` builds from the generated
 corpus, `WORKDIR/index-full`, or `WORKDIR/index-COUNT` for another `--count`; it is generated
@@ -28,6 +28,13 @@ the fields subject, title and body only, because a phrase on `tags` (no position
 stock Whoosh. Stock's `len(results)` can fall short of the true count (its top-10 collector
 prunes the query as it goes); the true count is taken apart, untimed, to tell that case from
 a real difference in meaning.
+
+`--tantivy` (needs the bench extra, `pip install -e '.[bench]'`; skipped with a message
+without it) adds tantivy side by side (`bench/tantivy_engine.py`): both writers on the same
+parsed cables of the corpus the index holds, each query as tantivy reads it, both engines warm
+and interleaved, top 10 with snippets and exact totals, the index sizes, one `cables search`
+process against the same work in tantivy, `import indexer.search`'s -X importtime total and
+`cables serve`'s RSS after the 20 queries (those last three left out with --no-cli).
 """
 
 from __future__ import annotations
