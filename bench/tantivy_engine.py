@@ -78,7 +78,7 @@ TRANSLATIONS: tuple[Translation, ...] = (
     Translation("nuclear sanctions", "nuclear sanctions"),
     Translation("iran AND oil", "iran AND oil"),
     Translation("terrorism OR smuggling", "terrorism OR smuggling"),
-    # tantivy's `NOT` is a word to search; `-word` excludes
+    # tantivy's parser did not exclude with `NOT` (a trial found nothing); `-word` excludes
     Translation("security NOT police", "security -police"),
     Translation('"human rights"', '"human rights"'),
     Translation('"said government would"', '"said government would"'),
