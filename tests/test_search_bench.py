@@ -1,6 +1,8 @@
 """Smoke tests of `bench/search.py` (the search speed benchmark) on a tiny generated index:
 both query paths run all 20 queries, totals agree where the two languages mean the same, and
-the report prints its rows, verdicts and README table."""
+the report prints its rows, verdicts and README table. The tantivy column: its translations
+cover the mix, the bench skips it cleanly without tantivy, and (only where the bench extra is
+installed) both engines agree on a tiny index."""
 
 from __future__ import annotations
 
@@ -15,6 +17,7 @@ from indexer.ingest import update_index
 sys.path.insert(0, str(ROOT / "bench"))
 import generate
 import search as bench
+import tantivy_engine
 from search import (
     QUERIES,
     Report,
@@ -108,3 +111,60 @@ def test_printed_report(report: Report, capsys: pytest.CaptureFixture[str]) -> N
 def test_main_refuses_a_folder_without_an_index(tmp_path: Path) -> None:
     with pytest.raises(SystemExit, match="no index at"):
         bench.main(["--index", str(tmp_path), "--repeat", "1", "--no-cli"])
+
+
+# --------------------------------------------------------------------------- tantivy column
+
+
+def test_the_tantivy_translations_cover_the_twenty_queries_in_order() -> None:
+    assert [t.ours for t in tantivy_engine.TRANSLATIONS] == [q.ours for q in QUERIES]
+    for t in tantivy_engine.TRANSLATIONS:
+        assert t.tantivy.strip()
+        # tantivy reads `NOT`/`word~`/`word*` differently: the translation must not rely on them
+        assert " NOT " not in t.tantivy and "~" not in t.tantivy.replace('"~3', "")
+        assert not any(w.endswith("*") and "/" not in w for w in t.tantivy.split())
+    # patterns and fuzzy words cannot mean the same in both: the difference is explained
+    for ours in ("negotiat*", "*ment", "polise~"):
+        assert tantivy_engine.translation_of(ours).differs
+
+
+def test_the_bench_skips_tantivy_cleanly_when_it_is_absent(
+    tiny_index: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # None in sys.modules makes `import tantivy` raise ImportError, installed or not
+    monkeypatch.setitem(sys.modules, "tantivy", None)
+    assert not tantivy_engine.available()
+    args = ["--index", str(tiny_index), "--repeat", "1", "--no-cli", "--tantivy", "--skip-stock"]
+    assert bench.main([*args, "--corpus", str(tiny_index)]) == 0
+    out = capsys.readouterr().out
+    assert "tantivy column skipped: tantivy is not installed" in out
+    assert "pip install" in out and "[bench]" in out
+    assert "side by side with tantivy" not in out
+
+
+def test_import_time_sums_every_modules_own_time() -> None:
+    stderr = (
+        "import time: self [us] | cumulative | imported package\n"
+        "import time:       120 |        120 |   _io\n"
+        "import time:      1500 |       1620 | indexer.search\n"
+        "unrelated line\n"
+    )
+    assert bench.sum_importtime(stderr) == 1.62
+
+
+def test_side_by_side_with_tantivy(tiny_index: Path, tmp_path: Path) -> None:
+    pytest.importorskip("tantivy")
+    corpus = tiny_index.parent / "corpus"
+    docs = bench.parsed_documents(corpus)
+    assert len(docs) == CABLES
+    timing = tantivy_engine.write_index(tmp_path / "tantivy", docs, threads=1)
+    assert timing.docs == CABLES and timing.bytes > 0
+    rows = bench.side_by_side(tiny_index, tmp_path / "tantivy", repeat=1)
+    assert [r.query.ours for r in rows] == [q.ours for q in QUERIES]
+    # where the two languages say the same thing, both engines find the same cables
+    unexpected = [(r.query.ours, r.ours_total, r.tantivy_total) for r in rows if r.flag and
+                  not r.translation.differs]  # fmt: skip
+    assert unexpected == []
+    common = next(r for r in rows if r.query.ours == "government")
+    assert common.tantivy_total == common.ours_total > 0
+    assert all(r.ours_ms > 0 and r.tantivy_ms > 0 for r in rows)
