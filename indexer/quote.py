@@ -38,6 +38,7 @@ from difflib import SequenceMatcher
 from functools import lru_cache
 from itertools import pairwise
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 from whoosh import query as wq
@@ -235,7 +236,7 @@ def _with_highlight(hit: Hit, fragment: Fragment) -> Hit:
     return replace(hit, highlights=(fragment,))
 
 
-def result_to_dict(result: QuoteResult) -> dict[str, object]:
+def result_to_dict(result: QuoteResult) -> dict[str, Any]:
     """The JSON form of a quote result: `search --json`'s fields (README, "JSON fields:
     search"; no facets, one page, `total` the hits listed) plus per hit `matched` (the share
     of the passage's words found in that cable in order, 0-1) and `span` ([start, end]
