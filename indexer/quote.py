@@ -36,14 +36,14 @@ import time
 from dataclasses import dataclass, replace
 from difflib import SequenceMatcher
 from functools import lru_cache
-from itertools import pairwise
+from itertools import pairwise, repeat
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 from whoosh import query as wq
 
-from .analysis import US_TERM, analyze
+from .analysis import TOKEN_RE, US_TERM, term_of, word_of
 from .errors import QueryError
 from .highlight import Fragment
 from .search import Hit, Searchable, _by_score, _hit, _opened, hit_to_dict, scored
@@ -88,22 +88,33 @@ class _Alignment:
     runs: tuple[tuple[int, int], ...]
 
 
-def _key(term: str) -> str:
-    return "us" if term == US_TERM else term
+class _KeyOf(dict[str, str]):
+    """token -> its alignment key (its index term; `u.s` as `us`), filled on a miss, so a body
+    maps through it at C speed (`map`): analyzing the candidates' bodies token by token was
+    most of a quote's time. The same rules as `analysis.analyze`, which the tests compare."""
+
+    def __missing__(self, token: str) -> str:
+        if len(self) >= _KEY_CACHE_MAX:
+            self.clear()
+        term = term_of(word_of(token))
+        value = self[token] = "us" if term == US_TERM else term
+        return value
+
+
+_KEY_OF = _KeyOf()
+_KEY_CACHE_MAX = 200_000
 
 
 @lru_cache(maxsize=512)
-def _tokens(text: str) -> list[tuple[str, int, int]]:
-    """(term, start, end) per position: a position with two terms (`US`) gives one key.
+def _keys(text: str) -> list[str]:
+    """The alignment key of every token of `text`, in order (token i is position i).
     Cached: the same candidate bodies come back for the passages of one story."""
-    out: list[tuple[str, int, int]] = []
-    last = -1
-    for t in analyze(text):
-        if t.pos == last:
-            continue
-        last = t.pos
-        out.append((_key(t.term), t.start, t.end))
-    return out
+    return list(map(_KEY_OF.__getitem__, TOKEN_RE.findall(text)))
+
+
+def _spans(text: str) -> list[tuple[int, int]]:
+    """The character offsets of every token of `text` (only for the hits shown)."""
+    return [m.span() for m in TOKEN_RE.finditer(text)]
 
 
 def quote(index: Path | Searchable, passage: str, limit: int = 10) -> QuoteResult:
@@ -111,7 +122,7 @@ def quote(index: Path | Searchable, passage: str, limit: int = 10) -> QuoteResul
     started = time.perf_counter()
     if limit < 1:
         raise QueryError(f"bad limit {limit} - show at least 1 hit")
-    words = [term for term, _, _ in _tokens(passage)]
+    words = _keys(passage)
     if not words:
         raise QueryError("no words in the passage - paste a sentence or more of the text")
     warnings: list[str] = []
@@ -130,15 +141,14 @@ def quote(index: Path | Searchable, passage: str, limit: int = 10) -> QuoteResul
         found: list[tuple[float, float, int, str, _Alignment]] = []
         for docnum, score in ranked:
             body = s.searcher.stored_fields(docnum).get("body") or ""
-            tokens = _tokens(body)
-            alignment = _align(words, [t for t, _, _ in tokens], idf, ellipses)
+            alignment = _align(words, _keys(body), idf, ellipses)
             if alignment.aligned:
                 found.append((alignment.aligned / len(words), score, docnum, body, alignment))
         found.sort(key=lambda f: (-f[0], -f[1], f[2]))
         hits = []
         for matched, score, docnum, body, alignment in found[:limit]:
-            tokens = _tokens(body)
-            span = (tokens[alignment.runs[0][0]][1], tokens[alignment.runs[-1][1]][2])
+            tokens = _spans(body)
+            span = (tokens[alignment.runs[0][0]][0], tokens[alignment.runs[-1][1]][1])
             fragment = _fragment(body, tokens, alignment)
             hit = _hit(s, docnum, score, None)
             hits.append(QuoteHit(_with_highlight(hit, fragment), matched, span))
@@ -164,7 +174,7 @@ def _align(words: list[str], body: list[str], idf: dict[str, float], ellipses: i
     n = len(words)
     if not body:
         return _Alignment(0, ())
-    weights = np.array([idf.get(t, 0.0) for t in body])
+    weights = np.fromiter(map(idf.get, body, repeat(0.0)), np.float64, len(body))
     width = min(len(body), n + 10 + ellipses * ELLIPSIS_WORDS)
     sums = np.concatenate(([0.0], np.cumsum(weights)))
     richness = sums[width:] - sums[: len(sums) - width]
@@ -195,9 +205,9 @@ def _main_cluster(blocks: list[tuple[int, int, int]], ellipses: int) -> list[tup
     return max(groups, key=lambda g: sum(size for _, _, size in g))
 
 
-def _fragment(body: str, tokens: list[tuple[str, int, int]], alignment: _Alignment) -> Fragment:
+def _fragment(body: str, tokens: list[tuple[int, int]], alignment: _Alignment) -> Fragment:
     """The matched span with some context, whitespace collapsed, the aligned runs marked."""
-    first, last = tokens[alignment.runs[0][0]][1], tokens[alignment.runs[-1][1]][2]
+    first, last = tokens[alignment.runs[0][0]][0], tokens[alignment.runs[-1][1]][1]
     lo = max(0, first - CONTEXT_CHARS)
     hi = min(len(body), last + CONTEXT_CHARS)
     # the context ends on whole words
@@ -207,7 +217,7 @@ def _fragment(body: str, tokens: list[tuple[str, int, int]], alignment: _Alignme
         hi -= 1
     text, mapping = _collapse(body[lo:hi])
     matches = tuple(
-        (mapping[tokens[a][1] - lo], mapping[tokens[b][2] - lo]) for a, b in alignment.runs
+        (mapping[tokens[a][0] - lo], mapping[tokens[b][1] - lo]) for a, b in alignment.runs
     )
     lead = len(text) - len(text.lstrip())
     return Fragment(text.strip(), tuple((a - lead, b - lead) for a, b in matches))

@@ -174,3 +174,17 @@ def test_web_quote_box_and_api(index: Path) -> None:
         assert api.json()["hits"][0]["refid"] == "09BAGHDAD113"
         assert client.get("/api/quote").status_code == 400
         assert client.get("/quote", params={"q": "..."}).status_code == 400
+
+
+@pytest.mark.parametrize(
+    "text",
+    [SOURCE, "Chávez's U.S. al-Qaeda US visit; LET US KNOW", "O'Grady 1.5 Erdoğan straße…"],
+)
+def test_alignment_keys_are_the_index_terms(text: str) -> None:
+    from indexer.analysis import analyze
+    from indexer.quote import _keys
+
+    by_position: dict[int, str] = {}
+    for t in analyze(text):
+        by_position.setdefault(t.pos, "us" if t.term == "u.s" else t.term)
+    assert _keys(text) == [by_position[p] for p in sorted(by_position)]
