@@ -132,7 +132,9 @@ def run(s: search_lib.Searchable, args: argparse.Namespace) -> None:
     sample = rng.sample(eligible, min(args.sample, len(eligible)))
     ranks: dict[tuple[str, str], list[int | None]] = {}
     times: list[float] = []
-    for refid, body_words in sample:
+    for done, (refid, body_words) in enumerate(sample):
+        if done and done % 20 == 0:
+            print(f"{done} passages", file=sys.stderr)
         n = rng.randint(8, 15)
         at = rng.randrange(0, len(body_words) - n + 1)
         forms = variants(body_words[at : at + n], vocabulary, rng)

@@ -129,7 +129,8 @@ def quote(index: Path | Searchable, passage: str, limit: int = 10) -> QuoteResul
     if len(words) > MAX_TERMS:
         warnings.append(f"the passage is long: only its first {MAX_TERMS} words are used")
         words = words[:MAX_TERMS]
-    ellipses = len(_ELLIPSIS_RE.findall(passage))
+    # where the passage skips words: the index of the term after each ellipsis
+    ellipses = tuple(len(_keys(passage[: m.start()])) for m in _ELLIPSIS_RE.finditer(passage))
     with _opened(index) as s:
         distinct = list(dict.fromkeys(words))
         idf = {w: _idf(s, w) for w in distinct}
@@ -169,13 +170,15 @@ def _idf(s: Searchable, term: str) -> float:
     return math.log(1 + (n - df + 0.5) / (df + 0.5))
 
 
-def _align(words: list[str], body: list[str], idf: dict[str, float], ellipses: int) -> _Alignment:
+def _align(
+    words: list[str], body: list[str], idf: dict[str, float], ellipses: tuple[int, ...]
+) -> _Alignment:
     """The in-order alignment of the passage's terms against the best window of the body."""
     n = len(words)
     if not body:
         return _Alignment(0, ())
     weights = np.fromiter(map(idf.get, body, repeat(0.0)), np.float64, len(body))
-    width = min(len(body), n + 10 + ellipses * ELLIPSIS_WORDS)
+    width = min(len(body), n + 10 + len(ellipses) * ELLIPSIS_WORDS)
     sums = np.concatenate(([0.0], np.cumsum(weights)))
     richness = sums[width:] - sums[: len(sums) - width]
     start = int(np.argmax(richness))
@@ -188,17 +191,20 @@ def _align(words: list[str], body: list[str], idf: dict[str, float], ellipses: i
     return _Alignment(sum(size for _, _, size in blocks), runs)
 
 
-def _main_cluster(blocks: list[tuple[int, int, int]], ellipses: int) -> list[tuple[int, int, int]]:
+def _main_cluster(
+    blocks: list[tuple[int, int, int]], ellipses: tuple[int, ...]
+) -> list[tuple[int, int, int]]:
     """The aligned runs that stand together: a run is cut off from the previous one when the
-    body gap between them is much wider than the passage gap (plus what ellipses skip); the
-    group with the most aligned words is kept."""
+    body gap between them is much wider than the passage gap (plus what an ellipsis between
+    them may skip); the group with the most aligned words is kept."""
     if not blocks:
         return []
     groups: list[list[tuple[int, int, int]]] = [[blocks[0]]]
     for prev, block in pairwise(blocks):
         passage_gap = block[0] - (prev[0] + prev[2])
         body_gap = block[1] - (prev[1] + prev[2])
-        if body_gap > 2 * passage_gap + 5 + ellipses * ELLIPSIS_WORDS:
+        skips = any(prev[0] + prev[2] <= e <= block[0] for e in ellipses)
+        if body_gap > 2 * passage_gap + 5 + (ELLIPSIS_WORDS if skips else 0):
             groups.append([block])
         else:
             groups[-1].append(block)
