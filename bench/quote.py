@@ -83,6 +83,18 @@ def keywords(passage: str) -> str:
     return " ".join(w.lower() for w in _KEYWORD_RE.findall(passage))
 
 
+def search_top(s: search_lib.Searchable, text: str, need: int = 10) -> list[str]:
+    """The refids of `search.search(s, text, limit=need)`'s hits, ranked by the same calls
+    (`_filtered`, `_rank`) without its did-you-mean, which perturbed passages (no hits) would
+    ask for every time and which changes no hit."""
+    try:
+        q, _, _, _ = search_lib._filtered(s, text, ())
+    except QueryError:
+        return []
+    ranked, _ = search_lib._rank(s, q, "relevance", need)
+    return [str(s.searcher.stored_fields(d).get("refid")) for d, _ in ranked]
+
+
 def rank_of(refid: str, refids: list[str]) -> int | None:
     return refids.index(refid) + 1 if refid in refids else None
 
@@ -145,13 +157,7 @@ def run(s: search_lib.Searchable, args: argparse.Namespace) -> None:
             ranks.setdefault(("quote", variant), []).append(
                 rank_of(refid, [h.hit.refid for h in found.hits])
             )
-            try:
-                result = search_lib.search(
-                    s, keywords(passage), limit=10, facets=(), highlight=False
-                )
-                got = [h.refid for h in result.hits]
-            except QueryError:
-                got = []
+            got = search_top(s, keywords(passage))
             ranks.setdefault(("search", variant), []).append(rank_of(refid, got))
 
     def mrr(values: list[int | None]) -> float:
