@@ -429,7 +429,7 @@ def similar(refid: str, index_dir: Path, limit: int, as_json: bool) -> None:
         render.write_hits(hits, sys.stdout, render.use_color(sys.stdout))
 
 
-@main.command()
+@main.command(cls=QueryCommand)
 @click.argument("passage")
 @index_option
 @click.option("-n", "--limit", default=10, show_default=True, type=click.IntRange(1, 100))

@@ -152,6 +152,11 @@ def test_cli_quote_text_and_errors(index: Path, tmp_path: Path) -> None:
     assert "09BAGHDAD113" in ok.stdout and "100% of the passage" in ok.stdout
     empty = runner.invoke(main, ["quote", "...", "--index", str(index)])
     assert empty.exit_code == 2 and "no words" in empty.stderr
+    # a passage may start with a dash, as quotes set off by one do
+    dashed = runner.invoke(
+        main, ["quote", "-the defector presented himself", "--index", str(index)]
+    )
+    assert dashed.exit_code == 0 and "09BAGHDAD113" in dashed.stdout
     missing = runner.invoke(main, ["quote", "words", "--index", str(tmp_path / "none")])
     assert missing.exit_code == 1
 
