@@ -446,6 +446,36 @@ def similar(refid: str, index_dir: Path, limit: int, as_json: bool) -> None:
         render.write_hits(hits, sys.stdout, render.use_color(sys.stdout))
 
 
+@main.command(cls=QueryCommand)
+@click.argument("passage")
+@index_option
+@click.option("-n", "--limit", default=10, show_default=True, type=click.IntRange(1, 100))
+@json_option
+def quote(passage: str, index_dir: Path, limit: int, as_json: bool) -> None:
+    """The cable a PASSAGE (copied from an article) comes from, best first.
+
+    Case, punctuation and line breaks do not matter; `...` may stand for skipped words, and a
+    word changed or missing or a few words added at either end still find the cable. Each
+    hit shows the matched span and how much of the passage was found in it, in order.
+
+    \b
+    Examples:
+      cables quote "the defector claimed ... a contingency plan for mass suicide"
+      pbpaste | xargs -0 cables quote --json
+    """
+    from . import quote as lib
+    from . import render
+
+    try:
+        result = lib.quote(index_dir, passage, limit=limit)
+    except CablesError as exc:
+        raise fail(exc) from None
+    if as_json:
+        _echo_json(lib.result_to_dict(result))
+    else:
+        render.write_quote(result, sys.stdout, render.use_color(sys.stdout))
+
+
 @main.command()
 @index_option
 @json_option

@@ -18,6 +18,7 @@ import click
 
 from . import tagcodes
 from .highlight import Fragment, mark_all, to_terminal
+from .quote import QuoteResult
 from .searching import BatchRow, CableView, Hit, SearchResult, Stats, hit_to_dict, result_to_dict
 
 WIDTH = 100
@@ -155,6 +156,25 @@ def write_hits(hits: Iterable[Hit], fp: TextIO, color: bool) -> None:
             f"{i:>3}. {_bold(hit.refid, color)}  {_date(hit.created)}  {hit.score:7.2f}  "
             f"{hit.origin}  {hit.subject}\n"
         )
+
+
+def write_quote(result: QuoteResult, fp: TextIO, color: bool) -> None:
+    """Quote hits: each with the share of the passage it holds and the matched span."""
+    for warning in result.warnings:
+        fp.write(_dim(f"note: {warning}", color) + "\n")
+    if not result.hits:
+        fp.write("No cable holds the passage's words.\n")
+    for i, qh in enumerate(result.hits, 1):
+        hit = qh.hit
+        fp.write(
+            ("\n" if i > 1 else "")
+            + f"{i:>3}. {_bold(hit.refid, color)}  {_date(hit.created)}  "
+            f"{qh.matched:4.0%} of the passage  {hit.origin}\n"
+            f"     {hit.subject or '(no subject)'}\n"
+        )
+        for fragment in hit.highlights:
+            fp.write(_dim("     … ", color) + to_terminal(fragment, color) + _dim(" …", color))
+            fp.write("\n")
 
 
 def write_hits_json(hits: Iterable[Hit], fp: TextIO) -> None:

@@ -41,6 +41,7 @@ from ..diff import PAGE_MAX_FILE_BYTES, cable_diff
 from ..errors import IndexMissing, NotFound, QueryError
 from ..graph import CitationGraph, citation_graph, graph_to_dict
 from .alerts import routes as alert_routes
+from .quoteview import routes as quote_routes
 from .state import (
     MAX_QUERY,
     REFID_RE,
@@ -331,6 +332,7 @@ def create_app(
         Route("/api/graph/{refid}", web.api_graph),
         Route("/api/stats", web.api_stats),
         *alert_routes(web),
+        *quote_routes(web),
         Mount("/static", app=StaticFiles(directory=str(STATIC)), name="static"),
     ]
     handlers: dict[Any, Any] = {
