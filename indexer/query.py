@@ -737,12 +737,16 @@ class _Binder:
         # a hyphenated (or otherwise joined) word: its parts as a phrase, or written as one
         positions = [self._alternatives(p.word, p.term, node.exact) for p in parts]
         joined = "".join(p.word for p in parts) if "-" in node.text else None
-        clauses = []
+        # the joined spelling has its own other spellings (alqaeda: alqaida)
+        joined_terms = self._alternatives(joined, term_of(joined), node.exact) if joined else ()
+        clauses: list[Any] = []
         for f in fields:
             if f in TEXT_FIELDS:
                 clauses.append(MultiPhrase(f, positions))
-                if joined:
-                    clauses.append(wq.Term(f, term_of(joined)))
+                if len(joined_terms) == 1:
+                    clauses.append(wq.Term(f, joined_terms[0]))
+                elif joined_terms:
+                    clauses.append(Expanded(f, joined_terms, str(joined)))
         return _or(clauses, node.boost)
 
     def _alternatives(self, word: str, term: str, exact: bool) -> tuple[str, ...]:
