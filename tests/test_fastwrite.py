@@ -327,6 +327,7 @@ def test_fast_analyzer_matches_whoosh(text: str) -> None:
     _assert_same_postings([text])
 
 
+@needs_compiled
 def test_compiled_path_takes_the_schema_texts() -> None:
     # what the compiled path must not leave to Python: ASCII, and ASCII but for marks
     fast = fastwrite.FastAnalyzer()
