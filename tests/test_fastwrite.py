@@ -512,6 +512,7 @@ def test_compiled_analysis_same_postings_as_python() -> None:
             assert _unframe(frames)[list(docs).index(docnum)] == fmt.encode(poslist), term
 
 
+@needs_compiled
 def test_words_are_recorded_once_per_segment_stamp() -> None:
     # the token cache outlives segments: a new segment's words must hold the tokens the
     # cache already knew
