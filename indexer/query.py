@@ -379,8 +379,7 @@ class _Parser:
                     f'unbalanced parenthesis at column {tok.column} - close it with ")"'
                 )
             self.take()
-            boost = self._group_boost()
-            return _boosted(inner, boost)
+            return inner
         if tok.kind == "field":
             field = tok.extra
             if field in TEXT_FIELDS:
@@ -413,15 +412,6 @@ class _Parser:
         if tok.kind == ")":
             raise QueryError(f'unbalanced parenthesis at column {tok.column} - no "(" opens it')
         raise QueryError(f'unexpected "{tok.text}" at column {tok.column}')
-
-    def _group_boost(self) -> float:
-        return 1.0
-
-
-def _boosted(node: Node, boost: float) -> Node:
-    if boost == 1.0 or not isinstance(node, Group):
-        return node
-    return Group(node.op, node.children, boost)
 
 
 def _phrase(tok: _Tok, fields: tuple[str, ...] | None) -> Node:
@@ -490,14 +480,6 @@ def parse(text: str) -> Node:
 
 
 # --- query objects the engine evaluates ----------------------------------------------------------
-
-
-class OriginExact(wq.Term):  # type: ignore[misc]
-    """`origin:"..."`: the whole origin (kept for old callers; `bind` resolves it)."""
-
-
-class CitedBy(wq.Term):  # type: ignore[misc]
-    """`citedby:REFID` before binding (kept for old callers; `bind` resolves it)."""
 
 
 class Expanded(MultiTerm):  # type: ignore[misc]
@@ -811,7 +793,7 @@ class _Binder:
     def _phrase(self, node: PhraseNode) -> Any:
         fields = [f for f in (node.fields or DEFAULT_FIELDS) if f in TEXT_FIELDS]
         positions = []
-        for part in _phrase_words(node.text):
+        for part in node.text.split():
             exact = node.exact or part.startswith("=")
             for item in analyze(part[1:] if exact else part, query=True):
                 positions.append(self._alternatives(item.word, item.term, exact))
@@ -922,10 +904,6 @@ def _is_stop(node: Node, in_and: bool) -> bool:
     )
 
 
-def _phrase_words(text: str) -> list[str]:
-    return text.split()
-
-
 def _or(parts: list[Any], boost: float) -> Any:
     parts = [p for p in parts if p is not wq.NullQuery]
     if not parts:
@@ -971,16 +949,6 @@ def bind(
             f'"ministry of defense")',
         )
     return Bound(q, tuple(binder.warnings), tuple(binder.ignored), isinstance(tree, Everything))
-
-
-def _plain_words(node: Node) -> Iterator[Word]:
-    if isinstance(node, Word) and node.fields is None:
-        yield node
-    elif isinstance(node, Group):
-        for child in node.children:
-            yield from _plain_words(child)
-    elif isinstance(node, Negated):
-        yield from _plain_words(node.child)
 
 
 def _only_stops(tree: Node) -> bool:
