@@ -109,11 +109,6 @@ def query_terms(q: Any, fields: frozenset[str] = TEXT_FIELDS) -> Terms:
             if node.fieldname in fields:
                 phrases.append((tuple(frozenset(p) for p in node.positions), node.slop))
             return
-        if isinstance(node, wq.Phrase):
-            if node.fieldname in fields:
-                positions = tuple(frozenset({str(w)}) for w in node.words)
-                phrases.append((positions, max(int(node.slop) - 1, 0)))
-            return
         if isinstance(node, Expanded):
             if node.fieldname in fields:
                 words.update(str(w) for w in node.words)

@@ -8,9 +8,10 @@ posting's positions when only ids and weights are needed. Any other posting list
 Whoosh's blocks, small compressed ones, inlined postings) is read through Whoosh's own
 `W3LeafMatcher` one block at a time, and anything else through the matcher's generic API.
 
-`positions(...)` decodes the positions of chosen postings in one `pickle.loads` call and
-`phrase_ends(...)` finds ordered word sequences with array operations, which is how
-`indexer.searching` checks phrases over hundreds of thousands of candidate documents.
+`positions(...)` decodes the positions of chosen postings in one `pickle.loads` call (or in
+compiled code), and `keys`/`groups_of` turn them into sorted (document, position) keys,
+which is how `indexer.searching` checks phrases over hundreds of thousands of candidate
+documents.
 """
 
 from __future__ import annotations
@@ -300,17 +301,6 @@ def _unpickled_positions(buf: bytes, starts: Ints, ends: Ints) -> tuple[Ints, In
     deltas = np.fromiter(chain.from_iterable(lists), dtype=np.int64, count=int(counts.sum()))
     groups = np.repeat(np.arange(len(lists), dtype=np.int64), counts)
     return groups, _group_cumsum(deltas, counts)
-
-
-def phrase_ends(previous: Ints, current: Ints, slop: int) -> Ints:
-    """The keys of `current` (group << 32 | position, ascending) that follow a key of
-    `previous` (ascending) in the same group by 1..slop positions: where a phrase goes on."""
-    if not len(previous) or not len(current):
-        return current[:0]
-    # the nearest earlier key of `previous` decides: earlier ones are farther
-    before = np.searchsorted(previous, current, side="left") - 1
-    gap = current - previous[np.maximum(before, 0)]
-    return current[(before >= 0) & (gap <= max(slop, 1))]
 
 
 def groups_of(found: Ints) -> Ints:

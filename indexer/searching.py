@@ -672,10 +672,6 @@ def _mask(s: Searchable, q: Any) -> Mask:
         return ~_empty(s)
     if kind is wq.DateRange and q.fieldname == "created":
         return _date_mask(s, q)
-    if kind is wq.Phrase:
-        found = _phrase(s, q)
-        if found is not None:
-            return found[0]
     if kind is MultiPhrase:
         found = _multiphrase(s, q)
         if found is not None:
@@ -785,10 +781,6 @@ def _scored(s: Searchable, q: Any, within: Mask | None = None) -> tuple[Mask, Sc
         return mask, mask.astype(np.float64)
     if kind is type(wq.NullQuery):
         return _empty(s), np.zeros(len(s.arrays.live))
-    if kind is wq.Phrase:
-        found = _phrase(s, q, within)
-        if found is not None:
-            return found
     if kind is MultiPhrase:
         found = _multiphrase(s, q, within)
         if found is not None:
@@ -817,7 +809,7 @@ def _scored_and(s: Searchable, q: Any, within: Mask | None) -> tuple[Mask, Score
 
 
 def _has_phrase(q: Any) -> bool:
-    return isinstance(q, wq.Phrase | MultiPhrase) or any(
+    return isinstance(q, MultiPhrase) or any(
         _has_phrase(child) for child in q.children()
     )
 
@@ -866,66 +858,6 @@ def _term_scores(
             # a union adds the scores of the words a document holds (ids are unique per word)
             scores[ids] += term
     return mask, _boosted(scores, boost)
-
-
-def _phrase(s: Searchable, q: Any, within: Mask | None = None) -> tuple[Mask, Scores] | None:
-    """A phrase as Whoosh's SpanNear2 (ordered, each next word 1..slop positions after the
-    one before) matches and scores it (the sum of its words' scores), but with the candidate
-    documents (holding every word) found by array intersection, and positions decoded in
-    bulk for those only (`postings.positions`). None when a scorer is not one this covers."""
-    field = s.schema[q.fieldname]
-    if not field.format or not field.format.supports("positions"):
-        return None
-    try:
-        words = [field.to_bytes(word) for word in q.words]
-    except ValueError:
-        return _empty(s), np.zeros(len(s.arrays.live))
-    mask = _empty(s)
-    scores = np.zeros(len(mask))
-    for sub, offset in s.searcher.leaf_searchers():
-        reader = sub.reader()
-        lists: list[tuple[postings.Postings, Scores]] = []
-        for word in words:
-            found = postings.read(reader, q.fieldname, word, values=True)
-            if found is None:
-                break
-            term = _bm25(s, found, q.fieldname, word, offset)
-            if term is None:
-                return None
-            lists.append((found, term))
-        if not words or len(lists) < len(words):
-            continue
-        candidates = lists[0][0].ids
-        for found, _ in lists[1:]:
-            candidates = np.intersect1d(candidates, found.ids, assume_unique=True)
-        if within is not None:
-            candidates = candidates[within[candidates + offset]]
-        rows = [np.searchsorted(found.ids, candidates) for found, _ in lists]
-        hits = _phrase_hits([found for found, _ in lists], rows, int(q.slop))
-        docs = candidates[hits] + offset
-        mask[docs] = True
-        # SpanNear2 scores its words' intersection matcher: a binary tree of their sums
-        parts = [term[at[hits]] for (_, term), at in zip(lists, rows, strict=True)]
-        scores[docs] = _boosted(_sum_tree(parts), q.boost)
-    return mask, scores
-
-
-def _phrase_hits(lists: list[postings.Postings], rows: list[Any], slop: int) -> Any:
-    """Which candidates (row `rows[k][i]` of word k's postings) hold the words in order, each
-    1..slop positions after the one before. Each next word's positions are decoded only for
-    the candidates still in the running."""
-    alive = np.arange(len(rows[0]), dtype=np.int64)  # candidate numbers still possible
-    ends = np.zeros(0, dtype=np.int64)
-    for k, found in enumerate(lists):
-        groups, where = postings.positions(found, rows[k][alive])
-        current = postings.keys(alive[groups], where)
-        ends = current if k == 0 else postings.phrase_ends(ends, current, slop)
-        alive = postings.groups_of(ends)
-        if not len(alive):
-            break
-    hits = np.zeros(len(rows[0]), dtype=np.bool_)
-    hits[alive] = True
-    return hits
 
 
 _Alternatives = list[tuple[postings.Postings, Scores]]

@@ -142,33 +142,6 @@ def test_positions_of_no_rows(fast: Path) -> None:
         assert len(groups) == len(where) == 0
 
 
-def _keys(pairs: list[tuple[int, int]]) -> Any:
-    return np.array([g << 32 | p for g, p in pairs], dtype=np.int64)
-
-
-@pytest.mark.parametrize(
-    ("previous", "current", "slop", "expected"),
-    [
-        ([(0, 4)], [(0, 5)], 1, [(0, 5)]),  # right after
-        ([(0, 4)], [(0, 6)], 1, []),  # one word between
-        ([(0, 4)], [(0, 6)], 2, [(0, 6)]),  # allowed by the slop
-        ([(0, 4)], [(0, 4)], 3, []),  # the same position is not after
-        ([(0, 4)], [(0, 3)], 3, []),  # order matters
-        ([(0, 9)], [(1, 10)], 5, []),  # another document
-        ([(0, 1), (0, 8), (2, 3)], [(0, 2), (0, 9), (2, 5), (2, 40)], 2, [(0, 2), (0, 9), (2, 5)]),
-        ([], [(0, 1)], 1, []),
-    ],
-)
-def test_phrase_ends(
-    previous: list[tuple[int, int]],
-    current: list[tuple[int, int]],
-    slop: int,
-    expected: list[tuple[int, int]],
-) -> None:
-    got = postings.phrase_ends(_keys(previous), _keys(current), slop)
-    assert got.tolist() == _keys(expected).tolist()
-
-
 def test_frame_offsets_refuse_what_does_not_tile() -> None:
     value = b"\x00\x00\x00\x01\x80\x02]q\x00K\x05a."
     frame = bytes([ord("C"), len(value)]) + value
