@@ -31,8 +31,10 @@ Meaning, decided here (README "Query syntax" has the tested examples):
   - `prefix*`, `gr?y`, `*stan` and `word~` / `word~2` are matched against the index's words
     (not stems); every matching word counts in the total, and at most `max_terms` of them are
     scored (the result says so).
-  - A transliterated name also finds its other spellings (`gaddafi` -> `qadhafi`); `=gaddafi`
-    is that spelling only. The expansion is in `warnings`.
+  - A transliterated name also finds its other spellings (`gaddafi` -> `qadhafi`); a name of
+    several words, or one that another spelling writes as several, its other spellings as
+    phrases (`kim jong-il` -> `"kim chong il"`, `binladen` -> `"bin ladin"`); `=gaddafi` and
+    `="kim jong il"` are that spelling only. The expansion is in `warnings`.
   - A query of only exclusions (`-iraq`) is everything except them; `*` alone is every cable.
   - Exact fields: `tag:`, `origin:`/`from:`, `class:`, `id:`, `signer:`, `classified_by:`,
     `cites:`, `citedby:`, `created:`/`date:`, `year:` (values folded to the index's case;
@@ -628,7 +630,21 @@ Variants = Callable[[str], tuple[str, ...]]
 TagForWord = Callable[[str], "str | None"]
 
 
+#: other spellings of some folded words read as one name, each one or more words, where the
+#: name or the spelling has several words (`kim jong il`: `kim chong il`; `binladen`:
+#: `bin ladin`); one-word pairs are `Variants`' (`indexer.searching.Searchable.spellings`)
+Spellings = Callable[[tuple[str, ...]], tuple[tuple[str, ...], ...]]
+#: the longest name (in words) that is looked up for other spellings
+MAX_NAME_WORDS = 4
+#: at most this many other spellings of one phrase or run of words are searched
+MAX_NAME_ALTERNATIVES = 16
+
+
 def _no_variants(word: str) -> tuple[str, ...]:
+    return ()
+
+
+def _no_spellings(words: tuple[str, ...]) -> tuple[tuple[str, ...], ...]:
     return ()
 
 
@@ -654,6 +670,7 @@ class _Binder:
     max_terms: int
     variants: Variants
     tag_for_word: TagForWord
+    spellings: Spellings = _no_spellings
     warnings: list[str] = field(default_factory=list)
     ignored: list[str] = field(default_factory=list)
     drop_stops: bool = True
@@ -673,7 +690,7 @@ class _Binder:
         if isinstance(node, Everything):
             return wq.Every()
         if isinstance(node, Word):
-            return self._word(node)
+            return self._words([node])[0]
         if isinstance(node, PhraseNode):
             return self._phrase(node)
         return self._field(node)
@@ -692,7 +709,7 @@ class _Binder:
             return _or(parts, node.boost) if parts else IGNORED
         # a clause with nothing to search (punctuation) is left out; one that matches
         # nothing (a pattern no word fits, `class:` with no such class) empties the AND
-        positive = [self.bind(c) for c in children if not isinstance(c, Negated)]
+        positive = self._words([c for c in children if not isinstance(c, Negated)])
         negative = [self.bind(c.child) for c in children if isinstance(c, Negated)]
         positive = [p for p in positive if p is not IGNORED]
         negative = [n for n in negative if n is not IGNORED]
@@ -706,6 +723,88 @@ class _Binder:
         return wq.AndNot(_and(positive, node.boost), excluded)
 
     # -- words ------------------------------------------------------------------------------
+
+    def _words(self, nodes: Sequence[Node]) -> list[Any]:
+        """The clauses of an AND's children, in order: a run of plain words that spells a name
+        with other spellings of several words (`kim jong-il`, `abu mazin`, `binladen`) is one
+        clause, those words OR each other spelling as a phrase (`"kim chong il"`)."""
+        out: list[Any] = []
+        run: list[Word] = []
+        for node in [*nodes, None]:
+            if isinstance(node, Word) and _plain(node):
+                run.append(node)
+                continue
+            out.extend(self._name_run(run))
+            run = []
+            if isinstance(node, Word):
+                out.append(self._word(node))
+            elif node is not None:
+                out.append(self.bind(node))
+        return [q for q in out if q is not IGNORED] or [IGNORED]
+
+    def _name_run(self, run: Sequence[Word]) -> list[Any]:
+        words: list[str] = []
+        cuts = [0]
+        for node in run:
+            words.extend(p.word for p in analyze(node.text, query=True))
+            cuts.append(len(words))
+        spans = self._name_spans(words, frozenset(cuts))
+        out: list[Any] = []
+        k = 0  # the next node of `run` to bind
+        for start, end, others in spans:
+            first, last = cuts.index(start), cuts.index(end)
+            out.extend(self._word(n) for n in run[k:first])
+            own = [q for q in (self._word(n) for n in run[first:last]) if q is not IGNORED]
+            self._warn_spellings(words[start:end], others)
+            phrases = [
+                self._spelled(f, [(term_of(w),) for w in other])
+                for other in others
+                for f in DEFAULT_FIELDS
+                if f in TEXT_FIELDS
+            ]
+            out.append(_or([_and(own, 1.0), *phrases], 1.0) if own else _or(phrases, 1.0))
+            k = last
+        out.extend(self._word(n) for n in run[k:])
+        return out
+
+    def _name_spans(
+        self, words: Sequence[str], cuts: frozenset[int] | None = None
+    ) -> list[tuple[int, int, tuple[tuple[str, ...], ...]]]:
+        """Spans `words[i:j]` that spell a name with other spellings (`Spellings`), longest
+        first, not overlapping; with `cuts`, only spans that begin and end at one."""
+        found: list[tuple[int, int, tuple[tuple[str, ...], ...]]] = []
+        i = 0
+        while i < len(words):
+            for j in range(min(len(words), i + MAX_NAME_WORDS), i, -1):
+                if cuts is not None and (i not in cuts or j not in cuts):
+                    continue
+                others = self.spellings(tuple(words[i:j]))[:MAX_NAME_ALTERNATIVES]
+                if others:
+                    found.append((i, j, others))
+                    i = j
+                    break
+            else:
+                i += 1
+        return found
+
+    def _warn_spellings(self, words: Sequence[str], others: Sequence[tuple[str, ...]]) -> None:
+        name = " ".join(words)
+        self.warn(
+            f"`{name}` also matched the spellings {', '.join(' '.join(o) for o in others)} "
+            f'(write ="{name}" for this spelling only)'
+        )
+
+    @staticmethod
+    def _spelled(
+        f: str, positions: Sequence[tuple[str, ...]], slop: int = 0, label: str = ""
+    ) -> Any:
+        """One field's clause for a sequence of positions (a phrase unless it is one word)."""
+        if len(positions) == 1 and slop == 0:
+            terms = positions[0]
+            if len(terms) == 1:
+                return wq.Term(f, terms[0])
+            return Expanded(f, terms, label or terms[0])
+        return MultiPhrase(f, positions, slop)
 
     def _word(self, node: Word) -> Any:
         fields = node.fields or DEFAULT_FIELDS
@@ -792,22 +891,47 @@ class _Binder:
 
     def _phrase(self, node: PhraseNode) -> Any:
         fields = [f for f in (node.fields or DEFAULT_FIELDS) if f in TEXT_FIELDS]
-        positions = []
+        positions: list[tuple[str, ...]] = []
+        words: list[str] = []
+        cuts = {0}  # where `=word` marks cut the phrase: no other spelling spans them
         for part in node.text.split():
-            exact = node.exact or part.startswith("=")
-            for item in analyze(part[1:] if exact else part, query=True):
+            marked = part.startswith("=")
+            exact = node.exact or marked
+            if exact:
+                cuts.add(len(words))
+            for item in analyze(part[1:] if marked else part, query=True):
                 positions.append(self._alternatives(item.word, item.term, exact))
+                words.append(item.word if not exact else "")
+            if exact:
+                cuts.add(len(words))
         if not positions:
             return IGNORED
-        if len(positions) == 1 and node.slop == 0:
-            terms = positions[0]
-            clauses = [
-                wq.Term(f, terms[0]) if len(terms) == 1 else Expanded(f, terms, node.text)
-                for f in fields
-            ]
-        else:
-            clauses = [MultiPhrase(f, positions, node.slop) for f in fields]
+        sequences = [positions]
+        if not node.exact:
+            sequences += self._respelled(positions, words)
+        clauses = [
+            self._spelled(f, seq, node.slop, node.text) for seq in sequences for f in fields
+        ]
         return _or(clauses, node.boost)
+
+    def _respelled(
+        self, positions: list[tuple[str, ...]], words: list[str]
+    ) -> list[list[tuple[str, ...]]]:
+        """The phrase's positions with each name of it spelled another way (`"seif al-islam"`:
+        `saif al islam`), at most `MAX_NAME_ALTERNATIVES` sequences."""
+        spans = [
+            (i, j, others)
+            for i, j, others in self._name_spans(words)
+            if all(words[i:j])  # no `=word` inside
+        ]
+        out: list[list[tuple[str, ...]]] = []
+        for i, j, others in spans:
+            self._warn_spellings(words[i:j], others)
+            for other in others:
+                if len(out) >= MAX_NAME_ALTERNATIVES:
+                    return out
+                out.append([*positions[:i], *((term_of(w),) for w in other), *positions[j:]])
+        return out
 
     # -- exact fields -----------------------------------------------------------------------
 
@@ -892,6 +1016,18 @@ class _Binder:
 IGNORED: Any = object()
 
 
+def _plain(node: Word) -> bool:
+    """A word as typed, in the default fields: one that may be part of a name."""
+    return (
+        node.fields is None
+        and node.fuzzy is None
+        and not node.exact
+        and node.boost == 1.0
+        and "*" not in node.text
+        and "?" not in node.text
+    )
+
+
 def _is_stop(node: Node, in_and: bool) -> bool:
     return (
         in_and
@@ -934,9 +1070,10 @@ def bind(
     max_terms: int = MAX_EXPANSIONS,
     variants: Variants = _no_variants,
     tag_for_word: TagForWord = _no_tags,
+    spellings: Spellings = _no_spellings,
 ) -> Bound:
     """Bind a parsed query to an open index (see the module docstring)."""
-    binder = _Binder(view, max_terms, variants, tag_for_word)
+    binder = _Binder(view, max_terms, variants, tag_for_word, spellings)
     binder.drop_stops = not _only_stops(tree)
     q = binder.bind(tree)
     if q is IGNORED:

@@ -225,6 +225,28 @@ class Searchable:
         words = self.vocabulary()
         return tuple(w for w in dict.fromkeys(found) if w != word and _holds(words, w))
 
+    def spellings(self, words: tuple[str, ...]) -> tuple[tuple[str, ...], ...]:
+        """Other spellings of `words` read as one name, where the name or the spelling has
+        several words (`("kim", "jong", "il")` -> `("kim", "chong", "il")`; `("binladen",)`
+        -> `("bin", "ladin")`), whose every word this index holds; one-word pairs are
+        `variants`'. A part the table splits at an apostrophe is the one token the index
+        holds (`mish al` -> `mish'al`)."""
+        if self._variants is None:
+            self._variants = _load_variants(self)
+        key = variants.tokens(" ".join(words))
+        found = [*self._variants.spellings(key), *variants.curated().spellings(key)]
+        vocabulary = self.vocabulary()
+        out: list[tuple[str, ...]] = []
+        for spelling in dict.fromkeys(found):
+            joined = "'".join(spelling)
+            if len(spelling) > 1 and _holds(vocabulary, joined):
+                spelling = (joined,)
+            if len(spelling) == 1 and len(words) == 1:
+                continue
+            if spelling != tuple(words) and all(_holds(vocabulary, w) for w in spelling):
+                out.append(spelling)
+        return tuple(dict.fromkeys(out))
+
     def avg_length(self, field_name: str) -> float:
         """A field's average length, as Whoosh's BM25F scorer takes it (0 counts as 1)."""
         if field_name not in self._avg_lengths:
@@ -1207,6 +1229,7 @@ def prepare(s: Searchable, text: str, max_terms: int = MAX_EXPANSIONS) -> Prepar
         max_terms=max_terms,
         variants=s.variants,
         tag_for_word=tagcodes.code_for_word,
+        spellings=s.spellings,
     )
     warnings = list(bound.warnings)
     if isinstance(bound.query, type(wq.NullQuery)):

@@ -504,3 +504,37 @@ def test_name_spellings_find_each_other_and_say_so(tmp_path: Path) -> None:
     assert search(root, '"muammar gaddafi"', facets=()).total == 1
     assert search(root, '="muammar gaddafi"', facets=()).total == 0
     assert search(root, "hezbollah", facets=()).total == 1
+
+
+def test_names_of_several_words_find_their_other_spellings_as_phrases(tmp_path: Path) -> None:
+    root = make_index(
+        tmp_path,
+        [
+            cable("09A1", "Korea", "Kim Chong-il received the envoy."),
+            cable("09A2", "Korea", "Kim Jong Il spoke; Kim was in Pyongyang."),
+            cable("09A3", "Korea", "Chong Kim and Il Park met."),  # the words, not the name
+            cable("09A4", "Pakistan", "Usama Bin Ladin is hiding."),
+        ],
+    )
+    for query in ("kim jong-il", "kim jong il", '"kim jong il"', "kim chong il"):
+        result = search(root, query, facets=())
+        assert {h.refid for h in result.hits} >= {"09A1", "09A2"}, query
+        assert any("also matched the spellings" in w and "kim" in w for w in result.warnings)
+    # a hyphen or quotes make the words a phrase; unquoted words may stand anywhere
+    for query in ("kim jong-il", '"kim jong il"', '"kim chong il"'):
+        assert "09A3" not in {h.refid for h in search(root, query, facets=()).hits}, query
+    assert "09A3" in {h.refid for h in search(root, "kim chong il", facets=()).hits}
+    marked = {
+        h.highlights[0].text[s:e]
+        for h in search(root, "kim jong-il", facets=()).hits
+        for s, e in h.highlights[0].matches
+        if h.refid == "09A1"
+    }
+    assert marked == {"Kim", "Chong-il"}  # the whole hyphenated word
+    # one spelling only
+    assert {h.refid for h in search(root, '="kim jong il"', facets=()).hits} == {"09A2"}
+    # one word that another spelling writes as two, and back
+    assert [h.refid for h in search(root, "binladen", facets=()).hits] == ["09A4"]
+    assert [h.refid for h in search(root, '"osama bin laden"', facets=()).hits] == ["09A4"]
+    # the rest of the query still applies
+    assert search(root, "kim jong-il pyongyang", facets=()).total == 1

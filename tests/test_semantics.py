@@ -76,6 +76,31 @@ def _kim(s: Searchable, _: dict[str, Cable]) -> None:
     assert total(s, "kim jong-il") >= total(s, '"kim jong il"') > 0
 
 
+@row('"seif al-islam"', "Qadhafi's son however the cable spells the two-word name")
+def _seif(s: Searchable, _: dict[str, Cable]) -> None:
+    spelled = refids(s, '="seif al-islam"')
+    cables_spelling = refids(s, '="saif al-islam"')
+    assert cables_spelling and spelled | cables_spelling <= refids(s, '"seif al-islam"')
+    assert refids(s, "seif al-islam") >= spelled | cables_spelling
+
+
+@row("abu mazin", "Mahmoud Abbas's kunya in either spelling")
+def _abu_mazin(s: Searchable, _: dict[str, Cable]) -> None:
+    assert refids(s, "abu mazin") >= refids(s, '="abu mazen"') > set()
+
+
+@row('="seif al-islam"', "that one spelling, letter for letter")
+def _exact_phrase(s: Searchable, _: dict[str, Cable]) -> None:
+    found = refids(s, '="seif al-islam"')
+    assert found and found < refids(s, '"seif al-islam"')
+    for refid in found:
+        docnum = s.docnum(refid)
+        assert docnum is not None
+        stored = s.searcher.stored_fields(docnum)
+        text = f"{stored.get('subject')} {stored.get('body')}".lower().replace("-", " ")
+        assert "seif al islam" in " ".join(text.split()), refid
+
+
 @row("e-mail", "e-mail, e mail or email")
 def _email(s: Searchable, _: dict[str, Cable]) -> None:
     assert total(s, "e-mail") >= total(s, "email") > 0
