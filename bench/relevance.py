@@ -69,10 +69,10 @@ from indexer import fastwrite, store
 from indexer.document import to_document
 from indexer.errors import QueryError
 from indexer.ingest import update_index
+from indexer.layout import INDEX_NAME
 from indexer.query import STOP
 from indexer.schema import ANALYZER, BOOSTS, DEFAULT_FIELDS, build_schema
 from indexer.searching import (
-    INDEX_NAME,
     Searchable,
     cable_from_stored,
     iter_all,

@@ -74,8 +74,9 @@ import index as index_bench  # noqa: E402
 from indexer import fastwrite, store  # noqa: E402
 from indexer.cable import Cable  # noqa: E402
 from indexer.document import to_document  # noqa: E402
+from indexer.layout import INDEX_NAME  # noqa: E402
 from indexer.parse import parse_paths  # noqa: E402
-from indexer.searching import INDEX_NAME, Searchable, open_index, search  # noqa: E402
+from indexer.searching import Searchable, open_index, search  # noqa: E402
 
 STOCK_FIELDS = ("subject", "title", "tags", "body")
 #: stock Whoosh cannot run a phrase on `tags` (no positions), so phrases leave it out

@@ -54,10 +54,10 @@ from . import searching as lib
 from . import store
 from .errors import CablesError, NotFound
 from .highlight import query_terms
+from .layout import ALERTS_FILE, MANIFEST
+from .layout import ALERTS_LOCK as LOCK_FILE
 from .query import parse
 
-ALERTS_FILE = "alerts.json"
-LOCK_FILE = ".alerts.lock"
 FILE_VERSION = 1
 #: hex digits of the record sha256 kept per match
 HASH_DIGITS = 16
@@ -365,7 +365,7 @@ def alert_counts(index_root: Path) -> tuple[AlertCount, ...]:
 def _unnoticed_time(s: lib.Searchable) -> str:
     """When the live generation was written: the date of matches no run has noted. The
     manifest's time, not the folder's: searches add cache files to the folder later."""
-    manifest = s.generation / lib.MANIFEST
+    manifest = s.generation / MANIFEST
     source = manifest if manifest.exists() else s.generation
     stamp = datetime.fromtimestamp(source.stat().st_mtime, UTC)
     return stamp.isoformat(timespec="microseconds")

@@ -76,19 +76,11 @@ from whoosh.system import pack_int, pack_uint, pack_ushort
 from whoosh.util.numeric import byte_to_length, length_to_byte
 
 from .analysis import TOKEN_RE, CablesAnalyzer, _us_terms, term_of, word_of
+from .compiled import speedups
+from .layout import INDEX_NAME
 from .schema import build_schema
+from .whoosh_private import IDS_ARRAY, WEIGHTS_ARRAY
 from .wordlist import write_segment_words
-
-# The one place that decides whether the compiled inner loops (setup.py builds them where a
-# C compiler is; optional) are used, here and in postings.py: None means the pure-Python
-# twins run, as on an install without a compiler. CABLES_NO_SPEEDUPS=1 (read once, at import)
-# chooses that on purpose, so the Python path can be tested where the module is built.
-try:
-    if os.environ.get("CABLES_NO_SPEEDUPS", "") not in ("", "0"):
-        raise ImportError("CABLES_NO_SPEEDUPS is set")
-    from . import _speedups as speedups
-except ImportError:  # without a C compiler at install time, or CABLES_NO_SPEEDUPS=1
-    speedups = None  # type: ignore[assignment]
 
 if TYPE_CHECKING:
     from multiprocessing.queues import Queue
@@ -107,7 +99,7 @@ __all__ = [
 #: roughly 30 MB per 1,000 cables of 7 KB) and, with procs > 1, the parent's read-ahead.
 DEFAULT_SEGMENT_DOCS = 10_000
 
-INDEXNAME = "MAIN"  # whoosh.index._DEF_INDEX_NAME
+INDEXNAME = INDEX_NAME
 
 # W3Codec() defaults, which stock `ix.writer()` uses: postings per block, zlib level
 _BLOCK_LIMIT = 128
@@ -333,20 +325,7 @@ def fast_analyzer_for(analyzer: Any) -> FastAnalyzer | None:
 _UINT = struct.Struct("!I")  # whoosh.system.pack_uint
 _BIG_BYTES = struct.Struct("<I")
 
-# Raw blocks. Blocks of Positions fields (`_TermWriter.write_frames`, not in exact mode) are
-# stored uncompressed (compression 0 in the block info) and pickled by hand in this layout:
-#   RAW_BLOCK_HEAD, <u4 n, n bytes of uint32 LE id deltas, b"tR",
-#   weights: b"N" (all 1.0) | b"G" + >f8 (all equal) | WEIGHTS_ARRAY, <u4 n, float32 LE, b"tR",
-#   b"(", the framed values, b"t\x87."
-# Stock Whoosh unpickles it to (array("I") deltas, weights, values tuple), which its reader
-# handles as it handles its own tuples. The search reads ids and weights straight from the
-# bytes, without unpickling every posting's positions or inflating the block
-# (`indexer.searching`), which is most of what a term lookup costs; the price is a larger
-# index (positions are not compressed).
-_ARRAY_REDUCE = b"carray\n_array_reconstructor\n(carray\narray\nX\x01\x00\x00\x00"
-_IDS_ARRAY = _ARRAY_REDUCE + b"IK\x06B"  # typecode "I", UNSIGNED_INT32_LE, BINBYTES
-WEIGHTS_ARRAY = _ARRAY_REDUCE + b"fK\x0eB"  # typecode "f", IEEE_754_FLOAT_LE, BINBYTES
-RAW_BLOCK_HEAD = b"\x80\x03" + _IDS_ARRAY
+# Raw blocks of Positions fields: their layout is `indexer.whoosh_private`'s.
 _DOUBLE = struct.Struct(">d")  # pickle BINFLOAT
 _LIST_HEAD = b"\x80\x02]q\x00"  # protocol 2, EMPTY_LIST, BINPUT 0: how dumps(list, 2) starts
 _MAX_BATCH = 1000  # pickle writes lists in APPENDS batches of 1000 items
@@ -1042,7 +1021,7 @@ def _array_op(values: array[Any], head: bytes) -> bytes:
 def _hand_pickle(ids: array[int], stored_weights: array[float], frames: bytes | bytearray) -> bytes:
     """The pickle of (delta ids, mini weights, values tuple), values already framed, in
     the raw block layout (`RAW_BLOCK_HEAD`)."""
-    id_part = _array_op(array("I", map(sub, ids, [0, *ids])), _IDS_ARRAY)
+    id_part = _array_op(array("I", map(sub, ids, [0, *ids])), IDS_ARRAY)
     mini = _mini_weights(stored_weights)
     if mini is None:
         weight_part = b"N"  # NONE

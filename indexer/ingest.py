@@ -43,16 +43,13 @@ from . import searching as search
 from .cable import Cable, ReadError
 from .document import to_document
 from .errors import CorpusMissing, IndexIncompatible, IndexUnwritable
+from .layout import INDEX_NAME, MANIFEST, MANIFEST_VERSION, VERSIONS
 from .lock import writer_lock
 from .parse import parse_file, parse_range
 from .readers import HEAD_BYTES, NoCable, csvfile, iter_file_names
 from .readers.csvfile import split_points
 from .schema import build_schema, incompatibility
 
-INDEX_NAME = "MAIN"
-MANIFEST = "manifest.json"
-VERSIONS = "versions.json"
-MANIFEST_VERSION = 3
 #: manifest versions this one reads (an update writes MANIFEST_VERSION back): 1 had an object
 #: per file, 2 an array (written straight from FileEntry tuples, read ~2x faster), 3 adds
 #: whether the file holds no cable at all. Files that failed under 1 or 2 are read again:

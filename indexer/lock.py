@@ -20,8 +20,7 @@ from contextlib import contextmanager, suppress
 from pathlib import Path
 
 from .errors import IndexLocked
-
-LOCK_NAME = ".lock"
+from .layout import LOCK_NAME
 
 #: descriptors of the locks this process holds (closed in forked children)
 _HELD: set[int] = set()

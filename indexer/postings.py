@@ -2,7 +2,7 @@
 
 `read(reader, field, text)` gives one segment's posting list of a term: document numbers,
 weights and (on request) the encoded positions. Blocks that `indexer.fastwrite` wrote in its
-raw layout (`fastwrite.RAW_BLOCK_HEAD`: Positions fields; uncompressed, ids and weights as
+raw layout (`whoosh_private.RAW_BLOCK_HEAD`: Positions fields; uncompressed, ids and weights as
 arrays) are read straight from the bytes: no matcher, no zlib, and no unpickling of every
 posting's positions when only ids and weights are needed. Any other posting list (stock
 Whoosh's blocks, small compressed ones, inlined postings) is read through Whoosh's own
@@ -27,10 +27,9 @@ from whoosh.codec.whoosh3 import W3LeafMatcher
 from whoosh.matching.wrappers import FilterMatcher
 from whoosh.reading import TermNotFound
 
-# the compiled decoder, or None where it is not built or CABLES_NO_SPEEDUPS=1 (fastwrite
-# decides, for both)
-from .fastwrite import RAW_BLOCK_HEAD, WEIGHTS_ARRAY
-from .fastwrite import speedups as speedups
+# the compiled decoder, or None where it is not built or CABLES_NO_SPEEDUPS=1
+from .compiled import speedups as speedups
+from .whoosh_private import RAW_BLOCK_HEAD, WEIGHTS_ARRAY
 
 Ints = NDArray[np.int64]
 Floats = NDArray[np.float64]

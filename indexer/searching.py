@@ -56,6 +56,10 @@ from . import postings, store, tagcodes, variants, viewfile, wordlist
 from .cable import Cable, Source
 from .errors import IndexIncompatible, IndexMissing, NotFound, QueryError
 from .highlight import Terms, fragments, paragraphs, query_terms, stem_word
+from .layout import FACETS_FILE as _TABLE_FILE
+from .layout import INDEX_NAME, MANIFEST, VERSIONS
+from .layout import VARIANTS_FILE as _VARIANTS_FILE
+from .layout import WORD_SAMPLE_FILE as _WORDS_FILE
 from .output import CSV_COLUMNS as CSV_COLUMNS
 from .output import fragment_to_dict as fragment_to_dict
 from .output import hit_to_dict as hit_to_dict
@@ -76,9 +80,6 @@ from .schema import incompatibility
 
 #: the Whoosh index name and the generation's JSON files (the same names as ingest.py; not
 #: imported from there to keep `cables search` from loading the parsers)
-INDEX_NAME = "MAIN"
-MANIFEST = "manifest.json"
-VERSIONS = "versions.json"
 
 FACET_FIELDS: tuple[str, ...] = ("origin", "classification", "year", "tags")
 #: facets that may be asked for; "month" (YYYY-MM) draws narrow histograms
@@ -92,8 +93,6 @@ SUGGEST_BELOW = 2
 WORD_SAMPLE_DOCS = 4000
 WORD_LIST_MAX = 100_000
 
-_TABLE_FILE = ".facets-v3.npz"
-_WORDS_FILE = ".words-v2.json"  # {"sampled_docs": N, "counts": {word: n}}
 _NO_DATE = -1
 #: DATETIME/NUMERIC columns hold the type's maximum for documents without a value
 _COLUMN_MISSING_FROM = 2**63
@@ -409,7 +408,6 @@ def _opened(index: Path | Searchable) -> Iterator[Searchable]:
 
 
 #: the name-variant table of a generation (built from a document sample, kept beside it)
-_VARIANTS_FILE = ".variants-v1.json"
 #: documents (evenly spread) whose words and capitals the variant table is built from
 VARIANT_SAMPLE_DOCS = 1000
 

@@ -26,10 +26,11 @@ from pathlib import Path
 
 from whoosh.filedb.filestore import Storage
 
+from .layout import WORDS_EXT
+
 __all__ = ["WORDS_EXT", "read_segment_words", "words_file_name", "write_segment_words"]
 
 #: extension of a segment's word list (Whoosh's own segment files use .seg, .trm, .pst, ...)
-WORDS_EXT = ".wrd"
 
 
 def words_file_name(segment_id: str) -> str:

@@ -13,8 +13,8 @@ from whoosh import index as whoosh_index
 from indexer import fastwrite, store
 from indexer.cable import Cable, Source
 from indexer.document import to_document
+from indexer.layout import INDEX_NAME, MANIFEST, VERSIONS
 from indexer.schema import build_schema
-from indexer.searching import INDEX_NAME, MANIFEST, VERSIONS
 
 EXAMPLE_TEXT = EXAMPLE.read_text(encoding="utf-8")
 

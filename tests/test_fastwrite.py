@@ -35,7 +35,6 @@ from whoosh.scoring import BM25F
 from indexer import fastwrite
 from indexer.analysis import analyze
 from indexer.fastwrite import (
-    RAW_BLOCK_HEAD,
     _frame,
     _framed_positions,
     _hand_pickle,
@@ -44,6 +43,7 @@ from indexer.fastwrite import (
     fast_analyzer_for,
 )
 from indexer.schema import ANALYZER, DEFAULT_FIELDS, build_schema
+from indexer.whoosh_private import RAW_BLOCK_HEAD
 from indexer.wordlist import WORDS_EXT, read_segment_words
 
 Doc = dict[str, Any]

@@ -16,8 +16,9 @@ from indexer import store
 from indexer.cli import main
 from indexer.errors import IndexIncompatible
 from indexer.ingest import update_index
+from indexer.layout import INDEX_NAME
 from indexer.schema import build_schema, incompatibility
-from indexer.searching import INDEX_NAME, open_index, search
+from indexer.searching import open_index, search
 
 
 def _old_index(root: Path) -> None:

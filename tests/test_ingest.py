@@ -16,6 +16,7 @@ from indexer import ingest, store
 from indexer import searching as search
 from indexer.errors import CorpusMissing, IndexIncompatible, IndexLocked, IndexUnwritable
 from indexer.ingest import update_index
+from indexer.layout import MANIFEST_VERSION, WORD_SAMPLE_FILE
 from indexer.lock import writer_lock
 
 
@@ -226,12 +227,12 @@ def test_small_updates_keep_the_word_sample(
     for number in range(20):
         write_cable(corpus, f"09BAGHDAD{number + 300}")
     update_index([corpus], root, procs=1)
-    words = (store.require_live(root) / search._WORDS_FILE).read_bytes()
+    words = (store.require_live(root) / WORD_SAMPLE_FILE).read_bytes()
     sampled = _record_word_reads(monkeypatch)
     write_cable(corpus, "09BAGHDAD999")  # 20 -> 21 documents: under 10% growth
     update_index([corpus], root, procs=1)
     assert sampled == []
-    assert (store.require_live(root) / search._WORDS_FILE).read_bytes() == words
+    assert (store.require_live(root) / WORD_SAMPLE_FILE).read_bytes() == words
     write_cable(corpus, "10BAGHDAD1")  # 22: still under 10% more than when it was drawn
     update_index([corpus], root, procs=1)
     assert sampled == []
@@ -250,7 +251,7 @@ def test_fresh_build_draws_the_word_sample_while_writing(
     real_counts = search.build_word_counts
     monkeypatch.setattr(search, "build_word_counts", lambda reader: pytest.fail("read back"))
     update_index([corpus], root, procs=procs)
-    data = json.loads((store.require_live(root) / search._WORDS_FILE).read_bytes())
+    data = json.loads((store.require_live(root) / WORD_SAMPLE_FILE).read_bytes())
     assert data["sampled_docs"] == 30
     # 30 documents: every one sampled, so the counts are those read back from the index
     with search.open_index(root) as s:
@@ -271,7 +272,7 @@ def test_oversized_word_sample_is_drawn_from_the_index_instead(
     read_back = _record_word_reads(monkeypatch)
     update_index([corpus], root, procs=1)
     assert read_back == [12]
-    data = json.loads((store.require_live(root) / search._WORDS_FILE).read_bytes())
+    data = json.loads((store.require_live(root) / WORD_SAMPLE_FILE).read_bytes())
     assert data["sampled_docs"] == 12 and data["counts"]["baghdad"] == 12
 
 
@@ -284,7 +285,7 @@ def test_manifest_of_an_older_version_is_read_and_written_back_as_3(
     update_index([corpus], root, procs=1)
     manifest = store.require_live(root) / "manifest.json"
     data = json.loads(manifest.read_text(encoding="utf-8"))
-    assert data["version"] == ingest.MANIFEST_VERSION == 3
+    assert data["version"] == MANIFEST_VERSION == 3
     box = str((corpus / "box.txt").resolve())
     for path, row in data["files"].items():
         row.pop()  # no "holds no cable" flag before version 3 ...

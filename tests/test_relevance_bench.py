@@ -15,9 +15,10 @@ from whoosh import index as whoosh_index
 
 from indexer.cable import Cable
 from indexer.document import to_document
+from indexer.layout import INDEX_NAME
 from indexer.parse import parse_paths
 from indexer.schema import BOOSTS
-from indexer.searching import INDEX_NAME, search
+from indexer.searching import search
 
 sys.path.insert(0, str(ROOT / "bench"))
 import relevance

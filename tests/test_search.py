@@ -17,15 +17,13 @@ from helpers import make_cable
 from whoosh import index as whoosh_index
 from whoosh import query as wq
 
-from indexer import ingest, store
+from indexer import store
 from indexer.cable import Cable
 from indexer.errors import IndexMissing, NotFound, QueryError
+from indexer.layout import INDEX_NAME
 from indexer.query import MultiPhrase
 from indexer.schema import BOOSTS
 from indexer.searching import (
-    INDEX_NAME,
-    MANIFEST,
-    VERSIONS,
     batch,
     facet_filter,
     iter_all,
@@ -99,10 +97,6 @@ def test_boosts_are_applied_at_index_time(big: Path) -> None:
         # weights are stored as 32-bit floats
         assert postings.weight() == pytest.approx(BOOSTS["subject"], rel=1e-6)
         assert s.reader.postings("tags", "prel").weight() == pytest.approx(BOOSTS["tags"], rel=1e-6)
-
-
-def test_names_match_ingest() -> None:
-    assert (INDEX_NAME, MANIFEST, VERSIONS) == (ingest.INDEX_NAME, ingest.MANIFEST, ingest.VERSIONS)
 
 
 # --- ranking ---------------------------------------------------------------------------------

@@ -32,7 +32,8 @@ from test_graph import build_filter_index, build_graph_index, ref_cable
 from indexer import store
 from indexer.cable import Cable
 from indexer.ingest import update_index
-from indexer.searching import VERSIONS, result_to_dict, search
+from indexer.layout import VERSIONS
+from indexer.searching import result_to_dict, search
 from indexer.web import create_app
 
 XSS_BODY = (
