@@ -77,6 +77,10 @@ from .records import SearchResult as SearchResult
 from .records import Stats as Stats
 from .records import Version as Version
 from .schema import incompatibility
+from .wordsample import WORD_SAMPLE_DOCS as WORD_SAMPLE_DOCS
+from .wordsample import WordSample as WordSample
+from .wordsample import document_words as document_words
+from .wordsample import word_sample_step as word_sample_step
 
 #: the Whoosh index name and the generation's JSON files (the same names as ingest.py; not
 #: imported from there to keep `cables search` from loading the parsers)
@@ -89,8 +93,6 @@ SORTS: tuple[str, ...] = ("relevance", "newest", "oldest", "cited")
 
 #: did-you-mean: only for queries with at most this many hits
 SUGGEST_BELOW = 2
-#: did-you-mean: surface words are collected from this many documents, evenly spread
-WORD_SAMPLE_DOCS = 4000
 WORD_LIST_MAX = 100_000
 
 _NO_DATE = -1
@@ -1407,28 +1409,6 @@ def _load_words(s: Searchable) -> dict[str, list[tuple[str, int, int]]]:
     for word, count in counts.items():
         by_letter.setdefault(word[0], []).append((word, count, _letter_mask(word)))
     return by_letter
-
-
-_SAMPLE_WORD_RE = re.compile(r"[a-z]{3,}")
-
-
-def document_words(subject: str | None, body: str | None) -> set[str]:
-    """The surface words (lowercase, unstemmed, 3+ letters) a document adds to the sample."""
-    return set(_SAMPLE_WORD_RE.findall(f"{subject or ''} {body or ''}".lower()))
-
-
-def word_sample_step(documents: int) -> int:
-    """Every how many documents one is sampled, for about WORD_SAMPLE_DOCS in all."""
-    return max(1, documents // WORD_SAMPLE_DOCS)
-
-
-@dataclass(frozen=True)
-class WordSample:
-    """Word counts of a document sample drawn while indexing (`cables index` draws one as
-    it writes a fresh index, so that `warm_caches` need not read documents back)."""
-
-    counts: dict[str, int]  # word -> number of sampled documents holding it
-    sampled_docs: int  # documents in the index the sample was drawn from
 
 
 def build_word_counts(reader: Any) -> dict[str, int]:
