@@ -37,7 +37,8 @@ from whoosh.filedb.filetables import OrderedHashWriter
 from whoosh.index import TOC, clean_files
 from whoosh.reading import SegmentReader
 from whoosh.system import pack_int, pack_uint, pack_ushort
-from whoosh.util.numeric import byte_to_length, length_to_byte
+from whoosh.util.numeric import byte_to_length as byte_to_length
+from whoosh.util.numeric import length_to_byte as length_to_byte
 
 from .errors import CablesError
 
@@ -111,11 +112,8 @@ TERMINFO: struct.Struct = W3TermInfo._struct
 _OFFSET = struct.Struct("!q")  # whoosh.system.pack_long
 #: `whoosh.system.pack_uint`: a Positions value's count, a Frequency value (4 bytes)
 UINT = struct.Struct("!I")
-#: field lengths quantized to one byte as Whoosh stores them (`whoosh.util.numeric`), and back
-length_to_byte = length_to_byte
-byte_to_length = byte_to_length
-#: `whoosh.system.pack_uint`, the encoded value of a Frequency posting
-pack_uint = pack_uint
+# (imported above and exported: `length_to_byte`, `byte_to_length`, field lengths quantized
+# to one byte as Whoosh stores them in the lengths column and block infos, and back)
 
 
 def new_segment(storage: Any, indexname: str, stored_level: int | None = None) -> tuple[Any, Any]:
