@@ -66,11 +66,8 @@ from .wordlist import write_segment_words
 __all__ = [
     "DEFAULT_SEGMENT_DOCS",
     "RUN_DOCS",
-    "FastAnalyzer",
     "SegmentBuilder",
-    "SegmentWords",
     "chunks",
-    "fast_analyzer_for",
     "speedups",
     "write_segment",
 ]
@@ -78,8 +75,6 @@ __all__ = [
 #: Documents per segment. Bounds a worker's memory (postings of one segment live in RAM,
 #: roughly 30 MB per 1,000 cables of 7 KB) and, with procs > 1, the parent's read-ahead.
 DEFAULT_SEGMENT_DOCS = 10_000
-
-INDEXNAME = INDEX_NAME
 
 # Past this many remembered (field, value) analyses the memo is emptied (unique values such
 # as refids and dates never repeat; they only pass through)
@@ -396,7 +391,7 @@ def write_segment(
     docs: Iterable[Mapping[str, Any]],
     *,
     segment_docs: int = DEFAULT_SEGMENT_DOCS,
-    indexname: str = INDEXNAME,
+    indexname: str = INDEX_NAME,
     compound: bool = True,
     exact: bool = False,
 ) -> list[Any]:

@@ -29,12 +29,12 @@ from whoosh.index import LockError, exists_in
 
 from .fastwrite import (
     DEFAULT_SEGMENT_DOCS,
-    INDEXNAME,
     RUN_DOCS,
     SegmentBuilder,
     chunks,
     write_segment,
 )
+from .layout import INDEX_NAME
 from .memtune import freeze_survivors, segment_done
 from .schema import build_schema
 from .whoosh_private import (
@@ -59,7 +59,7 @@ def add_documents(
     procs: int = 2,
     segment_docs: int = DEFAULT_SEGMENT_DOCS,
     schema: Schema | None = None,
-    indexname: str = INDEXNAME,
+    indexname: str = INDEX_NAME,
     compound: bool = True,
     exact: bool = False,
     expected_docs: int | None = None,

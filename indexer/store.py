@@ -11,6 +11,10 @@ unchanged, write-once Whoosh segment files plus the new segments), and publishes
 replacing the `live` symlink. A crash at any point leaves `live` on a complete generation;
 the next run removes the half-made one. Searches resolve `live` once, so each sees one
 consistent snapshot.
+
+Where it sits: file -> reader -> Cable -> document -> index; below the index: the write side
+makes and publishes generations (`indexer.ingest`, `indexer.publish`), the read side opens
+the live one. `checkpoint` is the write side's crash-test hook.
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """Crash, lock and concurrency behaviour of `cables index`, with real processes.
 
 A real `cables index` is stopped with SIGKILL at a known step: the CABLES_TEST_PAUSE_AT hook
-(ingest.checkpoint) makes it announce the step on stderr and wait there.
+(`indexer.store.checkpoint`) makes it announce the step on stderr and wait there.
 """
 
 from __future__ import annotations
