@@ -100,9 +100,10 @@ RAW_BLOCK_HEAD = b"\x80\x03" + IDS_ARRAY
 # value encodings, and the index's TOC and file names. Everything of that is here; the
 # compiled twin of the posting-block writer (`_speedups.write_term`) writes the same layout.
 
-#: `W3Codec()` defaults, which stock `ix.writer()` uses: postings per block, zlib level
-BLOCK_LIMIT = 128
-COMPRESSION = 3
+#: `W3Codec()` defaults, which stock `ix.writer()` uses: postings per block (128), zlib level
+#: (3); the compiled block writer assumes 128 too
+BLOCK_LIMIT: int = W3Codec()._blocklimit
+COMPRESSION: int = W3Codec()._compression
 #: the 4 bytes that start every posting list in the `.pst` file (`WHOOSH3_HEADER_MAGIC`)
 BLOCK_MAGIC: bytes = WHOOSH3_HEADER_MAGIC
 #: `W3TermInfo._struct`: flags, total weight, doc freq, min/max length bytes, max weight,
