@@ -77,7 +77,7 @@ check_version()
 
 # --- shared: the raw posting block ---------------------------------------------------------
 #
-# Blocks of Positions fields (`fastwrite._TermWriter.write_frames`, not in exact mode) are
+# Blocks of Positions fields (`termwrite.TermWriter.write_frames`, not in exact mode) are
 # stored uncompressed (compression 0 in the block info) and pickled by hand in this layout:
 #   RAW_BLOCK_HEAD, <u4 n, n bytes of uint32 LE id deltas, b"tR",
 #   weights: b"N" (all 1.0) | b"G" + >f8 (all equal) | WEIGHTS_ARRAY, <u4 n, float32 LE, b"tR",
