@@ -632,3 +632,16 @@ def test_a_quoted_cable_is_not_taken_for_a_glued_one() -> None:
     cable = build_cable(_pre(_QUOTED, "09STATE12345"))
     assert cable.signed_by == ("RICE",)
     assert not any("another cable" in note for note in cable.notes)
+
+
+def test_only_a_banner_a_few_lines_after_the_cut_makes_a_glued_cable() -> None:
+    cut = "I ASKED TO ST...\n\n\n\n08STATE15228\n"
+    far = cut + "PARAGRAPH OF THE SAME CABLE GOES ON AT LENGTH. " * 12  # > 400 characters
+    glued = _CUT.replace(cut, far)
+    cable = build_cable(_pre(glued, "73TEHRAN8233"))
+    assert not any("another cable" in note for note in cable.notes)
+    # many cuts before it, the banner right after the last one
+    many = _CUT.replace(cut, "WE SAW... AND... THEN... " * 30 + cut)
+    cable = build_cable(_pre(many, "73TEHRAN8233"))
+    assert any("another cable" in note for note in cable.notes)
+    assert cable.signed_by == ()
