@@ -97,6 +97,15 @@ RAW_BLOCK_HEAD = b"\x80\x03" + IDS_ARRAY
 
 
 # --- read side: what the bulk reader needs of Whoosh's readers, matchers and files ----------
+#
+# Where the fast path meets a layout it does not know, it raises `UnknownLayout` (one line,
+# "run `cables index --rebuild`") instead of reading the index some slower way: a reader that
+# is not a W3 segment reader, a raw block whose weights or values go on in another layout,
+# values that do not tile their block, a posting list mixing block layouts, a lengths column
+# that is not one byte a document. What stays is reading the other layouts Whoosh 2.7.4 itself
+# writes, each through Whoosh's own code (stock blocks through `W3LeafMatcher`, inlined
+# postings through their matcher), and decoding positions with `pickle` where the compiled
+# decoder meets a pickle it does not handle (same values; `indexer.postings.positions`).
 
 
 class UnknownLayout(CablesError):
