@@ -39,6 +39,7 @@ FACET_FIELDS: tuple[str, ...] = ("origin", "classification", "year", "tags")
 #: facets that may be asked for; "month" (YYYY-MM) draws narrow histograms
 ALL_FACETS: tuple[str, ...] = (*FACET_FIELDS, "month")
 
+#: the date of a document without one, in the table's `created`
 NO_DATE = -1
 #: DATETIME/NUMERIC columns hold the type's maximum for documents without a value
 COLUMN_MISSING_FROM = 2**63

@@ -15,7 +15,7 @@ Flow: the evaluation engine (`indexer.engine`, `indexer.phrases`) and the facet 
 
 `positions(...)` decodes the positions of chosen postings in one `pickle.loads` call (or in
 compiled code), and `keys`/`groups_of` turn them into sorted (document, position) keys,
-which is how `indexer.searching` checks phrases over hundreds of thousands of candidate
+which is how `indexer.phrases` checks phrases over hundreds of thousands of candidate
 documents.
 """
 

@@ -55,7 +55,7 @@ MAX_EXPANSIONS = 512
 
 
 class IndexView(Protocol):
-    """What binding needs from an open index (`indexer.searching` provides it)."""
+    """What binding needs from an open index (`indexer.prepare` provides it)."""
 
     def words(self) -> Sequence[str]:
         """Every folded lower-case word of the text fields, sorted."""
@@ -82,7 +82,7 @@ TagForWord = Callable[[str], "str | None"]
 
 #: other spellings of some folded words read as one name, each one or more words, where the
 #: name or the spelling has several words (`kim jong il`: `kim chong il`; `binladen`:
-#: `bin ladin`); one-word pairs are `Variants`' (`indexer.searching.Searchable.spellings`)
+#: `bin ladin`); one-word pairs are `Variants`' (`indexer.opening.Searchable.spellings`)
 Spellings = Callable[[tuple[str, ...]], tuple[tuple[str, ...], ...]]
 #: the longest name (in words) that is looked up for other spellings
 MAX_NAME_WORDS = 4

@@ -25,7 +25,6 @@ if TYPE_CHECKING:
     from .opening import Searchable
 
 #: "cited": most cited first (by indexed cables), equal counts newest first
-#: "cited": most cited first (by indexed cables), equal counts newest first
 SORTS: tuple[str, ...] = ("relevance", "newest", "oldest", "cited")
 
 

@@ -26,7 +26,6 @@ if TYPE_CHECKING:
     from .opening import Searchable
 
 #: did-you-mean: only for queries with at most this many hits
-#: did-you-mean: only for queries with at most this many hits
 SUGGEST_BELOW = 2
 
 #: plain words of a query (not field names, operators, patterns or fuzzy terms)

@@ -30,15 +30,6 @@ from typing import Any
 import numpy as np
 import whoosh
 from numpy.typing import NDArray
-from whoosh import index as _whoosh_index
-from whoosh.codec.whoosh3 import LENGTHS_COLUMN as _LENGTHS_COLUMN
-from whoosh.codec.whoosh3 import W3LeafMatcher as _W3LeafMatcher
-from whoosh.codec.whoosh3 import _lenfield
-from whoosh.filedb.filestore import FileStorage as _FileStorage
-from whoosh.filedb.structfile import BufferFile as _BufferFile
-from whoosh.matching.wrappers import FilterMatcher as _FilterMatcher
-from whoosh.query.terms import MultiTerm as _MultiTerm
-from whoosh.util.numeric import byte_to_length as _byte_to_length
 
 from .errors import CablesError
 
@@ -106,6 +97,18 @@ RAW_BLOCK_HEAD = b"\x80\x03" + IDS_ARRAY
 # writes, each through Whoosh's own code (stock blocks through `W3LeafMatcher`, inlined
 # postings through their matcher), and decoding positions with `pickle` where the compiled
 # decoder meets a pickle it does not handle (same values; `indexer.postings.positions`).
+
+# imported after `check_version()`: another Whoosh may lack these names, and must get the
+# one-line message, not an ImportError
+from whoosh import index as _whoosh_index  # noqa: E402
+from whoosh.codec.whoosh3 import LENGTHS_COLUMN as _LENGTHS_COLUMN  # noqa: E402
+from whoosh.codec.whoosh3 import W3LeafMatcher as _W3LeafMatcher  # noqa: E402
+from whoosh.codec.whoosh3 import _lenfield  # noqa: E402
+from whoosh.filedb.filestore import FileStorage as _FileStorage  # noqa: E402
+from whoosh.filedb.structfile import BufferFile as _BufferFile  # noqa: E402
+from whoosh.matching.wrappers import FilterMatcher as _FilterMatcher  # noqa: E402
+from whoosh.query.terms import MultiTerm as _MultiTerm  # noqa: E402
+from whoosh.util.numeric import byte_to_length as _byte_to_length  # noqa: E402
 
 
 class UnknownLayout(CablesError):
