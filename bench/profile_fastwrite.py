@@ -33,7 +33,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from whoosh import index
 
-from indexer.fastwrite import add_documents
+from indexer.plainindex import add_documents
 from indexer.schema import build_schema
 
 _STOP = [

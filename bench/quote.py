@@ -3,7 +3,7 @@
     .venv/bin/python bench/quote.py [--cables ../shared/cables] [--sample 200] [--seed 13]
         [--keep DIR]
 
-The real cables are indexed into a temporary folder by `update_index` (the writer users run).
+The real cables are indexed into a temporary folder by `build_index` (what `cables index` runs).
 A seeded sample of cables whose body has at least 40 words each gives one passage: 8-15
 consecutive words of its body (the count drawn too), as they stand in the cable. Each passage
 is asked in these variants, the way a news article quotes:
@@ -34,10 +34,10 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
+from indexer import build_index
 from indexer import quote as quote_lib
 from indexer import searching as search_lib
 from indexer.errors import QueryError
-from indexer.ingest import update_index
 from indexer.prepare import filtered
 from indexer.ranking import rank
 
@@ -128,7 +128,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="quote-bench-") as tmp:
         root = args.keep or Path(tmp) / "index"
         started = time.perf_counter()
-        update_index([args.cables], root, procs=args.procs)
+        build_index([args.cables], root, procs=args.procs)
         print(f"indexed in {time.perf_counter() - started:.1f} s", file=sys.stderr)
         s = search_lib.open_index(root)
         try:

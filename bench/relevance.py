@@ -65,7 +65,7 @@ from whoosh import fields as whoosh_fields
 from whoosh import index as whoosh_index
 from whoosh.qparser import MultifieldParser
 
-from indexer import fastwrite, store
+from indexer import plainindex, store
 from indexer.document import to_document
 from indexer.errors import QueryError
 from indexer.ingest import update_index
@@ -351,7 +351,7 @@ def build_index(root: Path, docs: Sequence[dict[str, Any]], boosts: Boosts, writ
     gen = store.new_generation(root, None)
     schema = schema_with(boosts)
     if writer == "fast":
-        fastwrite.add_documents(gen, docs, procs=1, schema=schema, indexname=INDEX_NAME)
+        plainindex.add_documents(gen, docs, procs=1, schema=schema, indexname=INDEX_NAME)
     elif writer == "stock":
         ix = whoosh_index.create_in(str(gen), schema, indexname=INDEX_NAME)
         w = ix.writer()

@@ -71,7 +71,7 @@ from whoosh import index as whoosh_index  # noqa: E402
 from whoosh.qparser import FuzzyTermPlugin, MultifieldParser  # noqa: E402
 
 import index as index_bench  # noqa: E402
-from indexer import fastwrite, store  # noqa: E402
+from indexer import plainindex, store  # noqa: E402
 from indexer.cable import Cable  # noqa: E402
 from indexer.document import to_document  # noqa: E402
 from indexer.layout import INDEX_NAME  # noqa: E402
@@ -517,7 +517,7 @@ def parsed_documents(corpus: Path) -> list[dict[str, Any]]:
 def time_our_writer(path: Path, docs: Sequence[dict[str, Any]], procs: int) -> WriterTiming:
     path.mkdir(parents=True, exist_ok=True)
     began = time.perf_counter()
-    fastwrite.add_documents(path, docs, procs=procs)
+    plainindex.add_documents(path, docs, procs=procs)
     seconds = time.perf_counter() - began
     return WriterTiming(seconds, len(docs), tantivy_engine.tree_bytes(path))
 

@@ -57,7 +57,6 @@ _LAZY: dict[str, tuple[str, str]] = {
     "SearchResult": ("indexer.searching", "SearchResult"),
     "Searchable": ("indexer.searching", "Searchable"),
     "Stats": ("indexer.searching", "Stats"),
-    "build_index": ("indexer.ingest", "update_index"),
     "export": ("indexer.searching", "export"),
     "open_index": ("indexer.searching", "open_index"),
     "parse_paths": ("indexer.parse", "parse_paths"),
@@ -68,9 +67,11 @@ _LAZY: dict[str, tuple[str, str]] = {
 }
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+    from pathlib import Path
+
     from .cable import Cable
     from .ingest import IndexReport
-    from .ingest import update_index as build_index
     from .parse import parse_paths
     from .searching import (
         CableView,
@@ -84,6 +85,32 @@ if TYPE_CHECKING:
         show,
         similar,
         stats,
+    )
+
+
+def build_index(
+    corpus: list[Path],
+    index_root: Path,
+    *,
+    rebuild: bool = False,
+    procs: int | None = None,
+    on_start: Callable[[int], None] | None = None,
+    on_progress: Callable[[int], None] | None = None,
+) -> IndexReport:
+    """Bring the index at `index_root` up to date with the files under `corpus`, as
+    `cables index` does: `indexer.ingest.update_index`, with the search caches of the new
+    generation built before it is published (`indexer.searching.warm_caches`)."""
+    from .ingest import update_index
+    from .searching import warm_caches
+
+    return update_index(
+        corpus,
+        index_root,
+        rebuild=rebuild,
+        procs=procs,
+        on_start=on_start,
+        on_progress=on_progress,
+        warm=warm_caches,
     )
 
 

@@ -211,6 +211,7 @@ def index(
       cables index --json | jq .added
     """
     from .ingest import Terminated, update_index
+    from .searching import warm_caches
 
     folders = list(corpus or _default_corpus())
     if watch:
@@ -225,6 +226,7 @@ def index(
                 procs=procs,
                 on_start=progress.start,
                 on_progress=progress.update,
+                warm=warm_caches,
             )
         except CablesError as exc:
             raise fail(exc) from None
@@ -238,12 +240,17 @@ def index(
 
 def _watch(folders: list[Path], index_dir: Path, procs: int | None, as_json: bool) -> None:
     from .ingest import Terminated
+    from .searching import warm_caches
     from .watch import watch_index
 
     click.echo(f"watching {', '.join(map(str, folders))} (Ctrl-C to stop)", err=True)
     try:
         watch_index(
-            folders, index_dir, lambda r: _render_index_report(r, as_json), procs=procs
+            folders,
+            index_dir,
+            lambda r: _render_index_report(r, as_json),
+            procs=procs,
+            warm=warm_caches,
         )
     except CablesError as exc:
         raise fail(exc) from None

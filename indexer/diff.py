@@ -10,8 +10,9 @@ and `cables show` use, not raw markup. A record is found again by its record num
 sha256, so a file that changed since it was indexed cannot pass off another text as the old
 version: the version is then shown as unavailable, with the reason (run `cables index`).
 
-Order: the order `cables index` ranks versions in (`ingest.FORMAT_RANK` and release first), so
-the indexed version is always the last and each change reads "what the next release did".
+Order: the order `cables index` ranks versions in (`precedence.FORMAT_RANK` and release
+first), so the indexed version is always the last and each change reads "what the next
+release did".
 
 Words: bodies are split on white space and compared with `difflib.SequenceMatcher` (the
 standard library's kept implementation; `autojunk` off, because a redaction placeholder such as
@@ -36,8 +37,8 @@ import click
 
 from . import searching as lib
 from .cable import RawRecord
-from .ingest import FORMAT_RANK
 from .normalize import CableError, build_cable
+from .precedence import FORMAT_RANK
 from .readers import read_file
 
 #: words of unchanged text shown on either side of a change

@@ -2,6 +2,12 @@
 
 Plain Python (no Whoosh import): both the fast writer and stock Whoosh take these dicts, so
 the benchmark can feed the very same documents to both.
+
+Where it sits: file -> reader -> Cable -> document -> index; this is the Cable -> document
+step, run by the parse workers (`indexer.parsework`) before the segment writer
+(`indexer.fastwrite`). `record_hash` is what saved searches compare (`indexer.alerts`);
+`source` repeats the `source` object of `cable` and is read by nothing (kept: dropping a
+stored field changes the schema, so every index would need `--rebuild`).
 """
 
 from __future__ import annotations
@@ -12,11 +18,6 @@ from datetime import datetime
 from typing import Any
 
 from .cable import Cable, Source
-
-
-def record_hash(source: Source) -> str:
-    return source.sha256
-
 
 _CABLE_FIELDS = tuple(f.name for f in fields(Cable) if f.name not in ("body", "source"))
 _SOURCE_FIELDS = tuple(f.name for f in fields(Source))
@@ -54,7 +55,7 @@ def to_document(cable: Cable) -> dict[str, Any]:
         # most titles repeat the subject: indexing both would count subject words twice
         "title": cable.title if cable.title != cable.subject else "",
         "body": cable.body,
-        "record_hash": record_hash(cable.source),
+        "record_hash": cable.source.sha256,
         "source": json.dumps(_source_dict(cable.source), separators=(",", ":")),
         "cable": cable_to_json(cable),
     }

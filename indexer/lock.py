@@ -7,6 +7,9 @@ name it in the error a second writer gets.
 A flock belongs to the open file, which a forked child shares: a worker process that outlived
 its parent would hold the lock on. So forked children close their copy at once, and the
 error names the holder only while that process exists.
+
+Where it sits: file -> reader -> Cable -> document -> index; around the write side's whole
+run (`indexer.ingest.update_index` holds it); searches never take it.
 """
 
 from __future__ import annotations

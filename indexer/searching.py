@@ -19,17 +19,16 @@ hits -> highlights -> output):
 Importers use this module (`from indexer.searching import search, show, ...`), as before the
 split. Kept here, not re-exported: what `cables index` calls before publishing a
 generation (`warm_caches`, which builds its caches now, carrying the previous generation's
-where they still hold) and the did-you-mean word sample, drawn while indexing
-(`WordSample` ... `build_word_counts`: the write side moves it to a neutral module, issue 12).
+where they still hold) and the did-you-mean word sample read back from an index that has
+none (`build_word_counts`; what a document adds to it and how often one is sampled are
+`indexer.wordsample`'s, shared with the writer).
 """
 
 from __future__ import annotations
 
 import contextlib
 import json
-import re
 from collections import Counter
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -81,6 +80,10 @@ from .views import show as show
 from .views import similar as similar
 from .views import stats as stats
 from .whoosh_private import generation_segment_ids, segment_ids
+from .wordsample import WORD_SAMPLE_DOCS as WORD_SAMPLE_DOCS
+from .wordsample import WordSample as WordSample
+from .wordsample import document_words as document_words
+from .wordsample import word_sample_step as word_sample_step
 
 # --- what `cables index` calls before publishing a generation ---------------------------------
 
@@ -148,8 +151,6 @@ def _carry_caches(s: Searchable, previous: Path) -> None:
 
 # --- the did-you-mean word sample (drawn while indexing, read by indexer.suggest) ---------
 
-#: did-you-mean: surface words are collected from this many documents, evenly spread
-WORD_SAMPLE_DOCS = 4000
 WORD_LIST_MAX = 100_000
 
 
@@ -164,28 +165,6 @@ def _load_words(s: Searchable) -> dict[str, list[tuple[str, int, int]]]:
     for word, count in counts.items():
         by_letter.setdefault(word[0], []).append((word, count, _letter_mask(word)))
     return by_letter
-
-
-_SAMPLE_WORD_RE = re.compile(r"[a-z]{3,}")
-
-
-def document_words(subject: str | None, body: str | None) -> set[str]:
-    """The surface words (lowercase, unstemmed, 3+ letters) a document adds to the sample."""
-    return set(_SAMPLE_WORD_RE.findall(f"{subject or ''} {body or ''}".lower()))
-
-
-def word_sample_step(documents: int) -> int:
-    """Every how many documents one is sampled, for about WORD_SAMPLE_DOCS in all."""
-    return max(1, documents // WORD_SAMPLE_DOCS)
-
-
-@dataclass(frozen=True)
-class WordSample:
-    """Word counts of a document sample drawn while indexing (`cables index` draws one as
-    it writes a fresh index, so that `warm_caches` need not read documents back)."""
-
-    counts: dict[str, int]  # word -> number of sampled documents holding it
-    sampled_docs: int  # documents in the index the sample was drawn from
 
 
 def build_word_counts(reader: Any) -> dict[str, int]:

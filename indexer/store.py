@@ -11,6 +11,10 @@ unchanged, write-once Whoosh segment files plus the new segments), and publishes
 replacing the `live` symlink. A crash at any point leaves `live` on a complete generation;
 the next run removes the half-made one. Searches resolve `live` once, so each sees one
 consistent snapshot.
+
+Where it sits: file -> reader -> Cable -> document -> index; below the index: the write side
+makes and publishes generations (`indexer.ingest`, `indexer.publish`), the read side opens
+the live one. `checkpoint` is the write side's crash-test hook.
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import time
 from pathlib import Path
 
 from .errors import IndexMissing, IndexUnwritable
@@ -115,3 +120,12 @@ def prune(root: Path, keep_previous: int = 1) -> None:
     doomed = newer + older[: max(0, len(older) - keep_previous)]
     for gen in doomed:
         shutil.rmtree(gen, ignore_errors=True)
+
+
+def checkpoint(name: str) -> None:
+    """Crash-test hook: with CABLES_TEST_PAUSE_AT=name, announce the point on stderr and wait
+    there, so a test can `kill -9` a real `cables index` at a known step ("parse", "write",
+    "commit", "swap")."""
+    if os.environ.get("CABLES_TEST_PAUSE_AT") == name:
+        os.write(2, f"PAUSED AT {name}\n".encode())
+        time.sleep(60)

@@ -2,6 +2,10 @@
 
 File events come from watchdog (inotify on Linux). Events are coalesced: an update runs once
 the corpus has been quiet for `settle` seconds (a copy of many files triggers one update).
+
+Where it sits: file -> reader -> Cable -> document -> index, on the write side: it runs the
+whole flow (`indexer.ingest.update_index`) again whenever the corpus changes, with the
+caller's cache warm-up (`warm`; `cables index --watch` passes the read side's).
 """
 
 from __future__ import annotations
@@ -13,7 +17,7 @@ from pathlib import Path
 from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
 
-from .ingest import IndexReport, update_index
+from .ingest import IndexReport, WarmUp, update_index
 
 
 class _Changed(FileSystemEventHandler):
@@ -38,6 +42,7 @@ def watch_index(
     settle: float = 1.0,
     procs: int | None = None,
     stop: threading.Event | None = None,
+    warm: WarmUp | None = None,
 ) -> None:
     """Update now, then after every burst of changes, until `stop` is set (or Ctrl-C)."""
     stop = stop or threading.Event()
@@ -48,7 +53,7 @@ def watch_index(
         observer.schedule(handler, str(watched), recursive=True)
     observer.start()
     try:
-        on_report(update_index(corpus, index_root, procs=procs))
+        on_report(update_index(corpus, index_root, procs=procs, warm=warm))
         while not stop.is_set():
             if not handler.event.wait(timeout=0.2):
                 continue
@@ -57,7 +62,7 @@ def watch_index(
                 handler.event.clear()
                 stop.wait(settle)
             if not stop.is_set():
-                on_report(update_index(corpus, index_root, procs=procs))
+                on_report(update_index(corpus, index_root, procs=procs, warm=warm))
     finally:
         observer.stop()
         observer.join()

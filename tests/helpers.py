@@ -10,7 +10,7 @@ from pathlib import Path
 from conftest import EXAMPLE
 from whoosh import index as whoosh_index
 
-from indexer import fastwrite, store
+from indexer import plainindex, store
 from indexer.cable import Cable, Source
 from indexer.document import to_document
 from indexer.layout import INDEX_NAME, MANIFEST, VERSIONS
@@ -99,7 +99,7 @@ def make_index(
     gen.mkdir(parents=True)
     size = max(1, -(-len(cables) // segments))
     whoosh_index.create_in(str(gen), build_schema(), indexname=INDEX_NAME)
-    fastwrite.add_documents(gen, [to_document(c) for c in cables], procs=1, segment_docs=size)
+    plainindex.add_documents(gen, [to_document(c) for c in cables], procs=1, segment_docs=size)
     (gen / VERSIONS).write_text(json.dumps(versions or {}), encoding="utf-8")
     (gen / MANIFEST).write_text(
         json.dumps({"version": 1, "updated": "2024-05-01T10:00:00+00:00", "files": {}}),

@@ -32,18 +32,13 @@ from whoosh.qparser import MultifieldParser, QueryParser
 from whoosh.reading import IndexReader
 from whoosh.scoring import BM25F
 
-from indexer import fastwrite
+from indexer import fastanalysis, fastwrite
 from indexer.analysis import analyze
-from indexer.fastwrite import (
-    _frame,
-    _framed_positions,
-    _hand_pickle,
-    _unframe,
-    add_documents,
-    fast_analyzer_for,
-)
+from indexer.fastanalysis import fast_analyzer_for
+from indexer.plainindex import add_documents
+from indexer.postingbuf import PositionsPostings, frame, framed_positions, unframe
 from indexer.schema import ANALYZER, DEFAULT_FIELDS, build_schema
-from indexer.whoosh_private import RAW_BLOCK_HEAD
+from indexer.whoosh_private import RAW_BLOCK_HEAD, raw_block
 from indexer.wordlist import WORDS_EXT, read_segment_words
 
 Doc = dict[str, Any]
@@ -291,9 +286,9 @@ def _words(texts: list[str]) -> set[str]:
 def _both_paths(texts: list[str]) -> tuple[Any, Any, list[int | None]]:
     """Postings and words of `texts` (one document each) by the compiled path (None where it
     does not apply) and by the Python path; and the compiled path's field lengths."""
-    fast = fastwrite.FastAnalyzer()
-    compiled, python = fastwrite._PositionsPostings(way=0), fastwrite._PositionsPostings()
-    compiled_words, python_words = fastwrite.SegmentWords(), fastwrite.SegmentWords()
+    fast = fastanalysis.FastAnalyzer()
+    compiled, python = PositionsPostings(way=0), PositionsPostings()
+    compiled_words, python_words = fastanalysis.SegmentWords(), fastanalysis.SegmentWords()
     lengths = []
     for docnum, text in enumerate(texts):
         length = fast.add_text(text, compiled, docnum, compiled_words)
@@ -319,7 +314,7 @@ def test_fast_analyzer_matches_whoosh(text: str) -> None:
     fast = fast_analyzer_for(ANALYZER)
     assert fast is not None
     expected, length = _whoosh_positions(text)
-    words = fastwrite.SegmentWords()
+    words = fastanalysis.SegmentWords()
     found = fast.positions(text, words)
     assert found == expected
     assert sum(map(len, found.values())) == length
@@ -330,11 +325,11 @@ def test_fast_analyzer_matches_whoosh(text: str) -> None:
 @needs_compiled
 def test_compiled_path_takes_the_schema_texts() -> None:
     # what the compiled path must not leave to Python: ASCII, and ASCII but for marks
-    fast = fastwrite.FastAnalyzer()
-    postings = fastwrite._PositionsPostings(way=0)
+    fast = fastanalysis.FastAnalyzer()
+    postings = PositionsPostings(way=0)
     for text in _TRICKY:
         length = fast.add_text(text, postings, 0)
-        assert (length is None) == (fastwrite._asciified(text) is None), text
+        assert (length is None) == (fastanalysis.asciified(text) is None), text
         if text.isascii() or "¶" in text:
             assert length is not None, text
 
@@ -359,7 +354,7 @@ def test_random_texts_match_whoosh() -> None:
     texts = _random_texts(rng, 4000)
     ascii_texts = [t for t in texts if t.isascii()]
     assert len(ascii_texts) >= 200
-    fast = fastwrite.FastAnalyzer()
+    fast = fastanalysis.FastAnalyzer()
     for text in texts:
         assert fast.positions(text) == _whoosh_positions(text)[0], repr(text)
     _assert_same_postings(texts)
@@ -384,7 +379,7 @@ def test_asciified_texts_keep_their_tokens() -> None:
     texts += ["¶1. (C) U.S.¶", "x¶.y", "a.¶b", "US¶US", "Qadhafi’s", "’US’", "İSTANBUL ¶"]
     made = 0
     for text in texts:
-        found = fastwrite._asciified(text)
+        found = fastanalysis.asciified(text)
         if found is None:
             # only a non-ASCII word character (one that needs folding) is refused
             assert any(c.isalnum() and not c.isascii() for c in text), repr(text)
@@ -405,9 +400,9 @@ def test_framed_positions_are_whoosh_values() -> None:
         gaps = rng.choices((1, 2, 7, 300, 70_000), k=rng.randint(1, 30))
         lists.append(list(accumulate(gaps, initial=rng.randrange(5))))
     for poslist in lists:
-        assert _framed_positions(poslist) == _frame(fmt.encode(poslist)), poslist
-    frames = b"".join(_framed_positions(p) for p in lists)
-    assert _unframe(frames) == [fmt.encode(p) for p in lists]
+        assert framed_positions(poslist) == frame(fmt.encode(poslist)), poslist
+    frames = b"".join(framed_positions(p) for p in lists)
+    assert unframe(frames) == [fmt.encode(p) for p in lists]
 
 
 @pytest.mark.parametrize("weights", [[1.0, 1.0], [2.0, 2.0], [1.0, 3.0]])
@@ -418,9 +413,9 @@ def test_hand_pickled_block_loads_as_stock_tuple(ids: list[int], weights: list[f
     stored = array("f", weights)
     known: dict[tuple[float, ...], Any] = {(1.0, 1.0): None, (2.0, 2.0): 2.0}
     expected_weights = known.get(tuple(weights), tuple(stored))
-    frames = b"".join(map(_frame, values))
+    frames = b"".join(map(frame, values))
     deltas = (ids[0], ids[1] - ids[0])
-    block = _hand_pickle(array("I", ids), stored, frames)
+    block = raw_block(array("I", ids), stored, frames)
     assert block.startswith(RAW_BLOCK_HEAD)
     loaded_ids, loaded_weights, loaded_values = pickle.loads(block)
     # arrays where stock has tuples: its reader only iterates and indexes them
@@ -438,7 +433,7 @@ def test_hand_pickled_block_loads_as_stock_tuple(ids: list[int], weights: list[f
 def test_fast_analyzer_on_real_cable_text() -> None:
     texts = list(_real_bodies()[:40])
     assert sum(not t.isascii() for t in texts) >= 10  # pilcrows: the asciified path is tested
-    fast = fastwrite.FastAnalyzer()
+    fast = fastanalysis.FastAnalyzer()
     for text in texts:
         assert fast.positions(text) == _whoosh_positions(text)[0]
     _assert_same_postings(texts)
@@ -481,25 +476,25 @@ def test_compiled_analysis_same_postings_as_python() -> None:
     fmt = Positions()
     # a cache that starts over every few documents, and one that never does
     for limit in (50, 500_000):
-        fast = fastwrite.FastAnalyzer()
+        fast = fastanalysis.FastAnalyzer()
         fast._compiled = fastwrite.speedups.TokenCache(
-            fastwrite._US_MIXED, fastwrite._US_CAPS, limit
+            fastanalysis.US_MIXED, fastanalysis.US_CAPS, limit
         )
-        compiled = fastwrite._PositionsPostings(way=0)
-        other_field = fastwrite._PositionsPostings(way=1)  # shares the cache's terms
-        words = fastwrite.SegmentWords()
+        compiled = PositionsPostings(way=0)
+        other_field = PositionsPostings(way=1)  # shares the cache's terms
+        words = fastanalysis.SegmentWords()
         for docnum, text in enumerate(texts):
             expected = fast.positions(text)
             assert fast.add_text(text, compiled, docnum, words) == sum(map(len, expected.values()))
             assert fast.add_text(text[:40], other_field, docnum) is not None
-        reference = fastwrite._PositionsPostings()
-        reference_words = fastwrite.SegmentWords()
+        reference = PositionsPostings()
+        reference_words = fastanalysis.SegmentWords()
         for docnum, text in enumerate(texts):
             reference.add(fast.positions(text, reference_words), docnum, 1.0)
         assert compiled.terms == reference.terms
         assert compiled.bounds == reference.bounds
         assert compiled.bounds  # terms past one block of 128 postings
-        shorter = fastwrite._PositionsPostings()
+        shorter = PositionsPostings()
         for docnum, text in enumerate(texts):
             shorter.add(fast.positions(text[:40]), docnum, 1.0)
         assert other_field.terms == shorter.terms
@@ -509,16 +504,16 @@ def test_compiled_analysis_same_postings_as_python() -> None:
     for docnum, text in enumerate(texts[-4:], len(texts) - 4):
         for term, poslist in _whoosh_positions(text)[0].items():
             docs, _, frames, _ = compiled.expand(term, 1.0)
-            assert _unframe(frames)[list(docs).index(docnum)] == fmt.encode(poslist), term
+            assert unframe(frames)[list(docs).index(docnum)] == fmt.encode(poslist), term
 
 
 @needs_compiled
 def test_words_are_recorded_once_per_segment_stamp() -> None:
     # the token cache outlives segments: a new segment's words must hold the tokens the
     # cache already knew
-    fast = fastwrite.FastAnalyzer()
-    postings = fastwrite._PositionsPostings(way=0)
-    first, second = fastwrite.SegmentWords(), fastwrite.SegmentWords()
+    fast = fastanalysis.FastAnalyzer()
+    postings = PositionsPostings(way=0)
+    first, second = fastanalysis.SegmentWords(), fastanalysis.SegmentWords()
     assert fast.add_text("Talks on talks LET US", postings, 0, first) == 6
     assert fast.add_text("talks US", postings, 1, second) == 2
     assert fast.add_text("THE TALKS", postings, 2, first) == 2
@@ -528,15 +523,15 @@ def test_words_are_recorded_once_per_segment_stamp() -> None:
 
 @needs_compiled
 def test_compiled_analysis_leaves_other_texts_to_python() -> None:
-    fast = fastwrite.FastAnalyzer()
+    fast = fastanalysis.FastAnalyzer()
     assert fastwrite.speedups is not None
-    postings = fastwrite._PositionsPostings(way=0)
+    postings = PositionsPostings(way=0)
     assert fast.add_text("Straße talks", postings, 0) is None  # a word to fold
     assert postings.terms == {}
     assert fast.add_text("¶ talks ¶", postings, 0) == 1  # marks only: made ASCII
     # a term function that gives "" for a token: the Python path indexes those (as Whoosh
     # does); the compiled path refuses from then on
-    cache = fastwrite.speedups.TokenCache(fastwrite._US_MIXED, fastwrite._US_CAPS)
+    cache = fastwrite.speedups.TokenCache(fastanalysis.US_MIXED, fastanalysis.US_CAPS)
 
     def term(token: str) -> str:
         return "" if token == "zz" else token
@@ -555,7 +550,7 @@ def test_compiled_analysis_refuses_a_call_inside_a_call() -> None:
     # a term function runs Python code, which can let another thread into the same cache:
     # that call must not change the cache under the first one (it takes the Python path)
     assert fastwrite.speedups is not None
-    cache = fastwrite.speedups.TokenCache(fastwrite._US_MIXED, fastwrite._US_CAPS)
+    cache = fastwrite.speedups.TokenCache(fastanalysis.US_MIXED, fastanalysis.US_CAPS)
     inner: list[int | None] = []
 
     def term(token: str) -> str:
@@ -569,7 +564,7 @@ def test_compiled_analysis_refuses_a_call_inside_a_call() -> None:
 
 
 def test_postings_take_boosts() -> None:
-    postings = fastwrite._PositionsPostings()
+    postings = PositionsPostings()
     postings.add({"a": [0, 2], "b": [1]}, 0, 2.0)
     postings.add({"a": [0]}, 1, 1.0)
     docs, weights, _, _ = postings.expand("a", 1.5)

@@ -12,12 +12,16 @@ import pytest
 from helpers import page_cable, write_cable
 from whoosh import index as whoosh_index
 
-from indexer import ingest, store
+from indexer import ingest, parsework, store, wordsample
 from indexer import searching as search
 from indexer.errors import CorpusMissing, IndexIncompatible, IndexLocked, IndexUnwritable
-from indexer.ingest import update_index
-from indexer.layout import MANIFEST_VERSION, WORD_SAMPLE_FILE
+from indexer.layout import FACETS_FILE, MANIFEST_VERSION, VARIANTS_FILE, WORD_SAMPLE_FILE
 from indexer.lock import writer_lock
+
+
+def update_index(corpus: list[Path], root: Path, **options: Any) -> ingest.IndexReport:
+    """`cables index` as the command runs it: with the read side's cache warm-up."""
+    return ingest.update_index(corpus, root, warm=search.warm_caches, **options)
 
 
 def indexed_refids(root: Path) -> list[str]:
@@ -267,8 +271,9 @@ def test_oversized_word_sample_is_drawn_from_the_index_instead(
     corpus, root = tmp_path / "corpus", tmp_path / "index"
     for number in range(12):
         write_cable(corpus, f"09BAGHDAD{number + 300}")
-    monkeypatch.setattr(search, "WORD_SAMPLE_DOCS", 5)
-    monkeypatch.setattr(search, "word_sample_step", lambda documents: 1)  # as for one file
+    monkeypatch.setattr(wordsample, "WORD_SAMPLE_DOCS", 5)
+    for side in (wordsample, search):  # the writer's step, and the reader's (read back)
+        monkeypatch.setattr(side, "word_sample_step", lambda documents: 1)  # as for one file
     read_back = _record_word_reads(monkeypatch)
     update_index([corpus], root, procs=1)
     assert read_back == [12]
@@ -369,8 +374,8 @@ def test_a_big_csv_is_read_by_every_worker_as_a_whole_read_would(
     refids = [f"09BAGHDAD{1000 + n}" for n in range(1, 61)]
     (corpus / "cables.csv").write_text("".join(_csv_row(n, r) for n, r in enumerate(refids, 1)))
     write_cable(corpus, "09BAGHDAD113")  # and a file of one cable after it
-    monkeypatch.setattr(ingest, "SPLIT_FROM", 1)  # every cables.csv is "big"
-    units = ingest.work_units([str(corpus / "cables.csv")], 2)
+    monkeypatch.setattr(parsework, "SPLIT_FROM", 1)  # every cables.csv is "big"
+    units = parsework.work_units([str(corpus / "cables.csv")], 2)
     assert [(u.start == 0, u.end is None) for u in units] == [(True, False), (False, True)]
     assert units[1].rows_before > 20
 
@@ -389,17 +394,40 @@ def test_a_big_csv_is_read_by_every_worker_as_a_whole_read_would(
 
 
 def test_work_is_shared_out_by_cost_in_file_order() -> None:
-    unit = ingest.WorkUnit
+    unit = parsework.WorkUnit
     units = [unit("a", cost=10), unit("b", cost=10), unit("c", cost=60), unit("d", cost=20)]
-    assert ingest._split(units, 2) == [units[:3], units[3:]]
+    assert parsework._split(units, 2) == [units[:3], units[3:]]
     many = [unit(str(i), cost=1) for i in range(10)]
-    assert [len(c) for c in ingest._split(many, 2)] == [5, 5]
-    assert ingest._split(many, 1) == [many]
+    assert [len(c) for c in parsework._split(many, 2)] == [5, 5]
+    assert parsework._split(many, 1) == [many]
 
 
 def test_automatic_procs_is_one_for_small_jobs() -> None:
-    small = [ingest.WorkUnit(str(i), cost=ingest.RECORD_COST_US) for i in range(1000)]
-    assert ingest.choose_procs(small) == 1
+    small = [parsework.WorkUnit(str(i), cost=parsework.RECORD_COST_US) for i in range(1000)]
+    assert parsework.choose_procs(small) == 1
     big = small * 20
     expected = min(4, len(os.sched_getaffinity(0)))
-    assert ingest.choose_procs(big) == expected
+    assert parsework.choose_procs(big) == expected
+
+
+CACHES = (FACETS_FILE, WORD_SAMPLE_FILE, VARIANTS_FILE)
+
+
+def test_caches_are_warmed_only_by_the_callers_warm_up(corpus: Path, tmp_path: Path) -> None:
+    # the write side builds no read-side cache itself: the caller passes the warm-up in
+    # (`cables index` and `indexer.build_index` pass searching.warm_caches)
+    bare = tmp_path / "bare"
+    ingest.update_index([corpus], bare, procs=1)
+    assert not [name for name in CACHES if (store.require_live(bare) / name).exists()]
+    calls: list[tuple[str, Path | None, bool]] = []
+
+    def warm(gen: Path, previous: Path | None, words: Any) -> None:
+        assert store.live_generation(bare) != gen  # before the generation is published
+        calls.append((gen.name, previous, words is not None))
+        search.warm_caches(gen, previous, words)
+
+    write_cable(corpus, "09BAGHDAD999")
+    report = ingest.update_index([corpus], bare, procs=1, warm=warm)
+    live = store.require_live(bare)
+    assert calls == [(report.generation, live.parent / "gen-000001", False)]
+    assert all((live / name).exists() for name in CACHES)

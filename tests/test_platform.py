@@ -17,7 +17,7 @@ from whoosh import index
 
 from indexer import fastwrite, postings
 from indexer.document import to_document
-from indexer.fastwrite import add_documents
+from indexer.plainindex import add_documents
 
 SWITCHED_OFF = os.environ.get("CABLES_NO_SPEEDUPS", "") not in ("", "0")
 
@@ -55,7 +55,7 @@ import json, sys
 sys.path.insert(0, sys.argv[2])
 from pathlib import Path
 import indexer.searching, indexer.fastwrite, indexer.postings
-from indexer.fastwrite import add_documents
+from indexer.plainindex import add_documents
 import test_platform
 add_documents(Path(sys.argv[1]), test_platform._docs(), procs=1, compound=False)
 print(json.dumps({

@@ -15,7 +15,7 @@ from whoosh import index
 from whoosh.formats import Positions
 
 from indexer import postings
-from indexer.fastwrite import add_documents
+from indexer.plainindex import add_documents
 from indexer.schema import build_schema
 
 WORDS = ["oil", "talks", "minister", "baghdad", "security", "said", "would", "government"]

@@ -1,7 +1,7 @@
 """Crash, lock and concurrency behaviour of `cables index`, with real processes.
 
 A real `cables index` is stopped with SIGKILL at a known step: the CABLES_TEST_PAUSE_AT hook
-(ingest.checkpoint) makes it announce the step on stderr and wait there.
+(`indexer.store.checkpoint`) makes it announce the step on stderr and wait there.
 """
 
 from __future__ import annotations
@@ -20,8 +20,8 @@ import pytest
 from helpers import write_cable
 from whoosh import index as whoosh_index
 
+from indexer import build_index as update_index
 from indexer import store
-from indexer.ingest import update_index
 
 pytestmark = pytest.mark.slow
 
@@ -178,7 +178,7 @@ import sys, time
 from pathlib import Path
 sys.path.insert(0, sys.argv[3])
 from helpers import write_cable
-from indexer.ingest import update_index
+from indexer import build_index as update_index
 corpus, root = Path(sys.argv[1]), Path(sys.argv[2])
 a = {f"09BAGHDAD{100 + i}": f"STATE A {i}" for i in range(5)}
 b = {f"09BAGHDAD{100 + i}": f"STATE B {i}" for i in range(3, 9)}
