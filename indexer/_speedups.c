@@ -916,10 +916,136 @@ done:
     return result;
 }
 
+
+/*
+ * read_blocks(blob, pos, frames) -> (ids, weights, frames) or None
+ *
+ * One term's posting blocks in the raw layout (see indexer/whoosh_private.py), read in one
+ * pass: ids as int64 bytes (each block's deltas summed), weights as float64 bytes, and with
+ * `frames` true the blocks' framed values joined (else None). `pos` is the offset of the
+ * first block's length. None when any block has another layout (the caller then reads it
+ * the slow way), never a guess. Same results as the Python loop of indexer/postings.py.
+ */
+static const unsigned char *find_bytes(const unsigned char *hay, Py_ssize_t n,
+                                       const char *needle, Py_ssize_t m) {
+    for (Py_ssize_t i = 0; i + m <= n; i++) {
+        if (hay[i] == (unsigned char)needle[0] && memcmp(hay + i, needle, m) == 0) return hay + i;
+    }
+    return NULL;
+}
+
+static PyObject *read_blocks(PyObject *self, PyObject *args) {
+    Py_buffer buf;
+    Py_ssize_t pos;
+    int want_frames;
+    if (!PyArg_ParseTuple(args, "y*np", &buf, &pos, &want_frames)) return NULL;
+    const unsigned char *b = buf.buf;
+    const Py_ssize_t len = buf.len;
+    const Py_ssize_t head_len = sizeof(IDS_ARRAY_HEAD) - 1;
+    const Py_ssize_t weights_len = sizeof(WEIGHTS_ARRAY_HEAD) - 1;
+    Buf ids = {0}, weights = {0}, frames = {0};
+    PyObject *result = NULL;
+    for (;;) {
+        if (pos < 0 || pos + 4 > len) goto unknown;
+        int32_t blocklength = (int32_t)(((uint32_t)b[pos] << 24) | ((uint32_t)b[pos + 1] << 16) |
+                                        ((uint32_t)b[pos + 2] << 8) | (uint32_t)b[pos + 3]);
+        pos += 4;
+        Py_ssize_t end = pos + (blocklength < 0 ? -(Py_ssize_t)blocklength : blocklength);
+        if (end > len) goto unknown;
+        const unsigned char *data = find_bytes(b + pos, end - pos, IDS_ARRAY_HEAD, head_len);
+        if (!data) goto unknown;
+        Py_ssize_t at = (data - b) + head_len;
+        if (at + 4 > end) goto unknown;
+        uint32_t size = (uint32_t)b[at] | ((uint32_t)b[at + 1] << 8) |
+                        ((uint32_t)b[at + 2] << 16) | ((uint32_t)b[at + 3] << 24);
+        Py_ssize_t n = size / 4;
+        if (at + 4 + (Py_ssize_t)size + 2 > end) goto unknown;
+        if (buf_reserve(&ids, n * 8) < 0 || buf_reserve(&weights, n * 8) < 0) goto fail;
+        int64_t sum = 0;
+        int64_t *id_out = (int64_t *)(ids.p + ids.len);
+        for (Py_ssize_t k = 0; k < n; k++) {
+            const unsigned char *q = b + at + 4 + 4 * k;
+            sum += (int64_t)((uint32_t)q[0] | ((uint32_t)q[1] << 8) | ((uint32_t)q[2] << 16) |
+                             ((uint32_t)q[3] << 24));
+            id_out[k] = sum;
+        }
+        ids.len += n * 8;
+        at += 4 + size + 2; /* the ids, TUPLE, REDUCE */
+        if (at >= end) goto unknown;
+        double *w_out = (double *)(weights.p + weights.len);
+        if (b[at] == 'N') {
+            for (Py_ssize_t k = 0; k < n; k++) w_out[k] = 1.0;
+            at += 1;
+        } else if (b[at] == 'G') {
+            if (at + 9 > end) goto unknown;
+            uint64_t bits = 0;
+            for (int k = 1; k <= 8; k++) bits = (bits << 8) | b[at + k];
+            double d;
+            memcpy(&d, &bits, 8);
+            double w = (double)(float)d; /* stored weights are float32 */
+            for (Py_ssize_t k = 0; k < n; k++) w_out[k] = w;
+            at += 9;
+        } else if (at + weights_len + 4 <= end &&
+                   memcmp(b + at, WEIGHTS_ARRAY_HEAD, weights_len) == 0) {
+            const unsigned char *q = b + at + weights_len;
+            uint32_t wsize = (uint32_t)q[0] | ((uint32_t)q[1] << 8) | ((uint32_t)q[2] << 16) |
+                             ((uint32_t)q[3] << 24);
+            if (wsize != size || at + weights_len + 4 + (Py_ssize_t)wsize + 2 > end) goto unknown;
+            for (Py_ssize_t k = 0; k < n; k++) {
+                const unsigned char *r = q + 4 + 4 * k;
+                uint32_t fbits = (uint32_t)r[0] | ((uint32_t)r[1] << 8) |
+                                 ((uint32_t)r[2] << 16) | ((uint32_t)r[3] << 24);
+                float f;
+                memcpy(&f, &fbits, 4); /* float32 little-endian on disk */
+                w_out[k] = (double)f;
+            }
+            at += weights_len + 4 + wsize + 2;
+        } else {
+            goto unknown;
+        }
+        weights.len += n * 8;
+        if (at >= end || b[at] != '(') goto unknown;
+        if (want_frames) {
+            Py_ssize_t stop = end - 3; /* TUPLE, TUPLE3, STOP */
+            if (stop < at + 1) goto unknown;
+            if (buf_reserve(&frames, stop - at - 1) < 0) goto fail;
+            put_bytes(&frames, b + at + 1, stop - at - 1);
+        }
+        if (blocklength < 0) break; /* the last block */
+        pos = end;
+    }
+    {
+        PyObject *i = PyBytes_FromStringAndSize(ids.p ? (const char *)ids.p : "", ids.len);
+        PyObject *w = PyBytes_FromStringAndSize(weights.p ? (const char *)weights.p : "", weights.len);
+        PyObject *f = want_frames ? PyBytes_FromStringAndSize(frames.p ? (const char *)frames.p : "", frames.len)
+                                  : (Py_INCREF(Py_None), Py_None);
+        if (i && w && f) result = PyTuple_Pack(3, i, w, f);
+        Py_XDECREF(i);
+        Py_XDECREF(w);
+        Py_XDECREF(f);
+    }
+    goto done;
+unknown:
+    Py_INCREF(Py_None);
+    result = Py_None;
+    goto done;
+fail:
+    result = NULL;
+done:
+    PyMem_Free(ids.p);
+    PyMem_Free(weights.p);
+    PyMem_Free(frames.p);
+    PyBuffer_Release(&buf);
+    return result;
+}
+
 static PyMethodDef methods[] = {
     {"decode_positions", decode_positions, METH_VARARGS,
      "decode_positions(buf, starts, ends) -> (counts, positions) as int64 bytes\n\n"
      "Decodes Whoosh Positions values in bulk (see indexer/_speedups.c)."},
+    {"read_blocks", read_blocks, METH_VARARGS,
+     "read_blocks(blob, pos, frames) -> (ids int64, weights float64, frames | None) or None\n\n"
+     "One term's raw posting blocks read in one pass (see indexer/_speedups.c)."},
     {"write_term", write_term, METH_VARARGS,
      "write_term(meta, vals, bounds, lengths, field_boost, boosts, start) -> (blob, terminfo)\n\n"
      "One term's raw posting blocks and W3TermInfo (see indexer/_speedups.c)."},

@@ -17,6 +17,10 @@ def decode_positions(
     /,
 ) -> tuple[bytes, bytes]: ...
 
+def read_blocks(
+    blob: bytes | bytearray | memoryview, pos: int, frames: bool, /
+) -> tuple[bytes, bytes, bytes | None] | None: ...
+
 class TokenCache:
     def __init__(
         self, us_mixed: tuple[str, ...], us_caps: tuple[str, ...], limit: int = 500000
