@@ -36,6 +36,7 @@ from .whoosh_private import (
     LONG_FRAME,
     POSITIONS_COUNT_LEN,
     POSITIONS_PICKLE_HEAD,
+    POSTINGS_MAGIC_LEN,
     RAW_BLOCK_HEAD,
     RAW_TAIL_LEN,
     RAW_VALUES_MARK,
@@ -101,6 +102,12 @@ def _read_raw(reader: Any, field_name: str, text: Any, values: bool) -> Postings
     blob = posting_bytes(reader, field_name, text)
     if blob is None:
         return None
+    if speedups is not None:
+        # the compiled reader: the same arrays in one pass (~15x faster on long lists); it
+        # answers None for anything but the raw layout, and the loop below then decides
+        fast = speedups.read_blocks(blob, POSTINGS_MAGIC_LEN, values)
+        if fast is not None:
+            return _postings(field_name, text, *fast)
     id_parts: list[Any] = []
     weight_parts: list[Any] = []
     frame_parts: list[bytes] = []
@@ -137,9 +144,28 @@ def _read_raw(reader: Any, field_name: str, text: Any, values: bool) -> Postings
             frame_parts.append(blob[at + 1 : end - RAW_TAIL_LEN])
     ids = _group_cumsum(np.concatenate(id_parts).astype(np.int64), np.array(counts))
     weights = np.concatenate(weight_parts).astype(np.float64)
-    if not values:
+    return _framed(field_name, text, ids, weights, b"".join(frame_parts) if values else None)
+
+
+def _postings(
+    field_name: str, text: Any, ids: bytes, weights: bytes, frames: bytes | None
+) -> Postings:
+    """`Postings` of the compiled reader's buffers (int64 ids, float64 weights)."""
+    return _framed(
+        field_name,
+        text,
+        np.frombuffer(ids, dtype=np.int64),
+        np.frombuffer(weights, dtype=np.float64),
+        frames,
+    )
+
+
+def _framed(
+    field_name: str, text: Any, ids: Ints, weights: Floats, frames: bytes | None
+) -> Postings:
+    """`Postings` with the values cut out of `frames` (None: without values)."""
+    if frames is None:
         return Postings(ids, weights)
-    frames = b"".join(frame_parts)
     found = _frame_offsets(frames, len(ids))
     if found is None:
         raise UnknownLayout(f"the values of {field_name}:{text!r} are not framed bytes")

@@ -76,8 +76,18 @@ def _terms(reader: Any, field: str) -> list[bytes]:
     return [term for name, term in reader.all_terms() if name == field]
 
 
+COMPILED = pytest.mark.parametrize(
+    "compiled", [pytest.param(True, marks=needs_compiled), False], ids=["compiled", "python"]
+)
+
+
+@COMPILED
 @pytest.mark.parametrize("field", ["body", "subject", "tags", "refid"])
-def test_raw_blocks_read_as_the_matcher_reads_them(fast: Path, field: str) -> None:
+def test_raw_blocks_read_as_the_matcher_reads_them(
+    fast: Path, field: str, compiled: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    if not compiled:
+        monkeypatch.setattr(postings, "speedups", None)  # the Python loop, as without it
     with _segment(fast) as reader:
         raw_lists = 0
         for term in _terms(reader, field):
@@ -196,11 +206,15 @@ def _corrupt_first_raw_block(folder: Path, part: str) -> None:
     seg.write_bytes(bytes(data))
 
 
+@COMPILED
 @pytest.mark.parametrize("part", ["weights", "values"])
 def test_a_raw_block_in_another_layout_is_refused_not_read_slowly(
-    tmp_path: Path, part: str
+    tmp_path: Path, part: str, compiled: bool, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from indexer.whoosh_private import UnknownLayout
+
+    if not compiled:
+        monkeypatch.setattr(postings, "speedups", None)
 
     folder = tmp_path / "index"
     add_documents(folder, [{"refid": "09TEST1", "body": "oil talks oil", "tags": "PREL"}], procs=1)
