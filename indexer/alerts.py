@@ -32,6 +32,9 @@ Times are ISO 8601 UTC with microseconds, all written by `_now`, so they compare
 
 The web side never writes: matches no run has noticed yet are dated by the live generation's
 folder time (when that update was published) and shown as new.
+
+Kept in one module (~500 lines): the store of saved searches, its locking and the
+`check` that reads and marks them change together.
 """
 
 from __future__ import annotations

@@ -1,6 +1,9 @@
 """The `cables` command line: each command parses options, calls one library function, renders.
 
 No Whoosh here: the library modules own it.
+
+Kept in one module (~750 lines): one short Click command per library function, with the
+shared options and the error handling they all use; splitting it would scatter `--help`.
 """
 
 from __future__ import annotations
