@@ -38,6 +38,8 @@ from indexer import build_index
 from indexer import quote as quote_lib
 from indexer import searching as search_lib
 from indexer.errors import QueryError
+from indexer.prepare import filtered
+from indexer.ranking import rank
 
 VARIANTS = ("exact", "dropped", "changed", "ellipsis", "framed", "news")
 MIN_BODY_WORDS = 40
@@ -85,13 +87,13 @@ def keywords(passage: str) -> str:
 
 def search_top(s: search_lib.Searchable, text: str, need: int = 10) -> list[str]:
     """The refids of `search.search(s, text, limit=need)`'s hits, ranked by the same calls
-    (`_filtered`, `_rank`) without its did-you-mean, which perturbed passages (no hits) would
-    ask for every time and which changes no hit."""
+    (`indexer.prepare.filtered`, `indexer.ranking.rank`) without its did-you-mean, which
+    perturbed passages (no hits) would ask for every time and which changes no hit."""
     try:
-        q, _, _, _ = search_lib._filtered(s, text, ())
+        q, _, _, _ = filtered(s, text, ())
     except QueryError:
         return []
-    ranked, _ = search_lib._rank(s, q, "relevance", need)
+    ranked, _ = rank(s, q, "relevance", need)
     return [str(s.searcher.stored_fields(d).get("refid")) for d, _ in ranked]
 
 

@@ -32,6 +32,9 @@ Times are ISO 8601 UTC with microseconds, all written by `_now`, so they compare
 
 The web side never writes: matches no run has noticed yet are dated by the live generation's
 folder time (when that update was published) and shown as new.
+
+Kept in one module (~500 lines): the store of saved searches, its locking and the
+`check` that reads and marks them change together.
 """
 
 from __future__ import annotations
@@ -263,9 +266,9 @@ def _new_rows(
 
 def _matches(s: lib.Searchable, query: str, rows: list[_Row]) -> tuple[NewMatch, ...]:
     terms = query_terms(lib.prepare_query(s, query)[0])
-    # search._hit: the very hit objects (and highlights) `cables search` gives
+    # load_hit: the very hit objects (and highlights) `cables search` gives
     return tuple(
-        NewMatch(lib._hit(s, docnum, score, terms), _time(noticed), digest)
+        NewMatch(lib.load_hit(s, docnum, score, terms), _time(noticed), digest)
         for docnum, score, noticed, digest in rows
     )
 
@@ -428,7 +431,7 @@ def feed(s: lib.Searchable, name: str, limit: int = 50) -> Feed:
     feed_id = _urn(f"cables-alert:{name}:{entry['created']}")
     entries = tuple(
         FeedEntry(
-            hit=lib._hit(s, docnum, score, terms),
+            hit=lib.load_hit(s, docnum, score, terms),
             noticed=_time(noticed),
             version=digest,
             id=_urn(f"{feed_id}/{refid}/{digest}"),

@@ -12,6 +12,9 @@ Cleaning must never drop a real word. Every edit therefore goes through `_Text`,
 for each character of the current text, its index in the original text; `CleanText` reports
 every removed piece with its kind and original positions, so a test can prove that every
 character of the original is either in the body or in a removal of a known noise kind.
+
+Kept in one module (~770 lines): the cleaning passes run in a fixed order and each one
+relies on what the one before it removed; apart, that order would be implicit.
 """
 
 from __future__ import annotations

@@ -1,6 +1,9 @@
 """The `cables` command line: each command parses options, calls one library function, renders.
 
 No Whoosh here: the library modules own it.
+
+Kept in one module (~750 lines): one short Click command per library function, with the
+shared options and the error handling they all use; splitting it would scatter `--help`.
 """
 
 from __future__ import annotations
@@ -86,7 +89,19 @@ def fail(exc: CablesError) -> click.ClickException:
     return click.ClickException(str(exc))
 
 
-@click.group(context_settings=CONTEXT_SETTINGS)
+class _Commands(click.Group):
+    """The command group: a library error met outside a command's own `try` (a command
+    imports the library lazily, and importing it checks the Whoosh version:
+    `indexer.whoosh_private.UnsupportedWhoosh`) is one line too, never a traceback."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except CablesError as exc:
+            raise fail(exc) from None
+
+
+@click.group(cls=_Commands, context_settings=CONTEXT_SETTINGS)
 @click.version_option(__version__, "-V", "--version", prog_name="cables")
 def main() -> None:
     """Search the Cablegate diplomatic cables.

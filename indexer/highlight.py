@@ -17,6 +17,7 @@ import html
 import re
 from bisect import bisect_right
 from dataclasses import dataclass
+from itertools import compress
 from typing import Any
 
 import click
@@ -94,6 +95,15 @@ def _holds(term: Any, wanted: frozenset[str]) -> bool:
     return term in wanted if isinstance(term, str) else not term.isdisjoint(wanted)
 
 
+def _indices(token_terms: list[Any], wanted: frozenset[str], us: list[int]) -> list[int]:
+    """Token numbers, ascending, whose term is in `wanted`: a set lookup per token in C
+    (`map`, `compress`: a text has thousands of tokens and only a few match), the tokens
+    `US` (whose terms are sets, never in `wanted` as such) tested apart."""
+    found = list(compress(range(len(token_terms)), map(wanted.__contains__, token_terms)))
+    extra = [i for i in us if not token_terms[i].isdisjoint(wanted)]
+    return sorted(found + extra) if extra else found
+
+
 def query_terms(q: Any, fields: frozenset[str] = TEXT_FIELDS) -> Terms:
     """The positive terms of a (bound) query in `fields`; negated parts are left out."""
     words: set[str] = set()
@@ -139,14 +149,15 @@ def find_matches(text: str, terms: Terms) -> list[tuple[int, int, object]]:
     found = list(TOKEN_RE.finditer(text))
     tokens = [m.group(0) for m in found]
     token_terms = _terms_of(tokens)
+    us = list(compress(range(len(tokens)), map("US".__eq__, tokens))) if "US" in tokens else []
     marked: dict[int, object] = {}
     words = terms.words
     if words:
-        for i, term in enumerate(token_terms):
-            if _holds(term, words):
-                marked[i] = term if isinstance(term, str) else US_TERM
+        for i in _indices(token_terms, words, us):
+            term = token_terms[i]
+            marked[i] = term if isinstance(term, str) else US_TERM
     for phrase in terms.phrases:
-        for i in _phrase_tokens(token_terms, phrase[0], phrase[1]):
+        for i in _phrase_tokens(token_terms, phrase[0], phrase[1], us):
             marked[i] = phrase
     if not marked:
         return []
@@ -160,9 +171,12 @@ def find_matches(text: str, terms: Terms) -> list[tuple[int, int, object]]:
     return spans
 
 
-def _phrase_tokens(token_terms: list[Any], positions: tuple[Position, ...], slop: int) -> set[int]:
+def _phrase_tokens(
+    token_terms: list[Any], positions: tuple[Position, ...], slop: int, us: list[int]
+) -> set[int]:
     """Token numbers of every occurrence of a phrase: its positions in order (slop 0), or
-    every position within a window of len + slop tokens (as the index's slop allows)."""
+    every position within a window of len + slop tokens (as the index's slop allows).
+    `us`: the token numbers of `US` (see `_indices`)."""
     out: set[int] = set()
     if not positions:
         return out
@@ -170,16 +184,14 @@ def _phrase_tokens(token_terms: list[Any], positions: tuple[Position, ...], slop
     first = positions[0]
     every: Position = frozenset().union(*positions)
     if slop <= 0:
-        for i, term in enumerate(token_terms):
-            if not _holds(term, first) or i + count > len(token_terms):
+        for i in _indices(token_terms, first, us):
+            if i + count > len(token_terms):
                 continue
             if all(_holds(token_terms[i + k], positions[k]) for k in range(1, count)):
                 out.update(range(i, i + count))
         return out
     reach = count + slop
-    for i, term in enumerate(token_terms):
-        if not _holds(term, every):
-            continue
+    for i in _indices(token_terms, every, us):
         window = range(i, min(len(token_terms), i + reach))
         hits = [j for j in window if _holds(token_terms[j], every)]
         if all(any(_holds(token_terms[j], p) for j in hits) for p in positions):

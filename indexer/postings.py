@@ -4,13 +4,18 @@
 weights and (on request) the encoded positions. Blocks that `indexer.fastwrite` wrote in its
 raw layout (`whoosh_private.RAW_BLOCK_HEAD`: Positions fields; uncompressed, ids and weights as
 arrays) are read straight from the bytes: no matcher, no zlib, and no unpickling of every
-posting's positions when only ids and weights are needed. Any other posting list (stock
-Whoosh's blocks, small compressed ones, inlined postings) is read through Whoosh's own
-`W3LeafMatcher` one block at a time, and anything else through the matcher's generic API.
+posting's positions when only ids and weights are needed. The other layouts Whoosh 2.7.4
+writes (stock Whoosh's blocks, small compressed ones) are read through Whoosh's own
+`W3LeafMatcher` one block at a time, inlined postings through their matcher. Every private
+Whoosh name and byte layout this takes is in `indexer.whoosh_private`; a layout none of these
+paths knows raises `whoosh_private.UnknownLayout` rather than being read some slower way.
+
+Flow: the evaluation engine (`indexer.engine`, `indexer.phrases`) and the facet table
+(`indexer.facets`) call `read` for every term of a query or facet.
 
 `positions(...)` decodes the positions of chosen postings in one `pickle.loads` call (or in
 compiled code), and `keys`/`groups_of` turn them into sorted (document, position) keys,
-which is how `indexer.searching` checks phrases over hundreds of thousands of candidate
+which is how `indexer.phrases` checks phrases over hundreds of thousands of candidate
 documents.
 """
 
@@ -23,27 +28,34 @@ from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
-from whoosh.codec.whoosh3 import W3LeafMatcher
-from whoosh.matching.wrappers import FilterMatcher
 from whoosh.reading import TermNotFound
 
 # the compiled decoder, or None where it is not built or CABLES_NO_SPEEDUPS=1
 from .compiled import speedups as speedups
-from .whoosh_private import RAW_BLOCK_HEAD, WEIGHTS_ARRAY
+from .whoosh_private import (
+    LONG_FRAME,
+    POSITIONS_COUNT_LEN,
+    POSITIONS_PICKLE_HEAD,
+    POSTINGS_MAGIC_LEN,
+    RAW_BLOCK_HEAD,
+    RAW_TAIL_LEN,
+    RAW_VALUES_MARK,
+    RAW_WEIGHTS_NONE,
+    RAW_WEIGHTS_ONE,
+    SHORT_FRAME,
+    WEIGHTS_ARRAY,
+    UnknownLayout,
+    leaf_blocks,
+    posting_blocks,
+    posting_bytes,
+    w3_leaf,
+)
 
 Ints = NDArray[np.int64]
 Floats = NDArray[np.float64]
 
 _HEAD_LEN = len(RAW_BLOCK_HEAD)
 _WEIGHTS_LEN = len(WEIGHTS_ARRAY)
-_MAGIC_LEN = 4  # WHOOSH3_HEADER_MAGIC before a posting list's first block
-_NONE, _BINFLOAT, _MARK = ord("N"), ord("G"), ord("(")
-_TAIL = len(b"t\x87.")  # after the framed values: TUPLE, TUPLE3, STOP
-# an encoded Positions value: >u4 count, then the protocol-2 pickle of its position deltas,
-# which starts like this (PROTO 2, EMPTY_LIST, BINPUT 0) and ends with STOP
-_VALUE_PICKLE = b"\x80\x02]q\x00"
-_COUNT_LEN = 4
-_SHORT_FRAME, _LONG_FRAME = ord("C"), ord("B")  # SHORT_BINBYTES (1-byte size), BINBYTES (4)
 
 
 @dataclass(frozen=True)
@@ -84,30 +96,28 @@ def _group_cumsum(deltas: Ints, counts: Ints) -> Ints:
 
 def _read_raw(reader: Any, field_name: str, text: Any, values: bool) -> Postings | None:
     """A posting list in fastwrite's raw block layout, read from its bytes; None if it has
-    any other layout."""
-    terms = getattr(reader, "_terms", None)
-    postfile = getattr(terms, "_postfile", None)
-    if postfile is None:
+    another layout Whoosh reads (stock Whoosh's pickled or compressed blocks, inlined
+    postings). A block that starts as a raw one but goes on otherwise is refused
+    (`UnknownLayout`), not read slowly."""
+    blob = posting_bytes(reader, field_name, text)
+    if blob is None:
         return None
-    info = reader.term_info(field_name, text)
-    if info.is_inlined() or getattr(info, "_offset", None) is None:
-        return None
-    length = info._length
-    if isinstance(length, tuple):  # W3TermInfo.from_bytes keeps unpack_int's 1-tuple
-        length = length[0]
-    blob = postfile.get(info._offset, length)
+    if speedups is not None:
+        # the compiled reader: the same arrays in one pass (~15x faster on long lists); it
+        # answers None for anything but the raw layout, and the loop below then decides
+        fast = speedups.read_blocks(blob, POSTINGS_MAGIC_LEN, values)
+        if fast is not None:
+            return _postings(field_name, text, *fast)
     id_parts: list[Any] = []
     weight_parts: list[Any] = []
     frame_parts: list[bytes] = []
     counts: list[int] = []
-    pos = _MAGIC_LEN
-    while True:
-        blocklength = int.from_bytes(blob[pos : pos + 4], "big", signed=True)
-        pos += 4
-        end = pos + abs(blocklength)
+    for pos, end in posting_blocks(blob):
         data = blob.find(RAW_BLOCK_HEAD, pos, end)
         if data < 0:
-            return None
+            if counts:  # (a writer writes all of a posting list's blocks alike)
+                raise UnknownLayout(f"{field_name}:{text!r} mixes block layouts")
+            return None  # stock Whoosh's blocks (its pickles are protocol 2)
         at = data + _HEAD_LEN
         size = int.from_bytes(blob[at : at + 4], "little")
         n = size // 4
@@ -115,10 +125,10 @@ def _read_raw(reader: Any, field_name: str, text: Any, values: bool) -> Postings
         counts.append(n)
         at += 4 + size + 2  # the ids, TUPLE, REDUCE
         tag = blob[at]
-        if tag == _NONE:
+        if tag == RAW_WEIGHTS_NONE:
             weight_parts.append(np.ones(n))
             at += 1
-        elif tag == _BINFLOAT:
+        elif tag == RAW_WEIGHTS_ONE:
             weight = float(np.float32(np.frombuffer(blob, ">f8", 1, at + 1)[0]))
             weight_parts.append(np.full(n, weight))
             at += 9
@@ -127,22 +137,38 @@ def _read_raw(reader: Any, field_name: str, text: Any, values: bool) -> Postings
             weight_parts.append(np.frombuffer(blob, "<f4", wsize // 4, at + _WEIGHTS_LEN + 4))
             at += _WEIGHTS_LEN + 4 + wsize + 2
         else:
-            return None
-        if blob[at] != _MARK:
-            return None
+            raise UnknownLayout(f"the weights of {field_name}:{text!r} are not a raw block's")
+        if blob[at] != RAW_VALUES_MARK:
+            raise UnknownLayout(f"the values of {field_name}:{text!r} are not a raw block's")
         if values:
-            frame_parts.append(blob[at + 1 : end - _TAIL])
-        if blocklength < 0:  # the last block
-            break
-        pos = end
+            frame_parts.append(blob[at + 1 : end - RAW_TAIL_LEN])
     ids = _group_cumsum(np.concatenate(id_parts).astype(np.int64), np.array(counts))
     weights = np.concatenate(weight_parts).astype(np.float64)
-    if not values:
+    return _framed(field_name, text, ids, weights, b"".join(frame_parts) if values else None)
+
+
+def _postings(
+    field_name: str, text: Any, ids: bytes, weights: bytes, frames: bytes | None
+) -> Postings:
+    """`Postings` of the compiled reader's buffers (int64 ids, float64 weights)."""
+    return _framed(
+        field_name,
+        text,
+        np.frombuffer(ids, dtype=np.int64),
+        np.frombuffer(weights, dtype=np.float64),
+        frames,
+    )
+
+
+def _framed(
+    field_name: str, text: Any, ids: Ints, weights: Floats, frames: bytes | None
+) -> Postings:
+    """`Postings` with the values cut out of `frames` (None: without values)."""
+    if frames is None:
         return Postings(ids, weights)
-    frames = b"".join(frame_parts)
     found = _frame_offsets(frames, len(ids))
     if found is None:
-        return None
+        raise UnknownLayout(f"the values of {field_name}:{text!r} are not framed bytes")
     return Postings(ids, weights, frames, *found)
 
 
@@ -152,20 +178,20 @@ def _frame_offsets(frames: bytes, count: int) -> tuple[Ints, Ints] | None:
     b = np.frombuffer(frames, dtype=np.uint8)
     if len(b) < 16:
         return _walk_frames(frames, count)
-    at = np.flatnonzero(b[: len(b) - 4] == _VALUE_PICKLE[0])
-    for k in range(1, len(_VALUE_PICKLE)):
-        at = at[b[at + k] == _VALUE_PICKLE[k]]
-    starts = at - _COUNT_LEN
+    at = np.flatnonzero(b[: len(b) - 4] == POSITIONS_PICKLE_HEAD[0])
+    for k in range(1, len(POSITIONS_PICKLE_HEAD)):
+        at = at[b[at + k] == POSITIONS_PICKLE_HEAD[k]]
+    starts = at - POSITIONS_COUNT_LEN
     if len(starts) != count or (count and starts[0] < 2):
         return None
-    short = b[starts - 2] == _SHORT_FRAME
+    short = b[starts - 2] == SHORT_FRAME
     sizes = np.where(short, b[starts - 1], 0).astype(np.int64)
     if not short.all():
         longs = np.flatnonzero(~short)
         if (starts[longs] < 5).any():
             return None
         sizes[longs] = _uint32(b, starts[longs] - 4, (1, 1 << 8, 1 << 16, 1 << 24))  # <u4
-        if (b[starts[longs] - 5] != _LONG_FRAME).any():
+        if (b[starts[longs] - 5] != LONG_FRAME).any():
             return None
     heads = starts - np.where(short, 2, 5)
     ends = starts + sizes
@@ -185,9 +211,9 @@ def _walk_frames(frames: bytes, count: int) -> tuple[Ints, Ints] | None:
     ends: list[int] = []
     at = 0
     while at < len(frames):
-        if frames[at] == _SHORT_FRAME:
+        if frames[at] == SHORT_FRAME:
             size, at = frames[at + 1], at + 2
-        elif frames[at] == _LONG_FRAME:
+        elif frames[at] == LONG_FRAME:
             size, at = int.from_bytes(frames[at + 1 : at + 5], "little"), at + 5
         else:
             return None
@@ -199,18 +225,10 @@ def _walk_frames(frames: bytes, count: int) -> tuple[Ints, Ints] | None:
     return np.array(starts, dtype=np.int64), np.array(ends, dtype=np.int64)
 
 
-def _w3_leaf(m: Any) -> Any | None:
-    """The W3 leaf matcher under a fresh posting matcher, or None for any other kind."""
-    if isinstance(m, FilterMatcher):
-        m = m.child  # deleted documents are masked out by the caller
-    if not isinstance(m, W3LeafMatcher) or m._byteids:
-        return None
-    return m
-
-
 def _read_matcher(m: Any, values: bool) -> Postings:
-    """A posting list through Whoosh's matcher: a W3 block at a time where it can."""
-    leaf = _w3_leaf(m)
+    """A posting list through Whoosh's matcher: a W3 block at a time where it can (stock
+    Whoosh's blocks), one posting at a time for inlined postings (a few at most)."""
+    leaf = w3_leaf(m)
     found: list[bytes] = []
     if leaf is None:
         ids: list[int] = []
@@ -228,24 +246,17 @@ def _read_matcher(m: Any, values: bool) -> Postings:
     # Whoosh 2.7's block format: each block's ids are delta-encoded from 0; chaining the
     # blocks (the first delta minus the last id of the block before) turns the whole list
     # into one cumulative sum
-    while leaf.is_active():
-        leaf._read_data()
-        block = list(leaf._data[0])
+    for block, raw, block_values, last in leaf_blocks(leaf, values):
         block[0] -= previous
-        previous = leaf._maxid
+        previous = last
         deltas.extend(block)
-        raw = leaf._data[1]
-        # W3LeafMatcher._read_weights: None is all 1.0, one float is float32 for all
         if raw is None:
             weight_list.extend([1.0] * len(block))
         elif isinstance(raw, float):
             weight_list.extend([float(np.float32(raw))] * len(block))
         else:
             weight_list.extend(raw)
-        if values:
-            leaf._read_values()
-            found.extend(leaf._values)
-        leaf._next_block()
+        found.extend(block_values)
     ids_array = np.cumsum(np.array(deltas, dtype=np.int64))
     return _with_values(ids_array, np.array(weight_list, dtype=np.float64), found, values)
 
@@ -290,7 +301,7 @@ def positions(postings: Postings, rows: Ints) -> tuple[Ints, Ints]:
 def _unpickled_positions(buf: bytes, starts: Ints, ends: Ints) -> tuple[Ints, Ints]:
     # each value's pickle without its PROTO and STOP, all inside one tuple
     pairs = zip(starts.tolist(), ends.tolist(), strict=True)
-    body = b"".join([buf[a + _COUNT_LEN + 2 : z - 1] for a, z in pairs])
+    body = b"".join([buf[a + POSITIONS_COUNT_LEN + 2 : z - 1] for a, z in pairs])
     lists = pickle.loads(b"\x80\x02(" + body + b"t.")
     counts = np.fromiter(map(len, lists), dtype=np.int64, count=len(lists))
     b = np.frombuffer(buf, dtype=np.uint8)

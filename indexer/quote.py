@@ -44,9 +44,14 @@ import numpy as np
 from whoosh import query as wq
 
 from .analysis import TOKEN_RE, US_TERM, term_of, word_of
+from .engine import scored
 from .errors import QueryError
 from .highlight import Fragment
-from .searching import Hit, Searchable, _by_score, _hit, _opened, hit_to_dict, scored
+from .hits import load_hit
+from .opening import Searchable, opened
+from .output import hit_to_dict
+from .ranking import by_score
+from .records import Hit
 
 #: cables re-ranked by alignment
 CANDIDATES = 100
@@ -131,14 +136,14 @@ def quote(index: Path | Searchable, passage: str, limit: int = 10) -> QuoteResul
         words = words[:MAX_TERMS]
     # where the passage skips words: the index of the term after each ellipsis
     ellipses = tuple(len(_keys(passage[: m.start()])) for m in _ELLIPSIS_RE.finditer(passage))
-    with _opened(index) as s:
+    with opened(index) as s:
         distinct = list(dict.fromkeys(words))
         idf = {w: _idf(s, w) for w in distinct}
         fields = [wq.Term("body", w) for w in distinct]
         if "us" in idf:
             fields.append(wq.Term("body", US_TERM))
         mask, scores = scored(s, wq.Or(fields))
-        ranked = _by_score(s, mask, scores, max(CANDIDATES, limit))
+        ranked = by_score(s, mask, scores, max(CANDIDATES, limit))
         found: list[tuple[float, float, int, str, _Alignment]] = []
         for docnum, score in ranked:
             body = s.searcher.stored_fields(docnum).get("body") or ""
@@ -151,7 +156,7 @@ def quote(index: Path | Searchable, passage: str, limit: int = 10) -> QuoteResul
             tokens = _spans(body)
             span = (tokens[alignment.runs[0][0]][0], tokens[alignment.runs[-1][1]][1])
             fragment = _fragment(body, tokens, alignment)
-            hit = _hit(s, docnum, score, None)
+            hit = load_hit(s, docnum, score, None)
             hits.append(QuoteHit(_with_highlight(hit, fragment), matched, span))
     return QuoteResult(
         passage=passage,

@@ -20,6 +20,9 @@ such as "A." or after a year), so cables from posts nobody listed still resolve.
 
 These functions only ever produce well-formed ids; malformed ids found in metadata
 (`09EFTOLONDON2187`) are kept by the caller, never made here.
+
+Kept in one module (~530 lines): making, recognising and resolving reference ids
+share the station list and its spellings; a rule changed in one must hold in the others.
 """
 
 from __future__ import annotations

@@ -189,11 +189,12 @@ def coverage(occurrences: dict[str, int]) -> float:
 def tag_counts(index: Path | Searchable) -> tuple[TagCount, ...]:
     """Every TAGS value in the index with its meaning and the number of live cables that
     carry it, most frequent first (then by code)."""
-    # imported here: `indexer.query` imports this module, and `indexer.searching` imports it
-    from .searching import _count_mask, _opened
+    # imported here: `indexer.query` imports this module, and the read side imports it
+    from .facets import count_facet
+    from .opening import opened
 
-    with _opened(index) as s:
-        counts = _count_mask(s, "tags", s.arrays.live, None)
+    with opened(index) as s:
+        counts = count_facet(s, "tags", s.arrays.live, None)
     return tuple(TagCount(code, meaning(code), n) for code, n in counts)
 
 

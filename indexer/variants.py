@@ -54,6 +54,9 @@ True
 ['kim chong il', 'kim jongil']
 >>> normal_form("Qadhdhafi") == normal_form("Qadhafi")
 True
+
+Kept in one module (~550 lines): the transliteration rules, the discovery that uses
+them and the table they build are measured together (`bench/variants.py`).
 """
 
 from __future__ import annotations

@@ -9,12 +9,15 @@ close() cannot unmap a file while any view of it is alive (mmap raises BufferErr
 Whoosh swallows), so maps and their file descriptors stayed until the last view was
 collected: a pruned generation stayed on disk under `cables serve`.
 
-`ViewStorage` is the `FileStorage` that `indexer.searching.open_index` opens an index with:
+`ViewStorage` is the `FileStorage` that `indexer.opening.open_index` opens an index with:
 each file is mapped once, its sub-files (the parts of a compound `.seg`) are `MappedFile`s
 reading slices of that map through `ViewFile`, without copying, and closing the file (which
 Whoosh does when the reader closes) releases every view handed out and unmaps it, at once.
 `ViewStorage.close()` does the same for anything a caller left open. Whoosh itself is not
-changed: an index opened any other way reads as stock Whoosh reads it.
+changed: an index opened any other way reads as stock Whoosh reads it. What this takes of
+`BufferFile`'s insides is `whoosh_private.BufferFileBase`.
+
+Flow: below everything on the read side; `indexer.opening.open_index` opens with it.
 """
 
 from __future__ import annotations
@@ -29,7 +32,8 @@ from collections.abc import Iterator
 from typing import Any
 
 from whoosh.filedb.filestore import FileStorage
-from whoosh.filedb.structfile import BufferFile
+
+from .whoosh_private import BufferFileBase
 
 _LINE_CHUNK = 256
 
@@ -164,7 +168,7 @@ class _Mapping:
         self._data = b""
 
 
-class MappedFile(BufferFile):  # type: ignore[misc]
+class MappedFile(BufferFileBase):
     """Whoosh's `BufferFile` over a slice of a `_Mapping`, read in place by a `ViewFile`;
     its sub-files (`subset`) are slices of the same mapping. Closing the file that opened
     the mapping (the one `ViewStorage.open_file` returned) closes the mapping, and with it
@@ -181,12 +185,7 @@ class MappedFile(BufferFile):  # type: ignore[misc]
         owner: bool = False,
     ) -> None:
         buf = mapping.view(start, length)
-        self._buf = buf
-        self._name = name
-        self.file = ViewFile(buf)
-        self.onclose = onclose
-        self.is_real = False
-        self.is_closed = False
+        super().__init__(buf, ViewFile(buf), name, onclose)
         self._mapping = mapping
         self._start = start
         self._owner = owner
@@ -211,7 +210,7 @@ class ViewStorage(FileStorage):  # type: ignore[misc]
         self._mappings: weakref.WeakSet[_Mapping] = weakref.WeakSet()
 
     def open_file(self, name: str, **kwargs: Any) -> MappedFile:
-        mapping = _Mapping(self._fpath(name))
+        mapping = _Mapping(os.path.join(self.folder, name))
         self._mappings.add(mapping)
         return MappedFile(mapping, 0, mapping.size, name=name, owner=True, **kwargs)
 

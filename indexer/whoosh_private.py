@@ -27,11 +27,14 @@ from __future__ import annotations
 import struct
 import sys
 from array import array
+from collections.abc import Iterator
 from operator import sub
 from pickle import dumps
 from typing import Any
 
+import numpy as np
 import whoosh
+from numpy.typing import NDArray
 from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC, W3Codec, W3TermInfo
 from whoosh.filedb.filetables import OrderedHashWriter
 from whoosh.index import TOC, clean_files
@@ -305,3 +308,173 @@ def delete_documents(
 
 
 # --- read side: what the bulk reader needs of Whoosh's readers, matchers and files ----------
+#
+# Where the fast path meets a layout it does not know, it raises `UnknownLayout` (one line,
+# "run `cables index --rebuild`") instead of reading the index some slower way: a reader that
+# is not a W3 segment reader, a raw block whose weights or values go on in another layout,
+# values that do not tile their block, a posting list mixing block layouts, a lengths column
+# that is not one byte a document. What stays is reading the other layouts Whoosh 2.7.4 itself
+# writes, each through Whoosh's own code (stock blocks through `W3LeafMatcher`, inlined
+# postings through their matcher), and decoding positions with `pickle` where the compiled
+# decoder meets a pickle it does not handle (same values; `indexer.postings.positions`).
+
+# imported after `check_version()`: another Whoosh may lack these names, and must get the
+# one-line message, not an ImportError
+from whoosh import index as _whoosh_index  # noqa: E402
+from whoosh.codec.whoosh3 import LENGTHS_COLUMN as _LENGTHS_COLUMN  # noqa: E402
+from whoosh.codec.whoosh3 import W3LeafMatcher as _W3LeafMatcher  # noqa: E402
+from whoosh.codec.whoosh3 import _lenfield  # noqa: E402
+from whoosh.filedb.filestore import FileStorage as _FileStorage  # noqa: E402
+from whoosh.filedb.structfile import BufferFile as _BufferFile  # noqa: E402
+from whoosh.matching.wrappers import FilterMatcher as _FilterMatcher  # noqa: E402
+from whoosh.query.terms import MultiTerm as _MultiTerm  # noqa: E402
+from whoosh.util.numeric import byte_to_length as _byte_to_length  # noqa: E402
+
+
+class UnknownLayout(CablesError):
+    """Index files the fast read path does not know the layout of: refused, not read slowly."""
+
+    def __init__(self, what: str) -> None:
+        super().__init__(
+            f"the index's files are not in the layout cables reads ({what}) - "
+            "run `cables index --rebuild`"
+        )
+
+
+# A W3 posting list in the postings file (`W3PostingsWriter`): WHOOSH3_HEADER_MAGIC, then
+# blocks, each after a big-endian int32 length that is negative for the last block.
+POSTINGS_MAGIC_LEN = 4
+# Positions values (`whoosh.formats.Positions.encode`): a big-endian uint32 count, then the
+# protocol-2 pickle of the position deltas, which starts like this (PROTO 2, EMPTY_LIST,
+# BINPUT 0) and ends with STOP.
+POSITIONS_COUNT_LEN = 4
+POSITIONS_PICKLE_HEAD = b"\x80\x02]q\x00"
+# in a raw block (`RAW_BLOCK_HEAD` above), after the ids array: the weights' first opcode
+# (b"N": all 1.0, b"G": one >f8 for all, else `WEIGHTS_ARRAY`), then MARK before the
+# framed values, each framed as SHORT_BINBYTES (1-byte size) or BINBYTES (4-byte size),
+# and TUPLE, TUPLE3, STOP after them
+RAW_WEIGHTS_NONE, RAW_WEIGHTS_ONE, RAW_VALUES_MARK = ord("N"), ord("G"), ord("(")
+RAW_TAIL_LEN = len(b"t\x87.")
+SHORT_FRAME, LONG_FRAME = ord("C"), ord("B")
+
+
+def posting_bytes(reader: Any, field_name: str, text: Any) -> bytes | None:
+    """A term's whole W3 posting list as bytes, from the segment's postings file
+    (`SegmentReader._terms._postfile` at the term info's `_offset`, `_length`), or None when
+    its postings are inlined in the term info. `TermNotFound` when the segment lacks it."""
+    info = reader.term_info(field_name, text)
+    if info.is_inlined():
+        return None
+    postfile = getattr(getattr(reader, "_terms", None), "_postfile", None)
+    offset, length = getattr(info, "_offset", None), getattr(info, "_length", None)
+    if postfile is None or offset is None or length is None:
+        raise UnknownLayout(f"{type(reader).__name__} is not a W3 segment reader")
+    if isinstance(length, tuple):  # W3TermInfo.from_bytes keeps unpack_int's 1-tuple
+        length = length[0]
+    data: bytes = postfile.get(offset, length)
+    return data
+
+
+def posting_blocks(blob: bytes) -> Iterator[tuple[int, int]]:
+    """(start, end) of every block of a W3 posting list's bytes, in order."""
+    pos = POSTINGS_MAGIC_LEN
+    while True:
+        blocklength = int.from_bytes(blob[pos : pos + 4], "big", signed=True)
+        pos += 4
+        end = pos + abs(blocklength)
+        yield pos, end
+        if blocklength < 0:  # the last block
+            return
+        pos = end
+
+
+def w3_leaf(m: Any) -> Any | None:
+    """The `W3LeafMatcher` under a fresh posting matcher (inside the `FilterMatcher` that
+    masks deleted documents, which the caller masks itself), or None for another kind
+    (a `ListMatcher` over inlined postings)."""
+    if isinstance(m, _FilterMatcher):
+        m = m.child
+    if not isinstance(m, _W3LeafMatcher):
+        return None
+    if m._byteids:
+        raise UnknownLayout("a posting list with byte-sized ids")
+    return m
+
+
+def leaf_blocks(leaf: Any, values: bool) -> Iterator[tuple[list[int], Any, list[Any], int]]:
+    """Every block of a `W3LeafMatcher` as (id deltas from 0, weights, values, last id):
+    weights as `W3LeafMatcher._read_weights` keeps them (None: all 1.0; one float: that
+    float32 for all; else a sequence), values (`_read_values`) only when asked for."""
+    while leaf.is_active():
+        leaf._read_data()
+        found: list[Any] = []
+        if values:
+            leaf._read_values()
+            found = list(leaf._values)
+        yield list(leaf._data[0]), leaf._data[1], found, int(leaf._maxid)
+        leaf._next_block()
+
+
+#: length byte -> the field length Whoosh's scorers see (`whoosh.util.numeric.byte_to_length`)
+LENGTH_OF_BYTE = np.array([_byte_to_length(b) for b in range(256)], dtype=np.float64)
+
+
+def length_bytes(reader: Any, field_name: str) -> NDArray[np.uint8] | None:
+    """A segment's byte-coded lengths of one field, one byte a document (the per-document
+    reader's `_cached_reader(_lenfield(field), LENGTHS_COLUMN)`: a `NumericColumn("B")`
+    whose raw bytes are read in one go), or None when the segment has no lengths for it."""
+    column = reader._perdoc._cached_reader(_lenfield(field_name), _LENGTHS_COLUMN)
+    if column is None:
+        return None
+    if getattr(column, "_typecode", None) != "B":
+        raise UnknownLayout(f"lengths of {field_name} are not one byte a document")
+    count = reader.doc_count_all()
+    stored = min(column._count, count)
+    codes = np.full(count, column._default, dtype=np.uint8)
+    codes[:stored] = np.frombuffer(column._dbfile.get(column._basepos, stored), dtype=np.uint8)
+    return codes
+
+
+def bm25_b(weighting: Any, field_name: str) -> float:
+    """BM25F's B for a field: the per-field value (`BM25F._field_B`) or the default."""
+    b: float = weighting._field_B.get(field_name, weighting.B)
+    return b
+
+
+def segment_ids(ix: Any) -> list[str]:
+    """The ids of an open index's segments, in order (`FileIndex._segments()`)."""
+    return [seg.segment_id() for seg in ix._segments()]
+
+
+def generation_segment_ids(folder: str, index_name: str) -> list[str] | None:
+    """The segment ids a generation folder's TOC lists (`whoosh.index.TOC.read`), or None
+    when it has none that can be read."""
+    try:
+        toc = _whoosh_index.TOC.read(_FileStorage(folder), index_name)
+    except (OSError, ValueError, _whoosh_index.EmptyIndexError):
+        return None
+    return [seg.segment_id() for seg in toc.segments]
+
+
+class TermList(_MultiTerm):  # type: ignore[misc]
+    """A `MultiTerm` over a fixed list of terms, `words` (its matcher and `expanded_terms`
+    read them through the `_btexts` hook)."""
+
+    fieldname: str
+    words: tuple[str, ...]
+
+    def _btexts(self, ixreader: Any) -> Iterator[str]:
+        return iter(self.words)
+
+
+class BufferFileBase(_BufferFile):  # type: ignore[misc]
+    """A `BufferFile` that reads `file` (any seekable file over `buf`) instead of copying
+    `buf` into an `io.BytesIO`: the attributes `BufferFile.__init__` sets, without the copy."""
+
+    def __init__(self, buf: Any, file: Any, name: str | None, onclose: Any) -> None:
+        self._buf = buf
+        self._name = name
+        self.file = file
+        self.onclose = onclose
+        self.is_real = False
+        self.is_closed = False

@@ -76,8 +76,18 @@ def _terms(reader: Any, field: str) -> list[bytes]:
     return [term for name, term in reader.all_terms() if name == field]
 
 
+COMPILED = pytest.mark.parametrize(
+    "compiled", [pytest.param(True, marks=needs_compiled), False], ids=["compiled", "python"]
+)
+
+
+@COMPILED
 @pytest.mark.parametrize("field", ["body", "subject", "tags", "refid"])
-def test_raw_blocks_read_as_the_matcher_reads_them(fast: Path, field: str) -> None:
+def test_raw_blocks_read_as_the_matcher_reads_them(
+    fast: Path, field: str, compiled: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    if not compiled:
+        monkeypatch.setattr(postings, "speedups", None)  # the Python loop, as without it
     with _segment(fast) as reader:
         raw_lists = 0
         for term in _terms(reader, field):
@@ -171,3 +181,51 @@ def test_compiled_decoder_refuses_other_bytes() -> None:
             postings.speedups.decode_positions(bad, at, end)
     with pytest.raises(ValueError):  # past the buffer
         postings.speedups.decode_positions(value, at, np.array([99], dtype=np.int64).tobytes())
+
+
+def _corrupt_first_raw_block(folder: Path, part: str) -> None:
+    """Overwrite, in the first raw block of the segment file, its weights' first opcode
+    (`part` "weights") or the MARK that opens its values ("values")."""
+    from indexer.whoosh_private import RAW_BLOCK_HEAD, WEIGHTS_ARRAY
+
+    (seg,) = folder.glob("*.seg")
+    data = bytearray(seg.read_bytes())
+    at = data.index(RAW_BLOCK_HEAD) + len(RAW_BLOCK_HEAD)
+    size = int.from_bytes(data[at : at + 4], "little")
+    at += 4 + size + 2
+    if part == "values":
+        if data[at] == ord("N"):
+            at += 1
+        elif data[at] == ord("G"):
+            at += 9
+        else:
+            wsize = int.from_bytes(data[at + len(WEIGHTS_ARRAY) :][:4], "little")
+            at += len(WEIGHTS_ARRAY) + 4 + wsize + 2
+        assert data[at] == ord("(")
+    data[at] = ord("X")
+    seg.write_bytes(bytes(data))
+
+
+@COMPILED
+@pytest.mark.parametrize("part", ["weights", "values"])
+def test_a_raw_block_in_another_layout_is_refused_not_read_slowly(
+    tmp_path: Path, part: str, compiled: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from indexer.whoosh_private import UnknownLayout
+
+    if not compiled:
+        monkeypatch.setattr(postings, "speedups", None)
+
+    folder = tmp_path / "index"
+    add_documents(folder, [{"refid": "09TEST1", "body": "oil talks oil", "tags": "PREL"}], procs=1)
+    _corrupt_first_raw_block(folder, part)
+    refused = 0
+    with _segment(folder) as reader:
+        for field in ("body", "subject", "tags"):
+            for term in _terms(reader, field):
+                try:
+                    postings.read(reader, field, term)
+                except UnknownLayout as exc:
+                    assert "cables index --rebuild" in str(exc)
+                    refused += 1
+    assert refused == 1

@@ -1,0 +1,55 @@
+"""BM25F scores of a whole posting list at once, as Whoosh's `BM25F` scorer gives them.
+
+The field weights are `schema.BOOSTS`, applied at index time (Whoosh multiplies each
+posting's weight by its field's `field_boost`), so they are not applied again here. The
+per-field B and the byte-coded field lengths come through `indexer.whoosh_private`.
+
+Flow: query -> hits, inside the engine (`indexer.engine`).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+from numpy.typing import NDArray
+from whoosh.scoring import BM25F
+
+from . import postings
+from .whoosh_private import LENGTH_OF_BYTE, bm25_b, length_bytes
+
+if TYPE_CHECKING:
+    from .opening import Searchable
+
+Scores = NDArray[np.float64]
+
+
+def bm25_scores(
+    s: Searchable, found: postings.Postings, field_name: str, text: Any, offset: int
+) -> Scores | None:
+    """The BM25F scores of one segment's posting list, as Whoosh's `BM25F.scorer` would give
+    them (whoosh.scoring.bm25, operation for operation, with the top-level searcher's idf
+    and average field length); None when the weighting is not one the formula covers."""
+    weighting = s.searcher.weighting
+    if type(weighting) is not BM25F:
+        return None
+    if not s.schema[field_name].scorable:
+        return found.weights  # WeightScorer: the posting's weight
+    idf = s.searcher.idf(field_name, text)  # cached by Whoosh per term
+    avgfl = s.avg_length(field_name)
+    k1 = weighting.K1
+    b = bm25_b(weighting, field_name)
+    tf = found.weights
+    fl = s.lengths(field_name)[found.ids + offset]
+    bm25: Scores = idf * ((tf * (k1 + 1)) / (tf + k1 * ((1 - b) + b * fl / avgfl)))
+    return bm25
+
+
+def field_lengths(s: Searchable, field_name: str) -> NDArray[np.float64]:
+    """Every document's length of one field, as Whoosh's scorers see it (byte-coded)."""
+    out = np.zeros(len(s.arrays.live))
+    for sub, offset in s.searcher.leaf_searchers():
+        codes = length_bytes(sub.reader(), field_name)
+        if codes is not None:
+            out[offset : offset + len(codes)] = LENGTH_OF_BYTE[codes]
+    return out

@@ -1,0 +1,304 @@
+"""The facet table: every document's facet values and date, as codes, per generation.
+
+Built once per generation from the index's columns and the `tags` posting lists
+(`build_table`), and cached beside it as data (`.facets-v3.npz`: numpy arrays and JSON,
+checked against the generation's segments; dot files are never hard-linked into the next
+generation). An update that only appends segments extends the previous table
+(`concat_tables`). Facet counts are bincounts of its codes over a match `Mask`
+(`count_facet`); dates serve the date sorts and `created:` ranges.
+
+Flow: query -> hits: the facets of a `SearchResult` and the date order of hits.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import re
+from array import array
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+from numpy.typing import NDArray
+from whoosh.util.times import long_to_datetime
+
+from . import postings
+from .errors import QueryError
+from .layout import FACETS_FILE
+from .query import UNKNOWN
+from .whoosh_private import segment_ids
+
+if TYPE_CHECKING:
+    from .opening import Searchable
+
+#: the facets a search reports unless told otherwise
+FACET_FIELDS: tuple[str, ...] = ("origin", "classification", "year", "tags")
+#: facets that may be asked for; "month" (YYYY-MM) draws narrow histograms
+ALL_FACETS: tuple[str, ...] = (*FACET_FIELDS, "month")
+
+#: the date of a document without one, in the table's `created`
+NO_DATE = -1
+#: DATETIME/NUMERIC columns hold the type's maximum for documents without a value
+COLUMN_MISSING_FROM = 2**63
+
+
+@dataclass(frozen=True)
+class FacetTable:
+    """Per-document facet codes and dates of one generation (docnum -> value)."""
+
+    created: array  # type: ignore[type-arg]  # raw DATETIME longs, NO_DATE when absent
+    values: dict[str, list[str]]  # origin / classification / year / tags -> distinct values
+    codes: dict[str, array]  # type: ignore[type-arg]  # origin / classification / year
+    tag_starts: array  # type: ignore[type-arg]  # tags of doc d: tag_codes[starts[d]:starts[d+1]]
+    tag_codes: array  # type: ignore[type-arg]
+
+
+#: a set of documents of one generation: mask[docnum] is True for a member
+Mask = NDArray[np.bool_]
+
+
+@dataclass(frozen=True)
+class FacetArrays:
+    """numpy views of a FacetTable (no copies), for counting facets over a `Mask`."""
+
+    live: Mask  # documents not deleted
+    created: NDArray[np.int64]
+    codes: dict[str, NDArray[np.int32]]
+    tag_doc: NDArray[np.int64]  # the document of each entry of tag_codes
+    tag_starts: NDArray[np.int64]  # document d's entries: tag_codes[starts[d]:starts[d + 1]]
+    tag_codes: NDArray[np.int64]
+
+
+def load_table(s: Searchable) -> FacetTable:
+    path = s.generation / FACETS_FILE
+    ids = segment_ids(s.ix)
+    table = read_table(path, ids)
+    if table is not None and len(table.created) == s.reader.doc_count_all():
+        return table
+    table = build_table(s.reader)
+    write_table(path, table, ids)
+    return table
+
+
+
+def write_table(path: Path, table: FacetTable, segment_ids: list[str]) -> None:
+    """The facet table as data (numpy arrays and JSON, no pickle: a class moved in the code
+    cannot break an index), with the segments it describes, to check it against."""
+    meta = {"segments": segment_ids, "values": table.values}
+    arrays: dict[str, NDArray[Any]] = {
+        "meta": np.frombuffer(json.dumps(meta).encode("utf-8"), dtype=np.uint8),
+        "created": np.frombuffer(table.created, dtype=np.int64),
+        "tag_starts": np.frombuffer(table.tag_starts, dtype=np.int64),
+        "tag_codes": np.frombuffer(table.tag_codes, dtype=np.int64),
+    }
+    for name, codes in table.codes.items():
+        arrays[f"codes_{name}"] = np.frombuffer(codes, dtype=np.int32)
+    buffer = io.BytesIO()
+    np.savez(buffer, **arrays)  # type: ignore[arg-type]
+    write_cache(path, buffer.getvalue())
+
+
+def read_table(path: Path, segment_ids: list[str]) -> FacetTable | None:
+    """The facet table of `path` when it describes exactly these segments, else None."""
+    try:
+        with np.load(path, allow_pickle=False) as data:
+            meta = json.loads(bytes(data["meta"]).decode("utf-8"))
+            if meta.get("segments") != segment_ids:
+                return None
+            codes = {
+                name[len("codes_") :]: array("i", data[name].astype(np.int32).tobytes())
+                for name in data.files
+                if name.startswith("codes_")
+            }
+            return FacetTable(
+                created=array("q", data["created"].astype(np.int64).tobytes()),
+                values={k: list(v) for k, v in meta["values"].items()},
+                codes=codes,
+                tag_starts=array("l", data["tag_starts"].astype(np.int64).tobytes()),
+                tag_codes=array("l", data["tag_codes"].astype(np.int64).tobytes()),
+            )
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return None
+
+
+def write_cache(path: Path, data: bytes) -> None:
+    """Best effort: a read-only index still works, it just rebuilds its caches per process."""
+    tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+    try:
+        tmp.write_bytes(data)
+        os.replace(tmp, path)
+    except OSError:
+        tmp.unlink(missing_ok=True)
+
+def column_values(reader: Any, name: str, count: int) -> list[Any]:
+    if not reader.has_column(name):
+        return [None] * count
+    return list(reader.column_reader(name, translate=False))
+
+
+def _coded(raw: list[Any], decode: Any) -> tuple[list[str], array]:  # type: ignore[type-arg]
+    values: dict[str, int] = {}
+    codes = array("i")
+    for item in raw:
+        text = decode(item)
+        if text is None:
+            codes.append(-1)
+        else:
+            codes.append(values.setdefault(text, len(values)))
+    return list(values), codes
+
+
+def _bytes_value(item: Any) -> str | None:
+    if not item:
+        return None
+    return item.decode("utf-8") if isinstance(item, bytes) else str(item)
+
+
+def _year_value(item: Any) -> str | None:
+    return None if item is None or item <= 0 or item >= 65535 else str(item)
+
+
+def build_table(reader: Any) -> FacetTable:
+    """Read every document's facet values and date from columns (tags from postings)."""
+    count = reader.doc_count_all()
+    created = array(
+        "q",
+        (
+            NO_DATE if v is None or v >= COLUMN_MISSING_FROM else int(v)
+            for v in column_values(reader, "created", count)
+        ),
+    )
+    values: dict[str, list[str]] = {}
+    codes: dict[str, array] = {}  # type: ignore[type-arg]
+    for name, decode in (
+        ("origin", _bytes_value),
+        ("classification", _bytes_value),
+        ("year", _year_value),
+    ):
+        values[name], codes[name] = _coded(column_values(reader, name, count), decode)
+    values["month"], codes["month"] = _coded(
+        [None if c == NO_DATE else long_to_datetime(c).strftime("%Y-%m") for c in created],
+        lambda month: month,
+    )
+    # TAGS as CSR arrays (codes of doc d: tag_codes[starts[d]:starts[d + 1]], in lexicon
+    # order), built from whole posting lists with numpy rather than one append per posting
+    tag_values: list[str] = []
+    doc_parts: list[NDArray[np.int64]] = [np.zeros(0, dtype=np.int64)]
+    code_parts: list[NDArray[np.int64]] = [np.zeros(0, dtype=np.int64)]
+    leaves = reader.leaf_readers()
+    for code, term in enumerate(reader.lexicon("tags")):
+        tag_values.append(_bytes_value(term) or "")
+        for leaf, offset in leaves:
+            found = postings.read(leaf, "tags", term)
+            if found is not None:
+                ids = found.ids + offset
+                doc_parts.append(ids)
+                code_parts.append(np.full(len(ids), code, dtype=np.int64))
+    docs = np.concatenate(doc_parts)
+    order = np.argsort(docs, kind="stable")  # stable: a document's codes stay in lexicon order
+    tag_codes = array("l", np.concatenate(code_parts)[order].astype(np.int64).tobytes())
+    bounds = np.searchsorted(docs[order], np.arange(count + 1))
+    starts = array("l", bounds.astype(np.int64).tobytes())
+    values["tags"] = [t.upper() for t in tag_values]
+    return FacetTable(created, values, codes, starts, tag_codes)
+
+
+def facet_arrays(reader: Any, table: FacetTable) -> FacetArrays:
+    count = reader.doc_count_all()
+    live = np.ones(count, dtype=np.bool_)
+    if reader.has_deletions():
+        live[:] = False
+        live[np.fromiter(reader.all_doc_ids(), dtype=np.int64)] = True
+    starts = np.frombuffer(table.tag_starts, dtype=np.int64)
+    return FacetArrays(
+        live=live,
+        created=np.frombuffer(table.created, dtype=np.int64),
+        codes={name: np.frombuffer(codes, dtype=np.int32) for name, codes in table.codes.items()},
+        tag_doc=np.repeat(np.arange(count, dtype=np.int64), np.diff(starts)),
+        tag_starts=starts,
+        tag_codes=np.frombuffer(table.tag_codes, dtype=np.int64),
+    )
+
+
+def count_facet(
+    s: Searchable, name: str, mask: Mask, limit: int | None
+) -> list[tuple[str, int]]:
+    """One facet's (value, count) pairs over the documents of `mask`, most frequent first
+    (then by value); one bincount over the per-document codes."""
+    arrays = s.arrays
+    names = s.table.values[name]
+    picked: NDArray[np.integer[Any]]
+    missing = 0
+    if name == "tags":
+        docs = np.flatnonzero(mask)
+        if len(docs) * 4 < len(mask):
+            # few matches: gather their own TAGS rather than test every document's
+            starts = arrays.tag_starts
+            first, count = starts[docs], starts[docs + 1] - starts[docs]
+            rows = np.repeat(first - np.cumsum(count) + count, count) + np.arange(count.sum())
+            picked = arrays.tag_codes[rows]
+        else:
+            picked = arrays.tag_codes[mask[arrays.tag_doc]]
+        counts = np.bincount(picked, minlength=len(names))
+    else:
+        # codes are -1 for documents without a value: shift them into a bin of their own,
+        # reported as UNKNOWN so that a single-valued facet's counts add up to the total
+        binned = np.bincount(arrays.codes[name][mask] + 1, minlength=len(names) + 1)
+        counts, missing = binned[1:], int(binned[0])
+    ranked = sorted(
+        ((names[c], int(counts[c])) for c in np.flatnonzero(counts)),
+        key=lambda vn: (-vn[1], vn[0]),
+    )
+    if name != "tags" and missing:
+        ranked.append((UNKNOWN, missing))
+        ranked.sort(key=lambda vn: -vn[1])
+    return ranked if limit is None else ranked[:limit]
+
+
+def facet_filter(field_name: str, value: str) -> str:
+    """The query clause that narrows a search to one facet value (same count as the facet)."""
+    if value == UNKNOWN and field_name in ("origin", "classification", "year", "month"):
+        return {"classification": "class", "month": "created"}.get(field_name, field_name) + (
+            ":unknown"
+        )
+    if field_name == "origin":
+        return f'origin:"{value}"'
+    if field_name == "classification":
+        return f'class:"{value}"'
+    if field_name == "year":
+        return f"year:{value}"
+    if field_name == "month":
+        return f"created:{value}"
+    if field_name == "tags":
+        return f"tag:{value}" if re.fullmatch(r"[\w.\-]+", value) else f'tag:"{value}"'
+    raise QueryError(f'unknown facet "{field_name}" - facets are {", ".join(ALL_FACETS)}')
+
+
+def concat_tables(a: FacetTable, b: FacetTable) -> FacetTable:
+    """The table of a's documents followed by b's (b's values recoded into a's)."""
+    values: dict[str, list[str]] = {}
+    codes: dict[str, array] = {}  # type: ignore[type-arg]
+    remaps: dict[str, NDArray[np.int64]] = {}
+    for name in a.values:
+        merged = list(a.values[name])
+        index = {value: code for code, value in enumerate(merged)}
+        remap = []
+        for value in b.values[name]:
+            if value not in index:
+                index[value] = len(merged)
+                merged.append(value)
+            remap.append(index[value])
+        values[name] = merged
+        remaps[name] = np.array(remap, dtype=np.int64)
+    for name, a_codes in a.codes.items():
+        b_codes = np.frombuffer(b.codes[name], dtype=np.int32).astype(np.int64)
+        recoded = np.where(b_codes >= 0, remaps[name][np.maximum(b_codes, 0)], -1)
+        codes[name] = a_codes + array("i", recoded.astype(np.int32).tobytes())
+    b_tags = np.frombuffer(b.tag_codes, dtype=np.int64)
+    tag_codes = a.tag_codes + array("l", remaps["tags"][b_tags].astype(np.int64).tobytes())
+    b_starts = np.frombuffer(b.tag_starts, dtype=np.int64)[1:] + len(a.tag_codes)
+    tag_starts = a.tag_starts + array("l", b_starts.astype(np.int64).tobytes())
+    return FacetTable(a.created + b.created, values, codes, tag_starts, tag_codes)

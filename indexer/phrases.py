@@ -1,0 +1,84 @@
+"""Phrase placement: which candidate documents hold a phrase's words where it says.
+
+Pure numpy over the positions `indexer.postings` decodes: each phrase position's positions
+become sorted (document << 32 | position) keys, normalized by the position's place in the
+phrase, so an exact phrase is a key every position shares and a sloppy one a window of keys.
+
+Flow: query -> hits, inside the engine (`indexer.engine._multiphrase`).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numpy.typing import NDArray
+
+from . import postings
+from .bm25 import Scores
+
+Alternatives = list[tuple[postings.Postings, Scores]]
+
+
+
+Ints = NDArray[np.int64]
+
+
+def union_ids(alternatives: Alternatives) -> Ints:
+    if len(alternatives) == 1:
+        return alternatives[0][0].ids
+    return np.unique(np.concatenate([found.ids for found, _ in alternatives]))
+
+
+def rows_of(ids: Ints, wanted: Ints) -> tuple[Ints, NDArray[np.bool_]]:
+    """(row of each wanted id in the ascending `ids`, whether it is there)."""
+    rows = np.searchsorted(ids, wanted)
+    present = rows < len(ids)
+    present[present] = ids[rows[present]] == wanted[present]
+    return rows, present
+
+
+def _position_keys(
+    alternatives: Alternatives, candidates: Ints, alive: Ints, shift: int
+) -> Ints:
+    """Ascending keys (candidate number << 32 | position + shift) of the alive candidates'
+    positions of any of a phrase position's terms."""
+    parts = []
+    wanted = candidates[alive]
+    for found, _ in alternatives:
+        rows, present = rows_of(found.ids, wanted)
+        groups, where = postings.positions(found, rows[present])
+        parts.append(postings.keys(alive[present][groups], where + shift))
+    if len(parts) == 1:
+        return parts[0]
+    return np.unique(np.concatenate(parts))
+
+
+def placed(slots: list[Alternatives], candidates: Ints, slop: int) -> NDArray[np.bool_]:
+    """Which candidates hold the phrase. Each position's positions are normalized by its
+    place in the phrase (position - k), as Lucene's sloppy phrase scorer does: the phrase
+    stands exactly where every position has the same normalized value, and within `slop`
+    moves where one value of every position lies in a window of `slop`."""
+    count = len(slots)
+    alive = np.arange(len(candidates), dtype=np.int64)
+    hits = np.zeros(len(candidates), dtype=np.bool_)
+    if slop <= 0:
+        current: Ints | None = None
+        for k, alternatives in enumerate(slots):
+            keys = _position_keys(alternatives, candidates, alive, count - k)
+            current = (
+                keys if current is None else np.intersect1d(current, keys, assume_unique=True)
+            )
+            alive = postings.groups_of(current)
+            if not len(alive):
+                return hits
+        hits[alive] = True
+        return hits
+    sets = [_position_keys(a, candidates, alive, count - k) for k, a in enumerate(slots)]
+    starts = np.unique(np.concatenate(sets))
+    ok = np.ones(len(starts), dtype=np.bool_)
+    for keys in sets:
+        if not len(keys):
+            return hits
+        at = np.searchsorted(keys, starts)
+        ok &= (at < len(keys)) & (keys[np.minimum(at, len(keys) - 1)] <= starts + slop)
+    hits[postings.groups_of(starts[ok])] = True
+    return hits
