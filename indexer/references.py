@@ -515,9 +515,9 @@ def glued_cable_start(text: str, refid: str) -> int | None:
     before it, and a text that repeats its own cable names its own station.
     """
     own = re.match(r"\d{2}([A-Z]+?)\d+$", refid)
-    cuts = [m.start() for m in _CUT.finditer(text)]
-    if own is None or not cuts:
+    if own is None or _CUT.search(text) is None:  # most texts have no cut at all
         return None
+    cuts = [m.start() for m in _CUT.finditer(text)]
     banner = _banner_re()
     first = banner.search(text)  # the cable's own banner
     if first is None:
