@@ -227,7 +227,13 @@ def test_watch_indexes_new_cables_within_seconds(tmp_path: Path) -> None:
         assert snapshot(root) == {"09BAGHDAD200": "JUST LANDED"}
     finally:
         os.killpg(proc.pid, signal.SIGINT)
-        out, err = proc.communicate(timeout=30)
+        try:
+            out, err = proc.communicate(timeout=120)
+        except subprocess.TimeoutExpired:
+            # never leave the watcher running into the next test
+            os.killpg(proc.pid, signal.SIGKILL)
+            out, err = proc.communicate()
+            pytest.fail(f"the watcher did not stop on Ctrl-C within 120 s; stderr: {err[-2000:]}")
     summaries = [json.loads(line) for line in out.splitlines()]
     assert [s["added"] for s in summaries][:2] == [1, 1]
     assert "Traceback" not in err

@@ -573,7 +573,7 @@ def test_filters_are_not_spliced_into_the_query(tmp_path: Path) -> None:
 
 #: the slow index: word-salad cables; a query of many `*x*y*` patterns matches each one against
 #: the whole word list and then scores hundreds of words (seconds)
-SALAD_CABLES = 10
+SALAD_CABLES = 40
 SALAD_WORDS = 500
 
 
