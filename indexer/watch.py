@@ -65,4 +65,7 @@ def watch_index(
                 on_report(update_index(corpus, index_root, procs=procs, warm=warm))
     finally:
         observer.stop()
-        observer.join()
+        # bounded: Ctrl-C must end the process even if an observer thread is slow to stop
+        # (watchdog's threads are daemons; older releases could stay blocked in an inotify
+        # read, watchdog issues #250 and #1045)
+        observer.join(timeout=5)

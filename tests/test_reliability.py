@@ -194,6 +194,10 @@ print("flipped")
 """
 
 
+def _sigint_default() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def test_watch_indexes_new_cables_within_seconds(tmp_path: Path) -> None:
     corpus = tmp_path / "corpus"
     write_cable(corpus, "09BAGHDAD100", subject="ALREADY THERE")
@@ -205,6 +209,10 @@ def test_watch_indexes_new_cables_within_seconds(tmp_path: Path) -> None:
         stderr=subprocess.PIPE,
         text=True,
         start_new_session=True,
+        env={**os.environ, "PYTHONFAULTHANDLER": "1"},
+        # Ctrl-C as a terminal sends it: a suite started in the background (`... &` from a
+        # script) has SIGINT ignored, and its children inherit that
+        preexec_fn=_sigint_default,
     )
     try:
         deadline = time.monotonic() + 60
@@ -230,10 +238,15 @@ def test_watch_indexes_new_cables_within_seconds(tmp_path: Path) -> None:
         try:
             out, err = proc.communicate(timeout=120)
         except subprocess.TimeoutExpired:
-            # never leave the watcher running into the next test
-            os.killpg(proc.pid, signal.SIGKILL)
-            out, err = proc.communicate()
-            pytest.fail(f"the watcher did not stop on Ctrl-C within 120 s; stderr: {err[-2000:]}")
+            # never leave the watcher running into the next test; its threads' stacks first
+            # (faulthandler, enabled in the child below, prints them on SIGABRT)
+            os.killpg(proc.pid, signal.SIGABRT)
+            try:
+                out, err = proc.communicate(timeout=10)
+            except subprocess.TimeoutExpired:
+                os.killpg(proc.pid, signal.SIGKILL)
+                out, err = proc.communicate()
+            pytest.fail(f"the watcher did not stop on Ctrl-C within 120 s; stderr: {err[-6000:]}")
     summaries = [json.loads(line) for line in out.splitlines()]
     assert [s["added"] for s in summaries][:2] == [1, 1]
     assert "Traceback" not in err
