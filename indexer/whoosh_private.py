@@ -35,13 +35,6 @@ from typing import Any
 import numpy as np
 import whoosh
 from numpy.typing import NDArray
-from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC, W3Codec, W3TermInfo
-from whoosh.filedb.filetables import OrderedHashWriter
-from whoosh.index import TOC, clean_files
-from whoosh.reading import SegmentReader
-from whoosh.system import pack_int, pack_uint, pack_ushort
-from whoosh.util.numeric import byte_to_length as byte_to_length
-from whoosh.util.numeric import length_to_byte as length_to_byte
 
 from .errors import CablesError
 
@@ -77,6 +70,15 @@ def check_version(found: tuple[int, ...] | None = None) -> None:
 
 check_version()
 
+# the write side's private names, imported only once the version is known to be supported
+# (another Whoosh gets the one-line message above, not an ImportError)
+from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC, W3Codec, W3TermInfo  # noqa: E402
+from whoosh.filedb.filetables import OrderedHashWriter  # noqa: E402
+from whoosh.index import TOC, clean_files  # noqa: E402
+from whoosh.reading import SegmentReader  # noqa: E402
+from whoosh.system import pack_int, pack_uint, pack_ushort  # noqa: E402
+from whoosh.util.numeric import byte_to_length as byte_to_length  # noqa: E402
+from whoosh.util.numeric import length_to_byte as length_to_byte  # noqa: E402
 
 # --- shared: the raw posting block ---------------------------------------------------------
 #
