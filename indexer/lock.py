@@ -47,13 +47,14 @@ def _holder(lock_path: Path) -> str:
     except OSError:
         text = ""
     m = _HOLDER_RE.match(text)
-    if m is None or not _exists(int(m.group(1))):
+    if m is None or not process_exists(int(m.group(1))):
         # the named process has ended (or never wrote its name): something else holds it
         return "another process"
     return text
 
 
-def _exists(pid: int) -> bool:
+def process_exists(pid: int) -> bool:
+    """Whether a process with this pid exists (one we may not signal counts)."""
     try:
         os.kill(pid, 0)
     except ProcessLookupError:

@@ -32,6 +32,7 @@ from . import wordsample
 from .cable import Cable, ReadError
 from .document import to_document
 from .fastwrite import write_segment
+from .lock import process_exists
 from .manifest import FileEntry, RecordEntry
 from .parse import parse_file, parse_range
 from .readers import HEAD_BYTES, NoCable, csvfile
@@ -258,7 +259,7 @@ def _end_with_parent(parent: int) -> None:
     `kill -9`: the kernel's parent-death signal where there is one (Linux), and everywhere a
     thread that looks every 0.5 s whether the worker's parent changed (it is re-parented when
     its parent dies; under forkserver its parent is the server, which ends with `parent`)."""
-    if not _alive(parent):
+    if not process_exists(parent):
         os._exit(1)
     start = os.getppid()
     try:
@@ -268,21 +269,11 @@ def _end_with_parent(parent: int) -> None:
         pass
 
     def watch() -> None:
-        while os.getppid() == start and _alive(parent):
+        while os.getppid() == start and process_exists(parent):
             time.sleep(0.5)
         os._exit(1)
 
     threading.Thread(target=watch, name="parent-watch", daemon=True).start()
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
 
 
 _PR_SET_PDEATHSIG = 1

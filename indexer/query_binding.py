@@ -494,23 +494,22 @@ def _or(parts: list[Any], boost: float) -> Any:
     parts = [p for p in parts if p is not wq.NullQuery]
     if not parts:
         return wq.NullQuery
-    if len(parts) == 1:
-        if boost != 1.0:
-            parts[0] = parts[0].copy()
-            parts[0].boost = parts[0].boost * boost
-        return parts[0]
-    return wq.Or(parts, boost=boost)
+    return _boosted(parts[0], boost) if len(parts) == 1 else wq.Or(parts, boost=boost)
 
 
 def _and(parts: list[Any], boost: float) -> Any:
     if any(p is wq.NullQuery for p in parts):
         return wq.NullQuery
-    if len(parts) == 1:
-        if boost != 1.0:
-            parts[0] = parts[0].copy()
-            parts[0].boost = parts[0].boost * boost
-        return parts[0]
-    return wq.And(parts, boost=boost)
+    return _boosted(parts[0], boost) if len(parts) == 1 else wq.And(parts, boost=boost)
+
+
+def _boosted(q: Any, boost: float) -> Any:
+    """`q` alone in place of its group, carrying the group's boost (a copy: queries are shared)."""
+    if boost == 1.0:
+        return q
+    q = q.copy()
+    q.boost = q.boost * boost
+    return q
 
 
 def bind(
