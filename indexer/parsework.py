@@ -35,9 +35,8 @@ from .fastwrite import write_segment
 from .lock import process_exists
 from .manifest import FileEntry, RecordEntry
 from .parse import parse_file, parse_range
-from .readers import HEAD_BYTES, NoCable, csvfile
+from .readers import HEAD_BYTES, NoCable, csvfile, file_digest
 from .readers.csvfile import split_points
-from .scan import file_sha256
 from .schema import build_schema
 from .store import checkpoint
 
@@ -209,14 +208,14 @@ class _PartParser:
     def _file_hash(
         p: Path, unit: WorkUnit, records: list[RecordEntry], failures: list[str]
     ) -> str:
-        """The file's sha256. A one-cable file's record hash is the hash of the whole file
-        (`Source.sha256`), so it is not read and hashed again (a final-release page is
+        """The file's digest (`readers.file_digest`). A one-cable file's record hash is that
+        digest (`Source.sha256`), so it is not read and hashed again (a final-release page is
         190 KB); a range after the first leaves the hash to the first range's worker."""
         if unit.start != 0:
             return ""
         if unit.whole and len(records) == 1 and records[0].record is None and not failures:
             return records[0].sha256
-        return file_sha256(p)
+        return file_digest(p)
 
     def _sample(self, cable: Cable) -> None:
         if self._sampled >= wordsample.WORD_SAMPLE_DOCS or self.words is None:

@@ -3,12 +3,13 @@
 Where it sits: file -> reader -> Cable -> document -> index; before the first arrow: the
 update (`indexer.ingest`) compares the corpus with the live generation's manifest
 (`indexer.manifest`) and reads only what is new or changed (`indexer.parsework`). Files are
-stat'ed first; a file is hashed only when its size or mtime differs from the manifest's.
+stat'ed first; a file is hashed only when its size or mtime differs from the manifest's
+(`readers.file_digest`: the sha256, or for a large release page the digest of the parts its
+reader reads).
 """
 
 from __future__ import annotations
 
-import hashlib
 import os
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -16,25 +17,9 @@ from pathlib import Path
 
 from .cable import ReadError
 from .manifest import FileEntry
-from .readers import iter_file_names
+from .readers import file_digest, iter_file_names
 
-__all__ = ["ScanResult", "file_sha256", "scan"]
-
-
-def file_sha256(path: Path) -> str:
-    """The file's sha256, hex."""
-    with open(path, "rb") as fh:
-        if os.fstat(fh.fileno()).st_size <= _WHOLE_READ:
-            # one read into a buffer of the file's size (a cable is a few KB; reading in
-            # 1 MiB chunks allocated 1 MiB per file)
-            return hashlib.sha256(fh.read()).hexdigest()
-        digest = hashlib.sha256()
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(chunk)
-        return digest.hexdigest()
-
-
-_WHOLE_READ = 1 << 24
+__all__ = ["ScanResult", "scan"]
 
 
 @dataclass
@@ -70,7 +55,7 @@ def scan(corpus: Iterable[Path], old: dict[str, FileEntry]) -> ScanResult:
             to_read.append(path)
         elif (entry.size, entry.mtime_ns) == (size, mtime_ns):
             unchanged[path] = entry
-        elif entry.size == size and file_sha256(Path(path)) == entry.sha256:
+        elif entry.size == size and file_digest(Path(path)) == entry.sha256:
             # touched but identical: keep it, remember the new mtime
             unchanged[path] = entry._replace(mtime_ns=mtime_ns)
         else:

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import REAL_CABLES, needs_real_cables
 from helpers import page_cable, write_cable
 from whoosh import index as whoosh_index
 
@@ -45,7 +46,11 @@ def test_first_build_then_no_change(corpus: Path, tmp_path: Path) -> None:
     root = tmp_path / "index"
     first = update_index([corpus], root, procs=1)
     assert (first.added, first.updated, first.removed, first.unchanged, first.failed) == (
-        3, 0, 0, 0, 0,
+        3,
+        0,
+        0,
+        0,
+        0,
     )
     assert indexed_refids(root) == ["08BAGHDAD4006", "09BAGHDAD113", "09BAGHDAD200"]
     gen = store.require_live(root)
@@ -192,8 +197,9 @@ def test_update_extends_the_search_caches(
 
     monkeypatch.setattr(search, "build_table", recording)
     # a new origin, classification, year and TAG; a changed cable; a removed one
-    tagged = page_cable("06ANKARA77", origin="Embassy Ankara", classification="SECRET",
-                        created="2006-03-02 08:00").replace("TAGS: PTER", "TAGS: ECON PTER")
+    tagged = page_cable(
+        "06ANKARA77", origin="Embassy Ankara", classification="SECRET", created="2006-03-02 08:00"
+    ).replace("TAGS: PTER", "TAGS: ECON PTER")
     (corpus / "06ANKARA77.txt").write_text(tagged, encoding="utf-8")
     write_cable(corpus, "09BAGHDAD200", subject="IRAQI ELECTIONS POSTPONED")
     (corpus / "sub" / "08BAGHDAD4006.txt").unlink()
@@ -431,3 +437,29 @@ def test_caches_are_warmed_only_by_the_callers_warm_up(corpus: Path, tmp_path: P
     live = store.require_live(bare)
     assert calls == [(report.generation, live.parent / "gen-000001", False)]
     assert all((live / name).exists() for name in CACHES)
+
+
+@needs_real_cables
+def test_a_release_page_read_in_parts_is_known_again_by_its_digest(tmp_path: Path) -> None:
+    """A final-release page is read as head + cable pane; the manifest's digest is that of
+    the parts, so a touched page, or one changed only in its navigation, is not read again,
+    and a change to the cable is."""
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    page = folder / "72TEHRAN1381.html"
+    data = (
+        REAL_CABLES / "html-cablegate-r251287-final-markchips/cable/1972/03/72TEHRAN1381.html"
+    ).read_bytes()
+    page.write_bytes(data)
+    root = tmp_path / "index"
+    assert update_index([folder], root, procs=1).added == 1
+    os.utime(page, ns=(1, 1))
+    report = update_index([folder], root, procs=1)
+    assert (report.unchanged, report.files_read) == (1, 0)
+    middle = data.index(b"<a href", len(data) // 2)
+    page.write_bytes(data[:middle] + b"<A HREF" + data[middle + 7 :])
+    report = update_index([folder], root, procs=1)
+    assert (report.unchanged, report.files_read) == (1, 0)
+    last = data.rindex(b"TEHRAN")  # in the cable text
+    page.write_bytes(data[:last] + b"TEHRAM" + data[last + 6 :])
+    assert update_index([folder], root, procs=1).updated == 1

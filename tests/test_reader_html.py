@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -11,7 +12,7 @@ import pytest
 from conftest import REAL_CABLES, needs_real_cables
 
 from indexer.cable import RawRecord, ReadError
-from indexer.readers import HEAD_BYTES, NoCable
+from indexer.readers import HEAD_BYTES, NoCable, file_digest, read_file
 from indexer.readers import html as reader
 
 R243 = "html-cablegate-r243-20101129-typecode/cable"
@@ -562,3 +563,79 @@ def test_real_articles_links_are_urls_and_repaired() -> None:
     assert not any("http://http" in u for u in urls)
     beijing = next(r for r in found if r.refid == "09BEIJING2964" and "r1295" in r.source.path)
     assert beijing.articles == ("http://www.spiegel.de/",)
+
+
+# --- large pages are read in two parts ------------------------------------------------------
+
+
+def _big_page(text: str = "TEXT&#x000A;BODY", counter: str = "251287 / 251,287") -> bytes:
+    """A final-release-sized page: the counter at its top, ~150 KB of navigation, the pane."""
+    page = _page(pres=("R 011200Z JAN 10&#x000A;FM AMEMBASSY X", text), counter=counter)
+    at = page.index("<div class='pane big'>")
+    navigation = "<li><a href='/tag/X_0.html'>X</a> (ü)</li>" * 4000
+    return (page[:at] + navigation + page[at:]).encode()
+
+
+def _same_record(a: RawRecord | ReadError, b: RawRecord | ReadError) -> bool:
+    assert isinstance(a, RawRecord) and isinstance(b, RawRecord)
+    return a == replace(b, source=replace(b.source, sha256=a.source.sha256))
+
+
+def _read_one(path: Path) -> RawRecord | ReadError:
+    (item,) = read_file(path)
+    return item
+
+
+@pytest.mark.parametrize(
+    ("name", "page", "in_parts"),
+    [
+        ("big page", _big_page(), True),
+        # the pane does not fit in the tail: read whole
+        ("long cable", _big_page("LONG&#x000A;" + "WORDS " * 8000), False),
+        # no release counter in the head: read whole (the counter sets the minutes flag)
+        ("no counter", _big_page(counter="").replace(b"Currently released", b"Released"), False),
+        ("small page", _page().encode(), False),
+    ],
+)
+def test_large_pages_read_in_parts_give_the_record_of_the_whole_page(
+    tmp_path: Path, name: str, page: bytes, in_parts: bool
+) -> None:
+    path = tmp_path / "10X1.html"
+    path.write_bytes(page)
+    whole = reader.parse_page(page, str(path))
+    data, digest = reader.read_page(path)
+    assert (len(data) < len(page)) is in_parts, name
+    assert (digest != hashlib.sha256(page).hexdigest()) is in_parts
+    got = _read_one(path)
+    assert _same_record(whole, got)
+    assert isinstance(got, RawRecord) and got.source.sha256 == digest == file_digest(path)
+
+
+@needs_real_cables
+def test_every_real_page_gives_the_same_record_read_in_parts_or_whole() -> None:
+    """Every real page, read as users' runs read it, equals the record of its whole bytes; the
+    final release's pages (~190 KB) are the ones read in parts."""
+    pages = sorted(p for p in REAL_CABLES.glob("html-*/**/*.html") if p.is_file())
+    in_parts = 0
+    for path in pages:
+        whole = reader.parse_page(path.read_bytes(), str(path))
+        got = _read_one(path)
+        if isinstance(whole, ReadError):
+            assert got == whole, path
+            continue
+        assert _same_record(whole, got), path
+        assert isinstance(got, RawRecord) and got.source.sha256 == file_digest(path)
+        in_parts += got.source.sha256 != hashlib.sha256(path.read_bytes()).hexdigest()
+    assert in_parts == len(list(REAL_CABLES.glob(f"{FINAL}/**/*.html")))
+
+
+def test_page_digest_changes_with_the_pane_not_with_the_navigation(tmp_path: Path) -> None:
+    path = tmp_path / "10X1.html"
+    page = _big_page()
+    path.write_bytes(page)
+    before = file_digest(path)
+    middle = page.index(b"(\xc3\xbc)", len(page) // 2)
+    path.write_bytes(page[:middle] + b"(ue)" + page[middle + 4 :])  # navigation, same size
+    assert file_digest(path) == before
+    path.write_bytes(page.replace(b"BODY", b"BODZ"))
+    assert file_digest(path) != before

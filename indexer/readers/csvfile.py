@@ -70,6 +70,7 @@ def _field_limit() -> Iterator[None]:
     finally:
         csv.field_size_limit(before)
 
+
 def sniff(path: Path, head: bytes) -> bool:
     """True when the file starts with a cables.csv row: `"<digits>","<date>","<refid>",`."""
     return bool(_SNIFF_RE.match(head))

@@ -21,16 +21,18 @@ also fixes the wrong "Created" minutes that this module flags.
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import BinaryIO
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from ..cable import RawRecord, ReadError, Source
-from ._common import METADATA_COLUMNS, NoCable, read_bytes
+from ._common import METADATA_COLUMNS, NoCable
 
 FORMAT = "html"
 
@@ -52,9 +54,21 @@ _CABLE_PANE = re.compile(r"<div\s+class=['\"]pane big['\"]\s*>", re.IGNORECASE)
 # Every release writes the pane's tag exactly so: found by a plain string search first
 # (the regex above scans the final release's 185 KB of navigation 5x slower)
 _CABLE_PANE_LITERAL = "<div class='pane big'>"
+_CABLE_PANE_BYTES = _CABLE_PANE_LITERAL.encode()
 _CABLE_TABLE = re.compile(r"<table\s+class=['\"]cable['\"]", re.IGNORECASE)
 # "Currently released so far... 6693 / 251,287" (left pane).
 _RELEASE_COUNTER = re.compile(r"Currently released so far\W*([\d,]+)\s*/\s*([\d,]+)", re.IGNORECASE)
+_RELEASE_COUNTER_BYTES = re.compile(_RELEASE_COUNTER.pattern.encode(), re.IGNORECASE)
+
+# A final-release page is ~190 KB, nearly all of it navigation between the release counter
+# (in its first KB) and the cable pane (its last few KB): 251,287 such pages are 49 GB. A
+# large page is therefore read in two parts, its head and its tail, when the head holds the
+# counter and the tail the whole pane; anything else (a long cable, another layout) is read
+# whole. The middle holds nothing the record uses, so the record is the same either way
+# (tests/test_reader_html.py checks this on every real page).
+PARTS_FROM = 96 * 1024  # smaller pages are read whole: a second read would not pay
+HEAD_PART = 8 * 1024
+TAIL_PART = 32 * 1024
 _HEADING = re.compile(r"^Viewing cable\s+(\S+?),\s*(.*)$", re.IGNORECASE | re.DOTALL)
 _PRE_OPEN = re.compile(r"<pre[\s>]", re.IGNORECASE)
 _PRE_CLOSE = re.compile(r"</pre\s*>", re.IGNORECASE)
@@ -99,16 +113,71 @@ def sniff(path: Path, head: bytes) -> bool:
 
 def read(path: Path) -> Iterator[RawRecord | ReadError]:
     """The one cable of a Cable Viewer page, or a ReadError saying why there is none."""
-    data = read_bytes(path)
-    if isinstance(data, ReadError):
-        yield data
+    try:
+        data, digest = read_page(path)
+    except OSError as exc:
+        yield ReadError(str(path), None, f"cannot read: {exc.strerror or exc}")
         return
-    yield parse_page(data, str(path))
+    yield parse_page(data, str(path), digest)
 
 
-def parse_page(data: bytes, path: str) -> RawRecord | ReadError:
-    """Parse the bytes of one page; `path` is only recorded in the result."""
-    source = Source(path=path, format=FORMAT, record=None, sha256=hashlib.sha256(data).hexdigest())
+def read_page(path: Path) -> tuple[bytes, str]:
+    """The bytes of a page that the record comes from, and their digest (`Source.sha256`).
+
+    A small page, or one whose parts do not qualify (see PARTS_FROM), is read whole and the
+    digest is the file's sha256. A large page is read as head + cable pane; its digest covers
+    the file's size and those bytes, so a change to anything the record uses changes it.
+
+    >>> import tempfile
+    >>> page = b"<html><title>Cable Viewer</title>Currently released so far... 251287 / 251,287"
+    >>> page += b"<li>navigation</li>" * 8000 + b"<div class='pane big'><pre>T</pre></div></html>"
+    >>> with tempfile.NamedTemporaryFile(suffix=".html") as fh:
+    ...     _ = fh.write(page); fh.flush()
+    ...     data, digest = read_page(Path(fh.name))
+    >>> len(page) > PARTS_FROM, len(data) < HEAD_PART + TAIL_PART, data.endswith(b"</html>")
+    (True, True, True)
+    >>> digest == hashlib.sha256(page).hexdigest()
+    False
+    """
+    with open(path, "rb") as fh:
+        size = os.fstat(fh.fileno()).st_size
+        if size > PARTS_FROM:
+            parts = _read_parts(fh, size)
+            if parts is not None:
+                return parts
+            fh.seek(0)
+        data = fh.read()
+    return data, hashlib.sha256(data).hexdigest()
+
+
+def _read_parts(fh: BinaryIO, size: int) -> tuple[bytes, str] | None:
+    # only these two reads: no read-ahead into the navigation between them
+    os.posix_fadvise(fh.fileno(), 0, 0, os.POSIX_FADV_RANDOM)
+    head = fh.read(HEAD_PART)
+    fh.seek(size - TAIL_PART)
+    tail = fh.read(TAIL_PART + 1)
+    at = tail.find(_CABLE_PANE_BYTES)
+    # the head ends before a tag's "<" and the tail starts at the pane's: both cuts fall
+    # between characters, so decoding cannot break a UTF-8 sequence
+    cut = head.rfind(b"<")
+    if (
+        at < 0
+        or len(tail) != TAIL_PART  # the file changed size while read
+        or _CABLE_PANE_BYTES in head
+        or cut <= 0
+        or not _RELEASE_COUNTER_BYTES.search(head, 0, cut)
+    ):
+        return None
+    data = head[:cut] + tail[at:]
+    digest = hashlib.sha256(b"cables page parts %d %d\n" % (size, cut) + data).hexdigest()
+    return data, digest
+
+
+def parse_page(data: bytes, path: str, digest: str | None = None) -> RawRecord | ReadError:
+    """Parse the bytes of one page; `path` is only recorded in the result, `digest` (default:
+    the sha256 of `data`) as its `Source.sha256`."""
+    sha256 = digest or hashlib.sha256(data).hexdigest()
+    source = Source(path=path, format=FORMAT, record=None, sha256=sha256)
     markup, decode_notes = _decode(data)
     try:
         return _parse(markup, source, decode_notes)
@@ -307,9 +376,7 @@ def _blocks(pres: list[LexborNode], markup: str, complete: bool) -> _Blocks:
     page from the table on, to restore the newlines the parser drops after `<pre>`)."""
     leading = {m.start() for m in _PRE_LEADING_NEWLINE.finditer(markup)}
     starts = [m.start() for m in _PRE_OPEN.finditer(markup)]
-    texts = [
-        _pre_text(pre, i < len(starts) and starts[i] in leading) for i, pre in enumerate(pres)
-    ]
+    texts = [_pre_text(pre, i < len(starts) and starts[i] in leading) for i, pre in enumerate(pres)]
     if not texts:
         if not complete:
             raise _BadPage("truncated page: it ends before the cable text")
