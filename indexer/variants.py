@@ -169,15 +169,6 @@ _DIGRAPHS: tuple[tuple[str, str], ...] = (
 )
 
 
-def consonants(word: str) -> str:
-    """The consonants of `normal_form(word)`: the key under which discovery compares words.
-
-    >>> consonants("Mohammed") == consonants("Muhammad") == "mhmd"
-    True
-    """
-    return "".join(ch for ch in normal_form(word) if ch not in _VOWELS)
-
-
 def variant_cost(a: str, b: str) -> float | None:
     """How far apart two spellings are, or None when no cheap vowel edits join them.
 
