@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import platform
 import random
 import re
 import sys
@@ -33,6 +32,8 @@ import tempfile
 import time
 from datetime import UTC, datetime
 from pathlib import Path
+
+from _common import machine
 
 from indexer import build_index
 from indexer import quote as quote_lib
@@ -99,18 +100,6 @@ def search_top(s: search_lib.Searchable, text: str, need: int = 10) -> list[str]
 
 def rank_of(refid: str, refids: list[str]) -> int | None:
     return refids.index(refid) + 1 if refid in refids else None
-
-
-def machine() -> str:
-    model = platform.processor() or platform.machine()
-    try:
-        for line in Path("/proc/cpuinfo").read_text(encoding="utf-8").splitlines():
-            if line.startswith("model name"):
-                model = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    return f"{model}, {os.cpu_count()} CPUs, Python {platform.python_version()}"
 
 
 def main() -> None:

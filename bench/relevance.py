@@ -46,8 +46,6 @@ import functools
 import itertools
 import math
 import multiprocessing
-import os
-import platform
 import random
 import re
 import shutil
@@ -61,6 +59,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from _common import machine
 from whoosh import fields as whoosh_fields
 from whoosh import index as whoosh_index
 from whoosh.qparser import MultifieldParser
@@ -554,21 +553,6 @@ def print_table(
             print(f"  error ({run.system} {run.boosts.label}): {line}")
         if len(run.errors) > 5:
             print(f"  ... and {len(run.errors) - 5} more errors")
-
-
-def machine() -> str:
-    model = platform.processor() or platform.machine()
-    try:
-        for line in Path("/proc/cpuinfo").read_text(encoding="utf-8").splitlines():
-            if line.startswith("model name"):
-                model = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    return (
-        f"{model}, {os.cpu_count()} CPUs, {platform.system()} {platform.release()}, "
-        f"Python {platform.python_version()}"
-    )
 
 
 def readme_table(

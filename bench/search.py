@@ -66,6 +66,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 import generate  # noqa: E402
 import tantivy_engine  # noqa: E402
+from _common import machine  # noqa: E402
 from tantivy_engine import Translation, WriterTiming  # noqa: E402
 from whoosh import index as whoosh_index  # noqa: E402
 from whoosh.qparser import FuzzyTermPlugin, MultifieldParser  # noqa: E402
@@ -362,7 +363,7 @@ def markdown(report: Report, when: datetime | None = None) -> str:
     opened = Summary.of([r.open_ms for r in report.rows])
     date = (when or datetime.now(UTC)).strftime("%Y-%m-%d")
     head = (
-        f"Search benchmark, {date}, {index_bench.machine()}; {report.cables:,} generated cables "
+        f"Search benchmark, {date}, {machine()}; {report.cables:,} generated cables "
         f"(bench/generate.py), index {report.index_bytes / 2**20:,.0f} MiB; "
         f"{len(report.rows)} fixed queries, top {LIMIT} with highlights, median of "
         f"{report.repeat} warm runs each."
@@ -717,7 +718,7 @@ def side_markdown(report: SideReport, extras: Extras, when: datetime | None = No
     theirs = Summary.of([r.tantivy_ms for r in report.rows])
     date = (when or datetime.now(UTC)).strftime("%Y-%m-%d")
     head = (
-        f"Side by side, {date}, {index_bench.machine()}; {report.cables:,} generated cables "
+        f"Side by side, {date}, {machine()}; {report.cables:,} generated cables "
         f"(bench/generate.py); {len(report.rows)} queries, top {LIMIT} with snippets and the "
         f"exact total, median of {report.repeat} warm interleaved runs."
     )

@@ -41,10 +41,6 @@ def _bold(text: str, color: bool) -> str:
     return click.style(text, bold=True) if color else text
 
 
-def _indent(text: str, prefix: str = "    ") -> str:
-    return textwrap.indent(text, prefix)
-
-
 def hit_lines(number: int, hit: Hit, subject: Fragment, color: bool) -> list[str]:
     head = (
         f"{number:>3}. {_bold(hit.refid, color)}  {_date(hit.created)}  "

@@ -16,7 +16,7 @@ from __future__ import annotations
 from whoosh import fields
 from whoosh.analysis import Analyzer, KeywordAnalyzer
 
-from .analysis import CablesAnalyzer, term_of
+from .analysis import CablesAnalyzer
 
 #: Field boosts (BM25F field weights): subject and title above TAGS above body.
 #: Tuned by `bench/relevance.py` (README, "Ranking"): on known-item queries every subject
@@ -31,9 +31,6 @@ BOOSTS: dict[str, float] = {
 
 #: Fields searched by plain keywords (no `field:` prefix).
 DEFAULT_FIELDS: tuple[str, ...] = ("subject", "title", "tags", "body")
-
-#: a folded word's term (its stem); highlighting and the query side call it directly
-STEMMER = term_of
 
 ANALYZER: Analyzer = CablesAnalyzer()
 

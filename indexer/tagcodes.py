@@ -174,15 +174,6 @@ def label(code: str) -> str:
     return f"{code} — {found}" if found else code
 
 
-def coverage(occurrences: dict[str, int]) -> float:
-    """The share of TAGS occurrences (code -> times seen) whose code has a meaning."""
-    total = sum(occurrences.values())
-    if total == 0:
-        return 1.0
-    known = sum(n for code, n in occurrences.items() if meaning(code) is not None)
-    return known / total
-
-
 # --- `cables tags` ---------------------------------------------------------------------------
 
 

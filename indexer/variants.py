@@ -169,15 +169,6 @@ _DIGRAPHS: tuple[tuple[str, str], ...] = (
 )
 
 
-def consonants(word: str) -> str:
-    """The consonants of `normal_form(word)`: the key under which discovery compares words.
-
-    >>> consonants("Mohammed") == consonants("Muhammad") == "mhmd"
-    True
-    """
-    return "".join(ch for ch in normal_form(word) if ch not in _VOWELS)
-
-
 def variant_cost(a: str, b: str) -> float | None:
     """How far apart two spellings are, or None when no cheap vowel edits join them.
 
@@ -324,16 +315,6 @@ def _mixed_case(text: str) -> bool:
 
 
 @dataclass(frozen=True)
-class Expansion:
-    """Words `start:end` of a query spell a name that has other spellings (`variants`)."""
-
-    start: int
-    end: int
-    spelling: Spelling
-    variants: tuple[Spelling, ...]
-
-
-@dataclass(frozen=True)
 class VariantTable:
     """Spelling -> the other spellings of the same name, most frequent first.
 
@@ -358,28 +339,6 @@ class VariantTable:
         ('osama', 'oussama', 'ousama')
         """
         return tuple(s[0] for s in self.spellings(word) if len(s) == 1)
-
-    def find(self, words: Sequence[str]) -> tuple[Expansion, ...]:
-        """The spans of `words` (a query's words, in order) that have variants, longest first.
-
-        >>> found = curated().find(["kim", "jong", "il", "visit"])
-        >>> [(e.start, e.end, e.variants[0]) for e in found]
-        [(0, 3, ('kim', 'chong', 'il'))]
-        """
-        folded = [fold(w) for w in words]
-        longest = max((len(k) for k in self.table), default=1)
-        found: list[Expansion] = []
-        i = 0
-        while i < len(folded):
-            for n in range(min(longest, len(folded) - i), 0, -1):
-                key = tuple(folded[i : i + n])
-                if key in self.table:
-                    found.append(Expansion(i, i + n, key, self.table[key]))
-                    i += n
-                    break
-            else:
-                i += 1
-        return tuple(found)
 
     def __len__(self) -> int:
         return len(self.table)

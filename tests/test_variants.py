@@ -281,21 +281,6 @@ def test_multi_word_spellings() -> None:
     assert set(table.variants("bin ladin")) == {"binladin", "binladen"}
 
 
-def test_find_takes_the_longest_span_first() -> None:
-    words = ["meeting", "kim", "jong", "il", "and", "Qadhafi"]
-    found = curated().find(words)
-    assert [(e.start, e.end, e.spelling) for e in found] == [
-        (1, 4, ("kim", "jong", "il")),
-        (5, 6, ("qadhafi",)),
-    ]
-    assert ("gaddafi",) in found[1].variants
-
-
-def test_find_with_nothing_to_expand() -> None:
-    assert curated().find(["embassy", "road", "meeting"]) == ()
-    assert VariantTable().find(["qadhafi"]) == ()
-
-
 # --------------------------------------------------------------------------- storage
 
 

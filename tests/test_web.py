@@ -275,6 +275,25 @@ def test_narrow_results_get_a_month_histogram(client: TestClient) -> None:
     assert "Matching cables per month" in html
 
 
+def test_month_histogram_with_cables_of_a_known_year_but_no_date(tmp_path: Path) -> None:
+    """A cable with no date gets its year from its reference id, and "unknown" in the month
+    facet: the month histogram leaves it out (the page once walked the months forever, since
+    "unknown" sorts after every YYYY-MM, and stalled the whole server)."""
+    cables = [
+        cable(f"08PARIS{i}", "ELECTION REPORT", "1. (C) The election.",
+              created=datetime(2008, 1 + i, 3, tzinfo=UTC))
+        for i in range(3)
+    ] + [cable("08PARIS99", "ELECTION UNDATED", "1. (C) The election.", created=None)]
+    root = make_index(tmp_path / "index", cables)
+    with TestClient(create_app(root)) as c:
+        r = c.get("/search", params={"q": "election"})
+    assert r.status_code == 200 and total_of(r.text) == 4
+    html = r.text
+    bars = re.findall(r'class="bar([^"]*)" data-key="([^"]*)"', html)
+    assert [key for _, key in bars] == [f"2008-{m:02d}" for m in range(1, 13)]
+    assert [key for css, key in bars if "empty" not in css] == ["2008-01", "2008-02", "2008-03"]
+
+
 def test_did_you_mean(client: TestClient) -> None:
     r = client.get("/search", params={"q": "ashrf", "sort": "newest"})
     assert "Did you mean" in r.text

@@ -57,6 +57,8 @@ _PARA_MARK_RE = re.compile(r"(?<=\s)(?=\d{1,3}\. \([A-Z]{1,4}(?://[A-Z]+)*\) )")
 #: a hard-wrapped line is at least this long; shorter lines end on purpose (headings, lists)
 _WRAP_MIN = 55
 _LIST_START_RE = re.compile(r"^\s*(?:[-*•]|\(?[A-Za-z0-9]{1,3}[.)]\s)")
+#: a month facet value (the facet also holds "unknown")
+_MONTH_KEY = re.compile(r"\d{4}-(0[1-9]|1[0-2])")
 
 
 # --- search page -------------------------------------------------------------------------------
@@ -270,25 +272,25 @@ def year_histogram(state: SearchState, years: dict[int, int]) -> Histogram | Non
 
 
 def month_histogram(state: SearchState, months: Counter[str]) -> Histogram | None:
-    if not months:
+    # a cable with a year (from its reference id) but no date is the month facet's "unknown":
+    # it has no bar (it once sorted after every month and the walk never ended)
+    years = sorted({int(k[:4]) for k in months if _MONTH_KEY.fullmatch(k)})
+    if not years:
         return None
     # whole calendar years: bars keep their width and place from one query to the next
-    first, last = f"{min(months)[:4]}-01", f"{max(months)[:4]}-12"
-    year, month = int(first[:4]), 1
+    first, last = years[0], years[-1]
     items = []
-    while True:
-        key = f"{year:04d}-{month:02d}"
-        label = _MONTHS[month - 1] if month != 1 else str(year)
-        items.append((key, label, months.get(key, 0),
-                      f"{_MONTHS[month - 1]} {year}: {months.get(key, 0):,} cables"))
-        if key >= last:
-            break
-        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    for year in range(first, last + 1):
+        for month in range(1, 13):
+            key = f"{year:04d}-{month:02d}"
+            n = months.get(key, 0)
+            label = _MONTHS[month - 1] if month != 1 else str(year)
+            items.append((key, label, n, f"{_MONTHS[month - 1]} {year}: {n:,} cables"))
     slot = min(HIST_MAX_SLOT, max(HIST_MIN_SLOT, HIST_WIDTH / len(items)))
     plot_height = 110
     every = 1 if slot >= 30 else 3
     bars, top = _bars(state, items, "month", every, plot_height, slot)
-    span = f"{first[:4]}" if first[:4] == last[:4] else f"{first[:4]}–{last[:4]}"
+    span = f"{first}" if first == last else f"{first}–{last}"
     return Histogram("month", bars, max(HIST_WIDTH, math.ceil(slot * len(items))), plot_height + 18,
                      plot_height, top, span)
 
