@@ -25,6 +25,7 @@ import itertools
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from typing import AnyStr
 
 # --------------------------------------------------------------------------- records
 
@@ -122,6 +123,15 @@ class _Text:
         self.s = "".join(out)
         self.pos = pos
 
+    def replace(self, old: str, kind: str, new: str) -> None:
+        """Replace every `old` (one character) with `new`."""
+        if self.trace:
+            self.apply([(i, i + 1, new) for i in find_all(self.s, old)], kind)
+            return
+        # (the same as `apply`, without an edit per character)
+        self.removed.extend([Removed(kind, old, ())] * self.s.count(old))
+        self.s = self.s.replace(old, new)
+
     def sub(
         self, pattern: re.Pattern[str], kind: str, repl: str | Callable[[re.Match[str]], str]
     ) -> None:
@@ -174,13 +184,14 @@ SPACED_LEAD = 4
 #: an alternation of them would skip, but a banner never starts right after a letter
 _PLAIN_BANNER_WORDS = ("UNCLAS", "CONFIDENTIAL", "SECRET", "LIMITED OFFICIAL USE")
 #: characters that IGNORECASE matches to an ASCII letter but that `str.upper` (`str.lower`)
-#: does not map to it (dotted and dotless i, long s, Kelvin sign): where one occurs, a scan
-#: of the upper-cased (lower-cased) text is not exact and the slow pattern is used instead
+#: does not map to it (dotted and dotless i, long s, Kelvin sign: all the non-ASCII ones
+#: that it matches to an ASCII letter): where one occurs, a scan of the upper-cased
+#: (lower-cased) text is not exact and the slow pattern is used instead
 _UPPER_UNSAFE = ("\u0130", "\u212a")
 _LOWER_UNSAFE = ("\u0130", "\u0131", "\u017f", "\u212a")
 
 
-def find_all(text: str, needle: str) -> Iterator[int]:
+def find_all(text: AnyStr, needle: AnyStr) -> Iterator[int]:
     """Every position of `needle` in `text`, overlapping ones too."""
     i = text.find(needle)
     while i != -1:
@@ -189,11 +200,17 @@ def find_all(text: str, needle: str) -> Iterator[int]:
 
 
 @functools.lru_cache(maxsize=4)  # (the field extractors ask for the same body in turn)
-def lower_exact(s: str) -> str | None:
-    """`s.lower()` when its positions and letters are those an IGNORECASE pattern sees."""
+def lower_exact(s: str) -> bytes | None:
+    """`s` with its ASCII letters lower-cased, one byte per character (any other non-ASCII
+    character as "?"), when its positions and ASCII letters are those an IGNORECASE pattern
+    sees: then a word of ASCII letters is in `s` in any case exactly where it is in this.
+
+    (Bytes: `bytes.lower` of the encoded text is several times faster than `str.lower`
+    of a text with non-ASCII characters in it, and the same for ASCII ones.)
+    """
     if any(c in s for c in _LOWER_UNSAFE):
         return None
-    return s.lower()
+    return s.encode("ascii", errors="replace").lower()
 
 
 #: the banner line at the top of a body: classification word(s), caveats, "SECTION nn OF nn",
@@ -230,16 +247,18 @@ _SIPDIS_RE = re.compile(
     r"[Ssſ](?<![A-Za-z][Ssſ])[Iiİı][Pp][Dd][Iiİı][Ssſ](?:(?i:sipdis))*(?![a-z])"
 )
 _END_MARKER_RE = re.compile(r"NNNN(?<![A-Za-z]NNNN)(?![A-Za-z])|==*[ \t]*CABLE ENDS[ \t]*=+")
-_RULE_RE = re.compile(r"[-_=*](?<![^\s][-_=*])(?:[-_=*]{2,}|(?<=-) (?:- ){2,}-)(?![^\s])")
-_RULE_CHARS = bytes.maketrans(b"_=*", b"---")
+_RULE = r"{first}(?<![^\s]{first})(?:[-_=*]{{2,}}|(?<=-) (?:- ){{2,}}-)(?![^\s])"
+_RULE_RE = re.compile(_RULE.format(first="[-_=*]"))
+#: the same for a text with no "_", "=" or "*" (nearly all): a rule then starts with "-", a
+#: fixed first character that `re` finds several times faster than the character class
+_DASH_RULE_RE = re.compile(_RULE.format(first="-"))
 
 
-def _may_hold_rule(s: str) -> bool:
-    """False when `_RULE_RE` cannot match: it needs three rule characters in a row or
-    "- - " (a scan for its leading character class is slow; these are C searches)."""
-    if "- - " in s or not s.isascii():
-        return True
-    return b"---" in s.encode("ascii").translate(_RULE_CHARS)
+def _rule_matches(s: str) -> Iterator[re.Match[str]]:
+    """`_RULE_RE.finditer(s)`."""
+    if "_" in s or "=" in s or "*" in s:
+        return _RULE_RE.finditer(s)
+    return _DASH_RULE_RE.finditer(s)
 
 
 PARTIAL_NOTE = (
@@ -305,13 +324,10 @@ def _decode_html(t: _Text) -> None:
     t.sub(_ENTITY_RE, "html", lambda m: html.unescape(m.group(0)))
 
 
-_PILCROW_RE = re.compile("¶")
-
-
 def _remove_pilcrows(t: _Text) -> None:
     # A pilcrow always starts a paragraph; collapsed bodies keep it as their only break.
     if "¶" in t.s:
-        t.sub(_PILCROW_RE, "pilcrow", "\n\n")
+        t.replace("¶", "pilcrow", "\n\n")
 
 
 def _overlap(after: str, before: str) -> int:
@@ -454,8 +470,10 @@ def _joining_edit(s: str, start: int, end: int) -> Edit:
     return (start, end, " " if mid_sentence else "\n\n")
 
 
-#: the "OF nnn" of a page marker, in the lower-cased text (a fixed first letter: a fast scan)
-_PAGE_OF_RE = re.compile(r"of[ \t]+\d{3}(?!\d)")
+#: the "OF nnn" of a page marker, in the lower-cased text (a fixed first letter: a fast scan).
+#: Its "?" may be any non-ASCII character (see `lower_exact`), so also a digit of another
+#: script, which `\d` matches in the text: this finds a few places too many, never too few.
+_PAGE_OF_RE = re.compile(rb"of[ \t]+[0-9?]{3}(?![0-9])")
 
 
 def _page_marker_matches(s: str) -> Iterator[re.Match[str]]:
@@ -463,7 +481,8 @@ def _page_marker_matches(s: str) -> Iterator[re.Match[str]]:
 
     A marker is digits, blanks and full stops up to its "OF": so none starts before the run
     of those characters in front of the first "OF nnn" not yet passed, and a search from
-    there finds the next marker (if that "OF" was not one, a later one; never an earlier one).
+    there finds the next marker (if that "OF" was not one, a later one; never an earlier one,
+    so the "OF"s that are no marker's only cost a search).
     """
     low = lower_exact(s)
     if low is None:
@@ -600,12 +619,14 @@ def _layout(s: str, collapsed: bool) -> str:
     return s.strip()
 
 
+#: (written out, the three newlines are a literal prefix that `re` finds with a fast search;
+#: `\n{3,}` is tried at every position, and repeated `str.replace` calls copy the text each time)
+_BLANK_LINES_RE = re.compile("\n\n\n+")
+
+
 def _collapse_blank_lines(s: str) -> str:
-    """Runs of 3+ newlines as 2: `re.sub(r"\n{3,}", "\n\n", s)`, without the regex's slow
-    scan for a repeat (each replace shortens a run of k newlines to k - k // 3)."""
-    while "\n\n\n" in s:
-        s = s.replace("\n\n\n", "\n\n")
-    return s
+    """Runs of 3+ newlines as 2: `re.sub(r"\n{3,}", "\n\n", s)`."""
+    return _BLANK_LINES_RE.sub("\n\n", s) if "\n\n\n" in s else s
 
 
 _SPACES_RE = re.compile("   *")
@@ -739,8 +760,8 @@ def _remove_sipdis(t: _Text) -> None:
     low = lower_exact(s)
     if low is None:
         t.sub(_SIPDIS_RE, "sipdis", "\n")
-    elif "sipdis" in low:
-        found = _matches_at(_SIPDIS_RE, s, find_all(low, "sipdis"))
+    elif b"sipdis" in low:
+        found = _matches_at(_SIPDIS_RE, s, find_all(low, b"sipdis"))
         t.apply([(m.start(), m.end(), "\n") for m in found], "sipdis")
 
 
@@ -765,8 +786,7 @@ def clean_body(text: str, trace: bool = False) -> CleanText:
     _remove_sipdis(t)
     if "NNNN" in t.s or "CABLE ENDS" in t.s:
         t.sub(_END_MARKER_RE, "end-marker", "")
-    if _may_hold_rule(t.s):
-        t.sub(_RULE_RE, "rule", "\n\n")
+    t.apply([(m.start(), m.end(), "\n\n") for m in _rule_matches(t.s)], "rule")
     body = _layout(t.s, collapsed)
     origin = _nonspace_origins(t.s, t.pos) if trace else ()
     return CleanText(body, tuple(t.removed), origin)

@@ -36,12 +36,12 @@ from .references import station_code
 # finding its first word in the lower-cased text with `str.find` and trying it only there
 # gives the same matches many times faster.
 def _search_at_word(pattern: re.Pattern[str], text: str, word: str) -> re.Match[str] | None:
-    """`pattern.search(text)`, for a pattern whose matches all start with `word` (lower case)
-    in any case."""
+    """`pattern.search(text)`, for a pattern whose matches all start with `word` (ASCII
+    letters, lower case) in any case."""
     low = lower_exact(text)
     if low is None:
         return pattern.search(text)
-    for i in find_all(low, word):
+    for i in find_all(low, word.encode()):
         m = pattern.match(text, i)
         if m is not None:
             return m
@@ -57,7 +57,7 @@ def _finditer_at_word(
         yield from pattern.finditer(text, 0, endpos)
         return
     pos = 0
-    for i in find_all(low, word):
+    for i in find_all(low, word.encode()):
         if i >= endpos:
             return
         if i < pos:
