@@ -612,9 +612,11 @@ def is_collapsed(text: str) -> bool:
 
 def _layout(s: str, collapsed: bool) -> str:
     """One paragraph per line, paragraphs separated by one blank line (whitespace changes only)."""
-    s = _squeeze_spaces(s)
-    s = _collapse_blank_lines(s)
-    s = _break_collapsed_lines(s, collapsed)
+    lines = _squeezed_lines(s)
+    # (collapsing blank lines leaves the longest line as it is)
+    has_long_line = max(map(len, lines)) >= COLLAPSED_LINE
+    s = _collapse_blank_lines("\n".join(lines))
+    s = _break_collapsed_lines(s, collapsed, has_long_line)
     s = _join_wrapped_lines(s)
     return s.strip()
 
@@ -640,6 +642,11 @@ def _squeeze_spaces(s: str) -> str:
     (As `_SPACE_RE.sub(" ", s)` followed by `re.sub(" ?\\n ?", "\\n", s)`, which replace every
     single space and try every position, but 5-10 times faster.)
     """
+    return "\n".join(_squeezed_lines(s))
+
+
+def _squeezed_lines(s: str) -> list[str]:
+    """The lines of `_squeeze_spaces(s)`."""
     # A run of whitespace is the same run of spaces after this.
     # (`c in s` is instant for a character wider than any of `s`, as in ASCII text)
     for c in _OTHER_SPACES:
@@ -649,16 +656,16 @@ def _squeeze_spaces(s: str) -> str:
         s = _SPACES_RE.sub(" ", s)
     lines = s.split("\n")
     if len(lines) == 1:
-        return lines[0]
+        return lines
     # Spaces now come one at a time: each one next to a newline goes.
     middle = [line.strip(" ") for line in lines[1:-1]]
-    return "\n".join([lines[0].rstrip(" "), *middle, lines[-1].lstrip(" ")])
+    return [lines[0].rstrip(" "), *middle, lines[-1].lstrip(" ")]
 
 
 _LINE_RE = re.compile(r"[^\n]+")
 
 
-def _break_collapsed_lines(s: str, collapsed: bool) -> str:
+def _break_collapsed_lines(s: str, collapsed: bool, has_long_line: bool) -> str:
     """Restore paragraph starts inside long lines (bodies collapsed onto one line)."""
     edits: list[Edit] = []
     long_lines = (
@@ -667,10 +674,12 @@ def _break_collapsed_lines(s: str, collapsed: bool) -> str:
             for m in _LINE_RE.finditer(s)
             if collapsed or m.end() - m.start() >= COLLAPSED_LINE
         ]
-        if collapsed or max(map(len, s.split("\n"))) >= COLLAPSED_LINE
+        if collapsed or has_long_line
         else []
     )
-    keywords = list(_keyword_starts(s))
+    # (without long lines only the keywords written with a colon, an E.O. number or "By"
+    # count, which can be found faster)
+    keywords = list(_keyword_starts(s)) if long_lines else _marked_keyword_starts(s)
     for i in keywords:
         if i > 0 and s[i - 1] in _GLUED_AFTER and _GLUED_KEYWORD_RE.match(s, i):
             edits.append((i, i, "\n\n"))
@@ -688,6 +697,40 @@ def _keyword_starts(s: str) -> Iterator[int]:
     while m is not None:
         yield m.start()
         m = _KEYWORD_START_RE.search(s, m.start() + 1)
+
+
+#: a colon after a keyword of `_GLUED_KEYWORD_RE` or `_ALWAYS_KEYWORD_RE` (maybe after a
+#: space): look-behinds from a colon, a fixed first character that `re` finds fast
+_COLON_KEYWORDS = ("SUBJECT", "Subject", "SUBJ", "TAGS", "Tags", "REF", "REFS", "REFTEL")
+_KEYWORD_COLON_RE = re.compile(
+    ":(?:"
+    + "|".join(
+        "(?<=" + "|".join(word + space + ":" for word in _COLON_KEYWORDS if len(word) == n) + ")"
+        for n in sorted({len(word) for word in _COLON_KEYWORDS})
+        for space in ("", r"\s")
+    )
+    + ")"
+)
+_COLON_KEYWORD_LENGTHS = range(
+    min(map(len, _COLON_KEYWORDS)), max(map(len, _COLON_KEYWORDS)) + 2
+)  # (+ 1 for the space, + 1 for `range`)
+#: the first digit of an E.O. number of `_EO`, and how far before it its "E" can be
+_EO_NUMBER_RE = re.compile(r"1(?=2958|2356|3526|2065|1652|3292)")
+_EO_LENGTHS = range(2, 7)  # "EO" to "E. O. "
+
+
+def _marked_keyword_starts(s: str) -> list[int]:
+    """Every position where `_GLUED_KEYWORD_RE` or `_ALWAYS_KEYWORD_RE` may match (a
+    superset, in order): before a colon a keyword can end at, before an E.O. number, and at
+    "CLASSIFIED"/"Classified". (`_keyword_starts` has to stop at each of the most common
+    letters of upper-case text.)"""
+    starts = {
+        m.start() - n for m in _KEYWORD_COLON_RE.finditer(s) for n in _COLON_KEYWORD_LENGTHS
+    }
+    starts.update(m.start() - n for m in _EO_NUMBER_RE.finditer(s) for n in _EO_LENGTHS)
+    starts.update(find_all(s, "CLASSIFIED"))
+    starts.update(find_all(s, "Classified"))
+    return sorted(i for i in starts if i >= 0)
 
 
 def _breaks_before(
