@@ -353,3 +353,26 @@ def test_prefilters_never_skip_a_match() -> None:
         markers += bool(found)
     # the patterns did match, often
     assert rules > 20 and banners > 20 and markers > 20, (rules, banners, markers)
+
+
+def test_keyword_prefilter_finds_every_keyword() -> None:
+    """`_marked_keyword_starts` (a faster stand-in for `_keyword_starts` in texts without
+    long lines) holds every place where a glued or always-breaking keyword matches."""
+    import random
+
+    from indexer import clean
+
+    rng = random.Random(5)
+    alphabet = ["SUBJECT", "Subject", "SUBJ", "TAGS", "Tags", "REF", "REFS", "REFTEL", ":"]
+    alphabet += [" ", "\t", "\n", "E", ".", "O", "o", "12958", "13292", "1", "x", "BY", "By"]
+    alphabet += ["CLASSIFIED", "Classified", "EO", "E.O. 12958"]
+    found = 0
+    for _ in range(3000):
+        text = "".join(rng.choices(alphabet, k=rng.randint(0, 10)))
+        starts = set(clean._marked_keyword_starts(text))
+        for pattern in (clean._GLUED_KEYWORD_RE, clean._ALWAYS_KEYWORD_RE):
+            for i in range(len(text)):
+                if pattern.match(text, i):
+                    found += 1
+                    assert i in starts, (text, i, pattern.pattern)
+    assert found > 500, found
