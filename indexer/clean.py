@@ -597,7 +597,10 @@ def _remove_spaced_banners(t: _Text) -> None:
         t.apply([_joining_edit(s, m.start(), m.end()) for m in found], "banner")
     s = t.s
     tail = max(0, len(s) - 300)
-    t.apply([(m.start(), m.end(), "") for m in _FOOTER_RE.finditer(s, tail)], "banner")
+    # (the footer has a ">" or a "Clas": without them the pattern, tried at each of the
+    # last 300 positions, cannot match)
+    if s.find(">", tail) != -1 or s.find("Clas", tail) != -1:
+        t.apply([(m.start(), m.end(), "") for m in _FOOTER_RE.finditer(s, tail)], "banner")
 
 
 #: a run of whitespace other than newlines (what `_squeeze_spaces` makes one space)
