@@ -25,6 +25,7 @@ import itertools
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from typing import AnyStr
 
 # --------------------------------------------------------------------------- records
 
@@ -122,6 +123,15 @@ class _Text:
         self.s = "".join(out)
         self.pos = pos
 
+    def replace(self, old: str, kind: str, new: str) -> None:
+        """Replace every `old` (one character) with `new`."""
+        if self.trace:
+            self.apply([(i, i + 1, new) for i in find_all(self.s, old)], kind)
+            return
+        # (the same as `apply`, without an edit per character)
+        self.removed.extend([Removed(kind, old, ())] * self.s.count(old))
+        self.s = self.s.replace(old, new)
+
     def sub(
         self, pattern: re.Pattern[str], kind: str, repl: str | Callable[[re.Match[str]], str]
     ) -> None:
@@ -174,13 +184,14 @@ SPACED_LEAD = 4
 #: an alternation of them would skip, but a banner never starts right after a letter
 _PLAIN_BANNER_WORDS = ("UNCLAS", "CONFIDENTIAL", "SECRET", "LIMITED OFFICIAL USE")
 #: characters that IGNORECASE matches to an ASCII letter but that `str.upper` (`str.lower`)
-#: does not map to it (dotted and dotless i, long s, Kelvin sign): where one occurs, a scan
-#: of the upper-cased (lower-cased) text is not exact and the slow pattern is used instead
+#: does not map to it (dotted and dotless i, long s, Kelvin sign: all the non-ASCII ones
+#: that it matches to an ASCII letter): where one occurs, a scan of the upper-cased
+#: (lower-cased) text is not exact and the slow pattern is used instead
 _UPPER_UNSAFE = ("\u0130", "\u212a")
 _LOWER_UNSAFE = ("\u0130", "\u0131", "\u017f", "\u212a")
 
 
-def find_all(text: str, needle: str) -> Iterator[int]:
+def find_all(text: AnyStr, needle: AnyStr) -> Iterator[int]:
     """Every position of `needle` in `text`, overlapping ones too."""
     i = text.find(needle)
     while i != -1:
@@ -189,11 +200,17 @@ def find_all(text: str, needle: str) -> Iterator[int]:
 
 
 @functools.lru_cache(maxsize=4)  # (the field extractors ask for the same body in turn)
-def lower_exact(s: str) -> str | None:
-    """`s.lower()` when its positions and letters are those an IGNORECASE pattern sees."""
+def lower_exact(s: str) -> bytes | None:
+    """`s` with its ASCII letters lower-cased, one byte per character (any other non-ASCII
+    character as "?"), when its positions and ASCII letters are those an IGNORECASE pattern
+    sees: then a word of ASCII letters is in `s` in any case exactly where it is in this.
+
+    (Bytes: `bytes.lower` of the encoded text is several times faster than `str.lower`
+    of a text with non-ASCII characters in it, and the same for ASCII ones.)
+    """
     if any(c in s for c in _LOWER_UNSAFE):
         return None
-    return s.lower()
+    return s.encode("ascii", errors="replace").lower()
 
 
 #: the banner line at the top of a body: classification word(s), caveats, "SECTION nn OF nn",
@@ -230,16 +247,18 @@ _SIPDIS_RE = re.compile(
     r"[Ssſ](?<![A-Za-z][Ssſ])[Iiİı][Pp][Dd][Iiİı][Ssſ](?:(?i:sipdis))*(?![a-z])"
 )
 _END_MARKER_RE = re.compile(r"NNNN(?<![A-Za-z]NNNN)(?![A-Za-z])|==*[ \t]*CABLE ENDS[ \t]*=+")
-_RULE_RE = re.compile(r"[-_=*](?<![^\s][-_=*])(?:[-_=*]{2,}|(?<=-) (?:- ){2,}-)(?![^\s])")
-_RULE_CHARS = bytes.maketrans(b"_=*", b"---")
+_RULE = r"{first}(?<![^\s]{first})(?:[-_=*]{{2,}}|(?<=-) (?:- ){{2,}}-)(?![^\s])"
+_RULE_RE = re.compile(_RULE.format(first="[-_=*]"))
+#: the same for a text with no "_", "=" or "*" (nearly all): a rule then starts with "-", a
+#: fixed first character that `re` finds several times faster than the character class
+_DASH_RULE_RE = re.compile(_RULE.format(first="-"))
 
 
-def _may_hold_rule(s: str) -> bool:
-    """False when `_RULE_RE` cannot match: it needs three rule characters in a row or
-    "- - " (a scan for its leading character class is slow; these are C searches)."""
-    if "- - " in s or not s.isascii():
-        return True
-    return b"---" in s.encode("ascii").translate(_RULE_CHARS)
+def _rule_matches(s: str) -> Iterator[re.Match[str]]:
+    """`_RULE_RE.finditer(s)`."""
+    if "_" in s or "=" in s or "*" in s:
+        return _RULE_RE.finditer(s)
+    return _DASH_RULE_RE.finditer(s)
 
 
 PARTIAL_NOTE = (
@@ -305,13 +324,10 @@ def _decode_html(t: _Text) -> None:
     t.sub(_ENTITY_RE, "html", lambda m: html.unescape(m.group(0)))
 
 
-_PILCROW_RE = re.compile("¶")
-
-
 def _remove_pilcrows(t: _Text) -> None:
     # A pilcrow always starts a paragraph; collapsed bodies keep it as their only break.
     if "¶" in t.s:
-        t.sub(_PILCROW_RE, "pilcrow", "\n\n")
+        t.replace("¶", "pilcrow", "\n\n")
 
 
 def _overlap(after: str, before: str) -> int:
@@ -454,8 +470,10 @@ def _joining_edit(s: str, start: int, end: int) -> Edit:
     return (start, end, " " if mid_sentence else "\n\n")
 
 
-#: the "OF nnn" of a page marker, in the lower-cased text (a fixed first letter: a fast scan)
-_PAGE_OF_RE = re.compile(r"of[ \t]+\d{3}(?!\d)")
+#: the "OF nnn" of a page marker, in the lower-cased text (a fixed first letter: a fast scan).
+#: Its "?" may be any non-ASCII character (see `lower_exact`), so also a digit of another
+#: script, which `\d` matches in the text: this finds a few places too many, never too few.
+_PAGE_OF_RE = re.compile(rb"of[ \t]+[0-9?]{3}(?![0-9])")
 
 
 def _page_marker_matches(s: str) -> Iterator[re.Match[str]]:
@@ -463,7 +481,8 @@ def _page_marker_matches(s: str) -> Iterator[re.Match[str]]:
 
     A marker is digits, blanks and full stops up to its "OF": so none starts before the run
     of those characters in front of the first "OF nnn" not yet passed, and a search from
-    there finds the next marker (if that "OF" was not one, a later one; never an earlier one).
+    there finds the next marker (if that "OF" was not one, a later one; never an earlier one,
+    so the "OF"s that are no marker's only cost a search).
     """
     low = lower_exact(s)
     if low is None:
@@ -578,7 +597,10 @@ def _remove_spaced_banners(t: _Text) -> None:
         t.apply([_joining_edit(s, m.start(), m.end()) for m in found], "banner")
     s = t.s
     tail = max(0, len(s) - 300)
-    t.apply([(m.start(), m.end(), "") for m in _FOOTER_RE.finditer(s, tail)], "banner")
+    # (the footer has a ">" or a "Clas": without them the pattern, tried at each of the
+    # last 300 positions, cannot match)
+    if s.find(">", tail) != -1 or s.find("Clas", tail) != -1:
+        t.apply([(m.start(), m.end(), "") for m in _FOOTER_RE.finditer(s, tail)], "banner")
 
 
 #: a run of whitespace other than newlines (what `_squeeze_spaces` makes one space)
@@ -593,19 +615,23 @@ def is_collapsed(text: str) -> bool:
 
 def _layout(s: str, collapsed: bool) -> str:
     """One paragraph per line, paragraphs separated by one blank line (whitespace changes only)."""
-    s = _squeeze_spaces(s)
-    s = _collapse_blank_lines(s)
-    s = _break_collapsed_lines(s, collapsed)
+    lines = _squeezed_lines(s)
+    # (collapsing blank lines leaves the longest line as it is)
+    has_long_line = max(map(len, lines)) >= COLLAPSED_LINE
+    s = _collapse_blank_lines("\n".join(lines))
+    s = _break_collapsed_lines(s, collapsed, has_long_line)
     s = _join_wrapped_lines(s)
     return s.strip()
 
 
+#: (written out, the three newlines are a literal prefix that `re` finds with a fast search;
+#: `\n{3,}` is tried at every position, and repeated `str.replace` calls copy the text each time)
+_BLANK_LINES_RE = re.compile("\n\n\n+")
+
+
 def _collapse_blank_lines(s: str) -> str:
-    """Runs of 3+ newlines as 2: `re.sub(r"\n{3,}", "\n\n", s)`, without the regex's slow
-    scan for a repeat (each replace shortens a run of k newlines to k - k // 3)."""
-    while "\n\n\n" in s:
-        s = s.replace("\n\n\n", "\n\n")
-    return s
+    """Runs of 3+ newlines as 2: `re.sub(r"\n{3,}", "\n\n", s)`."""
+    return _BLANK_LINES_RE.sub("\n\n", s) if "\n\n\n" in s else s
 
 
 _SPACES_RE = re.compile("   *")
@@ -619,6 +645,11 @@ def _squeeze_spaces(s: str) -> str:
     (As `_SPACE_RE.sub(" ", s)` followed by `re.sub(" ?\\n ?", "\\n", s)`, which replace every
     single space and try every position, but 5-10 times faster.)
     """
+    return "\n".join(_squeezed_lines(s))
+
+
+def _squeezed_lines(s: str) -> list[str]:
+    """The lines of `_squeeze_spaces(s)`."""
     # A run of whitespace is the same run of spaces after this.
     # (`c in s` is instant for a character wider than any of `s`, as in ASCII text)
     for c in _OTHER_SPACES:
@@ -628,16 +659,16 @@ def _squeeze_spaces(s: str) -> str:
         s = _SPACES_RE.sub(" ", s)
     lines = s.split("\n")
     if len(lines) == 1:
-        return lines[0]
+        return lines
     # Spaces now come one at a time: each one next to a newline goes.
     middle = [line.strip(" ") for line in lines[1:-1]]
-    return "\n".join([lines[0].rstrip(" "), *middle, lines[-1].lstrip(" ")])
+    return [lines[0].rstrip(" "), *middle, lines[-1].lstrip(" ")]
 
 
 _LINE_RE = re.compile(r"[^\n]+")
 
 
-def _break_collapsed_lines(s: str, collapsed: bool) -> str:
+def _break_collapsed_lines(s: str, collapsed: bool, has_long_line: bool) -> str:
     """Restore paragraph starts inside long lines (bodies collapsed onto one line)."""
     edits: list[Edit] = []
     long_lines = (
@@ -646,10 +677,12 @@ def _break_collapsed_lines(s: str, collapsed: bool) -> str:
             for m in _LINE_RE.finditer(s)
             if collapsed or m.end() - m.start() >= COLLAPSED_LINE
         ]
-        if collapsed or max(map(len, s.split("\n"))) >= COLLAPSED_LINE
+        if collapsed or has_long_line
         else []
     )
-    keywords = list(_keyword_starts(s))
+    # (without long lines only the keywords written with a colon, an E.O. number or "By"
+    # count, which can be found faster)
+    keywords = list(_keyword_starts(s)) if long_lines else _marked_keyword_starts(s)
     for i in keywords:
         if i > 0 and s[i - 1] in _GLUED_AFTER and _GLUED_KEYWORD_RE.match(s, i):
             edits.append((i, i, "\n\n"))
@@ -667,6 +700,40 @@ def _keyword_starts(s: str) -> Iterator[int]:
     while m is not None:
         yield m.start()
         m = _KEYWORD_START_RE.search(s, m.start() + 1)
+
+
+#: a colon after a keyword of `_GLUED_KEYWORD_RE` or `_ALWAYS_KEYWORD_RE` (maybe after a
+#: space): look-behinds from a colon, a fixed first character that `re` finds fast
+_COLON_KEYWORDS = ("SUBJECT", "Subject", "SUBJ", "TAGS", "Tags", "REF", "REFS", "REFTEL")
+_KEYWORD_COLON_RE = re.compile(
+    ":(?:"
+    + "|".join(
+        "(?<=" + "|".join(word + space + ":" for word in _COLON_KEYWORDS if len(word) == n) + ")"
+        for n in sorted({len(word) for word in _COLON_KEYWORDS})
+        for space in ("", r"\s")
+    )
+    + ")"
+)
+_COLON_KEYWORD_LENGTHS = range(
+    min(map(len, _COLON_KEYWORDS)), max(map(len, _COLON_KEYWORDS)) + 2
+)  # (+ 1 for the space, + 1 for `range`)
+#: the first digit of an E.O. number of `_EO`, and how far before it its "E" can be
+_EO_NUMBER_RE = re.compile(r"1(?=2958|2356|3526|2065|1652|3292)")
+_EO_LENGTHS = range(2, 7)  # "EO" to "E. O. "
+
+
+def _marked_keyword_starts(s: str) -> list[int]:
+    """Every position where `_GLUED_KEYWORD_RE` or `_ALWAYS_KEYWORD_RE` may match (a
+    superset, in order): before a colon a keyword can end at, before an E.O. number, and at
+    "CLASSIFIED"/"Classified". (`_keyword_starts` has to stop at each of the most common
+    letters of upper-case text.)"""
+    starts = {
+        m.start() - n for m in _KEYWORD_COLON_RE.finditer(s) for n in _COLON_KEYWORD_LENGTHS
+    }
+    starts.update(m.start() - n for m in _EO_NUMBER_RE.finditer(s) for n in _EO_LENGTHS)
+    starts.update(find_all(s, "CLASSIFIED"))
+    starts.update(find_all(s, "Classified"))
+    return sorted(i for i in starts if i >= 0)
 
 
 def _breaks_before(
@@ -739,8 +806,8 @@ def _remove_sipdis(t: _Text) -> None:
     low = lower_exact(s)
     if low is None:
         t.sub(_SIPDIS_RE, "sipdis", "\n")
-    elif "sipdis" in low:
-        found = _matches_at(_SIPDIS_RE, s, find_all(low, "sipdis"))
+    elif b"sipdis" in low:
+        found = _matches_at(_SIPDIS_RE, s, find_all(low, b"sipdis"))
         t.apply([(m.start(), m.end(), "\n") for m in found], "sipdis")
 
 
@@ -765,8 +832,7 @@ def clean_body(text: str, trace: bool = False) -> CleanText:
     _remove_sipdis(t)
     if "NNNN" in t.s or "CABLE ENDS" in t.s:
         t.sub(_END_MARKER_RE, "end-marker", "")
-    if _may_hold_rule(t.s):
-        t.sub(_RULE_RE, "rule", "\n\n")
+    t.apply([(m.start(), m.end(), "\n\n") for m in _rule_matches(t.s)], "rule")
     body = _layout(t.s, collapsed)
     origin = _nonspace_origins(t.s, t.pos) if trace else ()
     return CleanText(body, tuple(t.removed), origin)

@@ -36,12 +36,12 @@ from .references import station_code
 # finding its first word in the lower-cased text with `str.find` and trying it only there
 # gives the same matches many times faster.
 def _search_at_word(pattern: re.Pattern[str], text: str, word: str) -> re.Match[str] | None:
-    """`pattern.search(text)`, for a pattern whose matches all start with `word` (lower case)
-    in any case."""
+    """`pattern.search(text)`, for a pattern whose matches all start with `word` (ASCII
+    letters, lower case) in any case."""
     low = lower_exact(text)
     if low is None:
         return pattern.search(text)
-    for i in find_all(low, word):
+    for i in find_all(low, word.encode()):
         m = pattern.match(text, i)
         if m is not None:
             return m
@@ -57,7 +57,7 @@ def _finditer_at_word(
         yield from pattern.finditer(text, 0, endpos)
         return
     pos = 0
-    for i in find_all(low, word):
+    for i in find_all(low, word.encode()):
         if i >= endpos:
             return
         if i < pos:
@@ -925,13 +925,17 @@ def signed_by(body: str) -> tuple[str, ...]:
     short last sentence cannot be told from a name, only one word on its own line or a single
     word counts.
     """
-    tail = re.sub(r"(?:\s+\.|\s*\\)+$", "", _without_trailer(body)[-300:]).rstrip()
+    tail = _without_trailer(body)[-300:]
+    # (the pattern is tried at every position: only where the text ends as it can end)
+    if tail.endswith((".", "\\", ".\n", "\\\n")):
+        tail = _TAIL_DOTS_RE.sub("", tail)
+    tail = tail.rstrip()
     found = _signer_in(tail)
     if found:
         return found
     # "... Portal:Unit ed_Kingdom LEBARON", "... Maxim Elovik CLINTON": in mixed-case text a
     # last word in capitals is the signature even where no sentence ends before it.
-    m = _LAST_CAPS_RE.search(tail)
+    m = _LAST_CAPS_RE.search(tail, _last_words_start(tail, 1))
     if m is None or m.group(1) in _NOT_SIGNERS or set(m.group(1)) <= {"X"}:
         return ()
     before = tail[: m.start(1)]
@@ -948,6 +952,15 @@ def signed_by(body: str) -> tuple[str, ...]:
 #: the last word of a body when it is one capitalized name ("CLINTON", "O'NEILL"), not
 #: the end of a sentence in capitals ("END COMMENT AND GUIDANCE REQUES")
 _LAST_CAPS_RE = re.compile(r"(?<![A-Za-z'-])([A-Z][A-Z'-]{2,})$")
+#: full stops and backslashes left at the end of a body
+_TAIL_DOTS_RE = re.compile(r"(?:\s+\.|\s*\\)+$")
+
+
+def _last_words_start(text: str, n: int) -> int:
+    """Where the last `n` words of `text` (apart by whitespace) and the whitespace before
+    them start, or 0 when it has no more words than these."""
+    parts = text.rsplit(None, n)
+    return len(parts[0]) if len(parts) > n else 0
 #: a name after the URL of a "Visit ... Website" line ("... /p/nea/amman Beecroft")
 _LINE_END_NAME_RE = re.compile(r"\s(?:/\s+)?[A-Z][A-Za-z'-]+$")
 #: end-of-body lines that come after the signature: classification lines, "NNN", "...",
@@ -981,7 +994,10 @@ def _without_trailer(body: str) -> str:
 
 
 def _signer_in(tail: str) -> tuple[str, ...]:
-    m = _SIGNER_RE.search(tail)
+    # A match ends the text and holds at most four of its words (three names and "-",
+    # "GP-1" or "COMMENT.") with the whitespace before them, or a URL: the pattern, which
+    # has no fixed first letter, is tried only there.
+    m = _SIGNER_RE.search(tail, 0 if "http" in tail else _last_words_start(tail, 4))
     # "END COMMENT DELL": the match may start too early; try again after each stop word.
     while m is not None and m.group("names").split()[0].upper() in _NOT_SIGNERS:
         m = _SIGNER_RE.search(tail, m.start("names") + len(m.group("names").split()[0]))
@@ -1008,4 +1024,8 @@ def _signer_in(tail: str) -> tuple[str, ...]:
 
 
 def is_partial(text: str) -> bool:
-    return normalize_space(PARTIAL_NOTE) in normalize_space(text[:400])
+    # (the note's words are in the text as written: most texts need no normalizing)
+    return text.find("partial", 0, 400) != -1 and _PARTIAL_NOTE in normalize_space(text[:400])
+
+
+_PARTIAL_NOTE = normalize_space(PARTIAL_NOTE)

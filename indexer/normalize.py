@@ -34,7 +34,8 @@ def build_cable(raw: RawRecord) -> Cable:
         raise CableError("no cable text")
     notes = list(raw.notes)
     body = clean_body(text).text
-    if not header and len(body.split()) < MIN_WORDS:
+    # (maxsplit: only the first words are counted, the body is not split up whole)
+    if not header and len(body.split(None, MIN_WORDS - 1)) < MIN_WORDS:
         raise CableError(f"no cable text: {body[:60]!r}" if body else "no cable text")
     header = extract.normalize_header(header or "")
 

@@ -336,15 +336,43 @@ def test_prefilters_never_skip_a_match() -> None:
     alphabet = ["-", "_", "=", "*", " ", "\n", "\n\n\n", "A", "x", "- - -", "é"]
     alphabet += ["SECRET", "UNCLAS", "ECRET", "CONFIDENTIAL", "LIMITED OFFICIAL USE"]
     alphabet += [" SECTION 01 OF 02", "S E C R E T", "C O N F I D E N T I A L"]
-    rules = banners = 0
+    # page markers, also in other cases and with a digit of another script ("\u0662")
+    alphabet += ["BAGHDAD 00000113", " 002 OF 002", " Of 00\u0662", "7", " \t"]
+    rules = banners = markers = 0
     for _ in range(3000):
         text = "".join(rng.choices(alphabet, k=rng.randint(0, 12)))
-        if clean._RULE_RE.search(text):
-            rules += 1
-            assert clean._may_hold_rule(text), text
+        found_rules = [m.span() for m in clean._rule_matches(text)]
+        assert found_rules == [m.span() for m in clean._RULE_RE.finditer(text)], text
+        rules += bool(found_rules)
         found = [m.span() for m in clean._banner_line_matches(text)]
         assert found == [m.span() for m in clean.BANNER_LINE_RE.finditer(text)], text
         banners += bool(found)
         assert clean._collapse_blank_lines(text) == re.sub(r"\n{3,}", "\n\n", text)
-    assert rules > 30 and banners > 20, (rules, banners)  # the patterns did match, often
-    assert not clean._may_hold_rule("a -- b == c ** d _ e")
+        found = [m.span() for m in clean._page_marker_matches(text)]
+        assert found == [m.span() for m in clean._PAGE_MARKER_CORE_RE.finditer(text)], text
+        markers += bool(found)
+    # the patterns did match, often
+    assert rules > 20 and banners > 20 and markers > 20, (rules, banners, markers)
+
+
+def test_keyword_prefilter_finds_every_keyword() -> None:
+    """`_marked_keyword_starts` (a faster stand-in for `_keyword_starts` in texts without
+    long lines) holds every place where a glued or always-breaking keyword matches."""
+    import random
+
+    from indexer import clean
+
+    rng = random.Random(5)
+    alphabet = ["SUBJECT", "Subject", "SUBJ", "TAGS", "Tags", "REF", "REFS", "REFTEL", ":"]
+    alphabet += [" ", "\t", "\n", "E", ".", "O", "o", "12958", "13292", "1", "x", "BY", "By"]
+    alphabet += ["CLASSIFIED", "Classified", "EO", "E.O. 12958"]
+    found = 0
+    for _ in range(3000):
+        text = "".join(rng.choices(alphabet, k=rng.randint(0, 10)))
+        starts = set(clean._marked_keyword_starts(text))
+        for pattern in (clean._GLUED_KEYWORD_RE, clean._ALWAYS_KEYWORD_RE):
+            for i in range(len(text)):
+                if pattern.match(text, i):
+                    found += 1
+                    assert i in starts, (text, i, pattern.pattern)
+    assert found > 500, found

@@ -553,3 +553,27 @@ def test_signer_of_older_closings(body: str, expected: tuple[str, ...]) -> None:
 )
 def test_classified_by_names(body: str, expected: str | None) -> None:
     assert extract.classified_by(body) == expected
+
+
+def test_signer_search_window_finds_what_a_full_search_finds() -> None:
+    """The signer pattern is searched only over the last words of the text: the same first
+    match as a search of all of it, on random tails of names, stops and punctuation."""
+    import random
+
+    from indexer import extract
+
+    rng = random.Random(7)
+    alphabet = ["BUTENIS", "Satterfield", "van Voorst", "END COMMENT", "END TEXT", "GP-1"]
+    alphabet += [" ", "\n", ". ", "- ", "/", "http://x.gov/a ", "the", "O'NEILL", ")", ":"]
+    matched = 0
+    for _ in range(3000):
+        tail = "".join(rng.choices(alphabet, k=rng.randint(1, 12))).rstrip()
+        window = 0 if "http" in tail else extract._last_words_start(tail, 4)
+        full = extract._SIGNER_RE.search(tail)
+        fast = extract._SIGNER_RE.search(tail, window)
+        assert (full and full.span()) == (fast and fast.span()), tail
+        caps = extract._LAST_CAPS_RE.search(tail)
+        caps_fast = extract._LAST_CAPS_RE.search(tail, extract._last_words_start(tail, 1))
+        assert (caps and caps.span()) == (caps_fast and caps_fast.span()), tail
+        matched += full is not None
+    assert matched > 300, matched
