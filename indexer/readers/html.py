@@ -151,8 +151,10 @@ def read_page(path: Path) -> tuple[bytes, str]:
 
 
 def _read_parts(fh: BinaryIO, size: int) -> tuple[bytes, str] | None:
-    # only these two reads: no read-ahead into the navigation between them
-    os.posix_fadvise(fh.fileno(), 0, 0, os.POSIX_FADV_RANDOM)
+    # only these two reads: no read-ahead into the navigation between them (Linux; macOS
+    # and Windows have no posix_fadvise and read ahead as they do)
+    if hasattr(os, "posix_fadvise"):
+        os.posix_fadvise(fh.fileno(), 0, 0, os.POSIX_FADV_RANDOM)
     head = fh.read(HEAD_PART)
     fh.seek(size - TAIL_PART)
     tail = fh.read(TAIL_PART + 1)
