@@ -603,7 +603,7 @@ def _remove_spaced_banners(t: _Text) -> None:
         t.apply([(m.start(), m.end(), "") for m in _FOOTER_RE.finditer(s, tail)], "banner")
 
 
-#: a run of whitespace other than newlines (what `_squeeze_spaces` makes one space)
+#: a run of whitespace other than newlines (what `_squeezed_lines` makes one space)
 _SPACE_RE = re.compile(r"[^\S\n]+")
 
 
@@ -639,17 +639,13 @@ _SPACES_RE = re.compile("   *")
 _OTHER_SPACES = tuple(c for c in map(chr, range(0x3001)) if c.isspace() and c not in " \n")
 
 
-def _squeeze_spaces(s: str) -> str:
-    """Each run of whitespace other than newlines as one space, and no space next to a newline.
-
-    (As `_SPACE_RE.sub(" ", s)` followed by `re.sub(" ?\\n ?", "\\n", s)`, which replace every
-    single space and try every position, but 5-10 times faster.)
-    """
-    return "\n".join(_squeezed_lines(s))
-
-
 def _squeezed_lines(s: str) -> list[str]:
-    """The lines of `_squeeze_spaces(s)`."""
+    """The lines of `s` with each run of whitespace other than newlines as one space, and no
+    space next to a newline.
+
+    (Joined, as `_SPACE_RE.sub(" ", s)` followed by `re.sub(" ?\\n ?", "\\n", s)`, which
+    replace every single space and try every position, but 5-10 times faster.)
+    """
     # A run of whitespace is the same run of spaces after this.
     # (`c in s` is instant for a character wider than any of `s`, as in ASCII text)
     for c in _OTHER_SPACES:

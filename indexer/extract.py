@@ -954,13 +954,6 @@ def signed_by(body: str) -> tuple[str, ...]:
 _LAST_CAPS_RE = re.compile(r"(?<![A-Za-z'-])([A-Z][A-Z'-]{2,})$")
 #: full stops and backslashes left at the end of a body
 _TAIL_DOTS_RE = re.compile(r"(?:\s+\.|\s*\\)+$")
-
-
-def _last_words_start(text: str, n: int) -> int:
-    """Where the last `n` words of `text` (apart by whitespace) and the whitespace before
-    them start, or 0 when it has no more words than these."""
-    parts = text.rsplit(None, n)
-    return len(parts[0]) if len(parts) > n else 0
 #: a name after the URL of a "Visit ... Website" line ("... /p/nea/amman Beecroft")
 _LINE_END_NAME_RE = re.compile(r"\s(?:/\s+)?[A-Z][A-Za-z'-]+$")
 #: end-of-body lines that come after the signature: classification lines, "NNN", "...",
@@ -991,6 +984,13 @@ def _without_trailer(body: str) -> str:
         if word.startswith(("Visit", '"Visit', "Please")) and _LINE_END_NAME_RE.search(word):
             return text
         text = text[:start].rstrip()
+
+
+def _last_words_start(text: str, n: int) -> int:
+    """Where the last `n` words of `text` (apart by whitespace) and the whitespace before
+    them start, or 0 when it has no more words than these."""
+    parts = text.rsplit(None, n)
+    return len(parts[0]) if len(parts) > n else 0
 
 
 def _signer_in(tail: str) -> tuple[str, ...]:
