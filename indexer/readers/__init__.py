@@ -100,14 +100,15 @@ def read_file(path: Path) -> Iterator[RawRecord | ReadError]:
     try:
         with open(path, "rb") as fh:
             head = fh.read(FIRST_BYTES)
-            page = _is_page(path, head)
-            if not page:
+            # a page is read on this handle: one open a page, not two
+            page = html.read_open(fh) if _is_page(path, head) else None
+            if page is None:
                 head += fh.read(HEAD_BYTES - len(head))
     except OSError as exc:
         yield ReadError(str(path), None, f"cannot read: {exc.strerror or exc}")
         return
-    if page:
-        yield from html.read(path)
+    if page is not None:
+        yield html.parse_page(page[0], str(path), page[1])
         return
     if not head.strip():
         yield ReadError(str(path), None, "empty file")
@@ -144,7 +145,7 @@ def file_digest(path: Path) -> str:
     with open(path, "rb") as fh:
         first = fh.read(FIRST_BYTES)
         if _is_page(path, first):
-            return html.read_page(path)[1]
+            return html.read_open(fh)[1]
         digest = hashlib.sha256(first)
         # one read of the rest, in 1 MiB chunks past that (a cables.csv is 1.7 GB)
         for chunk in iter(lambda: fh.read(1 << 20), b""):

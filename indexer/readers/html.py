@@ -114,7 +114,8 @@ def sniff(path: Path, head: bytes) -> bool:
 def read(path: Path) -> Iterator[RawRecord | ReadError]:
     """The one cable of a Cable Viewer page, or a ReadError saying why there is none."""
     try:
-        data, digest = read_page(path)
+        with open(path, "rb") as fh:
+            data, digest = read_open(fh)
     except OSError as exc:
         yield ReadError(str(path), None, f"cannot read: {exc.strerror or exc}")
         return
@@ -140,13 +141,19 @@ def read_page(path: Path) -> tuple[bytes, str]:
     False
     """
     with open(path, "rb") as fh:
-        size = os.fstat(fh.fileno()).st_size
-        if size > PARTS_FROM:
-            parts = _read_parts(fh, size)
-            if parts is not None:
-                return parts
-            fh.seek(0)
-        data = fh.read()
+        return read_open(fh)
+
+
+def read_open(fh: BinaryIO) -> tuple[bytes, str]:
+    """`read_page` of an open page, from its start whatever has been read of it already (the
+    readers' dispatch sniffs a file on the handle it then reads it with)."""
+    size = os.fstat(fh.fileno()).st_size
+    if size > PARTS_FROM:
+        parts = _read_parts(fh, size)
+        if parts is not None:
+            return parts
+    fh.seek(0)
+    data = fh.read()
     return data, hashlib.sha256(data).hexdigest()
 
 
@@ -155,6 +162,7 @@ def _read_parts(fh: BinaryIO, size: int) -> tuple[bytes, str] | None:
     # and Windows have no posix_fadvise and read ahead as they do)
     if hasattr(os, "posix_fadvise"):
         os.posix_fadvise(fh.fileno(), 0, 0, os.POSIX_FADV_RANDOM)
+    fh.seek(0)
     head = fh.read(HEAD_PART)
     fh.seek(size - TAIL_PART)
     tail = fh.read(TAIL_PART + 1)
