@@ -285,7 +285,7 @@ def count_words(documents: Iterable[str]) -> list[WordStats]:
         for i, w in enumerate(words):
             if w[0].islower():
                 lowercase[folded[i]] += 1
-            elif w[0].isupper() and not w.isupper():
+            elif w[0].isupper() and any(map(str.islower, w)):
                 capitalized[folded[i]] += 1
                 # listed now, counted once at the end: Counter.update per occurrence cost
                 # more than all the rest of the loop
