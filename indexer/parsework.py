@@ -37,6 +37,7 @@ from .manifest import FileEntry, RecordEntry
 from .parse import parse_file, parse_range
 from .readers import HEAD_BYTES, NoCable, csvfile, file_digest
 from .readers.csvfile import split_points
+from .readers.readahead import ReadAhead
 from .schema import build_schema
 from .store import checkpoint
 
@@ -153,8 +154,16 @@ class _PartParser:
         self._sampled = 0
 
     def documents(self) -> Iterator[dict[str, Any]]:
+        # the disk reads the next whole files while this one is parsed (a byte range of a
+        # cables.csv is read sequentially, with the kernel's own read-ahead)
+        with ReadAhead([u.path for u in self.units if u.whole]) as ahead:
+            yield from self._documents(ahead)
+
+    def _documents(self, ahead: ReadAhead) -> Iterator[dict[str, Any]]:
         position = 0
         for unit in self.units:
+            if unit.whole:
+                ahead.done_one()
             path = unit.path
             p = Path(path)
             try:
