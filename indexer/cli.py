@@ -17,6 +17,13 @@ from typing import Any, TypeVar
 
 import click
 
+# numpy's OpenBLAS starts a thread per core when numpy is imported, and on 2 cores that
+# thread's start-up competes with the command itself: ~70 ms of every one-shot `cables
+# search` here. Nothing of cables runs BLAS (float matrix products), so a command runs it on
+# one thread; a value the user set is kept. (Before any import of numpy: cli.py imports
+# none, its commands do.)
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+
 from . import __version__
 from .cable import ReadError
 from .errors import CablesError, QueryError
@@ -389,24 +396,28 @@ def search(
       cables search 'tag:pter origin:baghdad' --facet year --json
       cables search 'mek' --all --format csv > mek.csv
     """
+    # the modules of a search only, not the `indexer.searching` facade (which loads those
+    # of `show`, `similar`, `stats` and the rest): start-up is most of a one-shot search
     from . import render
-    from . import searching as lib
+    from .facets import FACET_FIELDS
+    from .hits import export, search
+    from .output import write_csv, write_jsonl
 
     try:
         if export_all:
-            found = lib.export(index_dir, query, sort=sort)
+            found = export(index_dir, query, sort=sort)
             for warning in found.warnings:
                 click.echo(f"warning: {warning}", err=True)
-            write = lib.write_csv if export_format == "csv" else lib.write_jsonl
+            write = write_csv if export_format == "csv" else write_jsonl
             write(found.hits, sys.stdout)
             return
-        result = lib.search(
+        result = search(
             index_dir,
             query,
             limit=limit,
             page=page,
             sort=sort,
-            facets=facets or lib.FACET_FIELDS,
+            facets=facets or FACET_FIELDS,
         )
     except CablesError as exc:
         raise fail(exc) from None

@@ -14,10 +14,11 @@ offsets of its matches; the renderers (`to_terminal`, `to_html`) only decorate i
 from __future__ import annotations
 
 import html
+import operator
 import re
 from bisect import bisect_right
 from dataclasses import dataclass
-from itertools import compress
+from itertools import compress, repeat
 from typing import Any
 
 import click
@@ -78,9 +79,25 @@ _US_BOTH = frozenset({"us", US_TERM})
 _US_ONLY = frozenset({US_TERM})
 
 
-def _terms_of(tokens: list[str]) -> list[Any]:
-    """Each token's term (a str), or for the token `US` the set of its terms."""
-    out: list[Any] = list(map(_TOKEN_TERMS.__getitem__, tokens))
+def _terms_of(tokens: list[str], initials: frozenset[str] | None = None) -> list[Any]:
+    """Each token's term (a str), or for the token `US` the set of its terms.
+
+    With `initials` (the first characters of every term looked for), a token not in the
+    cache whose word starts with another character gets "" instead of its term, unstemmed:
+    its term cannot be one looked for, since a term starts with its word's first character
+    (a word holding a dot or no letter is its own term, and Porter2 rewrites only endings:
+    every step keeps at least the part before R1, and its exceptional forms keep the first
+    letter too; `tests/test_highlight.py` checks it on every word of the dev cables).
+    Stemming is most of the cost of highlighting a first page in a new process (~2,400
+    distinct words in ten bodies, ~20 us each); a served index has most of them cached."""
+    out: list[Any] = list(map(_TOKEN_TERMS.get, tokens))
+    if None in out:
+        for i in compress(range(len(out)), map(operator.is_, out, repeat(None))):
+            token = tokens[i]
+            if initials is None or word_of(token)[:1] in initials:
+                out[i] = _TOKEN_TERMS[token]
+            else:
+                out[i] = ""
     if "US" in tokens:
         for i, token in enumerate(tokens):
             if token == "US":
@@ -148,7 +165,7 @@ def find_matches(text: str, terms: Terms) -> list[tuple[int, int, object]]:
         return []
     found = list(TOKEN_RE.finditer(text))
     tokens = [m.group(0) for m in found]
-    token_terms = _terms_of(tokens)
+    token_terms = _terms_of(tokens, _initials(terms))
     us = list(compress(range(len(tokens)), map("US".__eq__, tokens))) if "US" in tokens else []
     marked: dict[int, object] = {}
     words = terms.words
@@ -169,6 +186,15 @@ def find_matches(text: str, terms: Terms) -> list[tuple[int, int, object]]:
         else:
             spans.append((start, end, marked[i]))
     return spans
+
+
+def _initials(terms: Terms) -> frozenset[str] | None:
+    """The first characters of every term of `terms` (None: some term is empty)."""
+    wanted = set(terms.words)
+    for positions, _ in terms.phrases:
+        wanted.update(*positions)
+    firsts = frozenset(term[:1] for term in wanted)
+    return None if "" in firsts else firsts
 
 
 def _phrase_tokens(

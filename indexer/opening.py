@@ -81,6 +81,14 @@ class Searchable:
             if isinstance(storage, viewfile.ViewStorage):
                 storage.close()
 
+    def drop_pages(self) -> None:
+        """Give back the pages of the index files that searches have mapped into the process
+        (`indexer.viewfile.ViewStorage.drop_pages`; they stay in the page cache). For every
+        twin of this generation at once: they share the files."""
+        storage = self.ix.storage
+        if isinstance(storage, viewfile.ViewStorage) and not self.closed:
+            storage.drop_pages()
+
     def __enter__(self) -> Searchable:
         return self
 

@@ -12,14 +12,18 @@ import os
 import textwrap
 from collections.abc import Iterable
 from datetime import datetime
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 import click
 
 from . import tagcodes
 from .highlight import Fragment, mark_all, to_terminal
-from .quote import QuoteResult
-from .searching import BatchRow, CableView, Hit, SearchResult, Stats, hit_to_dict, result_to_dict
+from .output import hit_to_dict, result_to_dict
+from .records import BatchRow, CableView, Hit, SearchResult, Stats
+
+if TYPE_CHECKING:
+    # (not imported to run: `cables search` renders without loading the quote finder)
+    from .quote import QuoteResult
 
 WIDTH = 100
 

@@ -117,6 +117,10 @@ class ViewFile(io.RawIOBase):
         return self._pos
 
 
+#: madvise's "these pages are not needed": on a read-only shared map of a file the kernel
+#: drops them from the process, not from the page cache (None where there is none)
+_DONTNEED: int | None = getattr(mmap, "MADV_DONTNEED", None)
+
 #: files smaller than this are read into memory instead of mapped (the TOC, small segments):
 #: a read costs less than a map, and holds no map or descriptor at all
 MAP_MIN_BYTES = 64 * 1024
@@ -151,6 +155,15 @@ class _Mapping:
         whole.release()
         self._views.append(part)
         return part
+
+    def drop_pages(self) -> None:
+        """Unmap the pages of the file this process has touched (see `ViewStorage.
+        drop_pages`); the map stays valid and reads fault them back in."""
+        if self._map is None or self.closed or _DONTNEED is None:
+            return
+        # (closed by another thread meanwhile: nothing left to drop)
+        with contextlib.suppress(ValueError, OSError):
+            self._map.madvise(_DONTNEED)
 
     def close(self) -> None:
         if self.closed:
@@ -213,6 +226,18 @@ class ViewStorage(FileStorage):  # type: ignore[misc]
         mapping = _Mapping(os.path.join(self.folder, name))
         self._mappings.add(mapping)
         return MappedFile(mapping, 0, mapping.size, name=name, owner=True, **kwargs)
+
+    def drop_pages(self) -> None:
+        """Give back the pages of the mapped files that reads have touched.
+
+        A read of a mapped file maps its pages into the process, and they count in its RSS
+        until the map goes: a long-running server that has answered queries over most of a
+        4 GB index would show most of it as its own memory. The pages are the kernel's page
+        cache, read-only and shared: dropping them from the process (madvise MADV_DONTNEED)
+        leaves them cached for the next read, which maps them again (a minor fault, no
+        disk read while the cache holds them). A no-op where madvise has no MADV_DONTNEED."""
+        for mapping in list(self._mappings):
+            mapping.drop_pages()
 
     def close(self) -> None:
         """Unmaps every file still open (Whoosh's readers close theirs themselves)."""

@@ -251,3 +251,42 @@ def test_batch_reports_bad_lines_and_goes_on(indexed: str, tmp_path: Path) -> No
     rows = [json.loads(line) for line in out.splitlines()]
     assert [r["query"] for r in rows] == ["ashraf", '"unbalanced', "butenis"]
     assert rows[0]["total"] == 3 and rows[1]["error"] and rows[2]["total"] == 3
+
+
+#: what a one-shot `cables search` must not load: start-up is most of its time (issue 14)
+NOT_FOR_SEARCH = (
+    "indexer.searching", "indexer.views", "indexer.quote", "indexer.ingest",
+    "indexer.fastwrite", "indexer.parse", "indexer.web", "indexer.alerts", "indexer.diff",
+    "starlette", "uvicorn", "jinja2", "watchdog", "bs4", "lxml", "pypdf",
+)  # fmt: skip
+
+
+def test_search_command_imports_only_what_a_search_needs(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    runner = CliRunner()
+    corpus = tmp_path / "corpus"
+    for n in range(3):  # more hits than a did-you-mean is asked for below (`suggest`)
+        write_cable(corpus, f"09BAGHDAD{n + 1}")
+    index = tmp_path / "index"
+    assert runner.invoke(main, ["index", str(corpus), "--index", str(index), "-q"]).exit_code == 0
+    code = (
+        "import json, os, sys\n"
+        "from click.testing import CliRunner\n"
+        "from indexer.cli import main\n"
+        f"argv = ['search', 'baghdad', '--index', {str(index)!r}, '--json']\n"
+        "r = CliRunner().invoke(main, argv)\n"
+        "print(json.dumps([r.exit_code, json.loads(r.stdout)['total'], sorted(sys.modules),"
+        " os.environ.get('OPENBLAS_NUM_THREADS')]))\n"
+    )
+    env = {k: v for k, v in __import__("os").environ.items() if k != "OPENBLAS_NUM_THREADS"}
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          check=True, env=env)  # fmt: skip
+    exit_code, total, modules, blas_threads = json.loads(done.stdout)
+    assert (exit_code, total) == (0, 3)
+    assert "indexer.hits" in modules  # it did search
+    loaded = [m for m in modules if m.split(".")[0] in NOT_FOR_SEARCH or m in NOT_FOR_SEARCH
+              or any(m.startswith(f"{n}.") for n in NOT_FOR_SEARCH)]  # fmt: skip
+    assert loaded == []
+    assert blas_threads == "1"

@@ -3,6 +3,7 @@ offsets, and the two renderers."""
 
 from __future__ import annotations
 
+import random
 import re
 from pathlib import Path
 
@@ -10,8 +11,9 @@ import click
 import pytest
 from conftest import EXAMPLE, needs_real_cables
 from helpers import make_cable, make_index
+from whoosh.lang import porter2
 
-from indexer import analysis
+from indexer import analysis, highlight
 from indexer.highlight import (
     Fragment,
     Terms,
@@ -83,6 +85,76 @@ def test_highlighter_marks_every_token_on_real_cables(real_cables: Path) -> None
         covered = {pos for s, e in spans for pos in range(s, e)}
         for t in analysis.analyze(text):
             assert all(p in covered for p in range(t.start, t.end)), (path, t)
+
+
+#: words where Porter2 does more than cut an ending: its exceptional forms, initial y, short
+#: words, the prefixes its R1 treats apart, endings it rewrites or lengthens
+TRICKY_WORDS = (
+    *porter2.exceptional_forms, *porter2.exceptional_early_exit_post_1a, "yelling", "yy",
+    "ys", "xy", "ies", "ied", "sses", "y's", "generously", "communities", "arsenal", "dying",
+    "valency", "abilities", "hoping", "agreed", "u.s", "1.5", "12345", "_x", "émigré", "ıd",
+)  # fmt: skip
+
+
+def _words_of(text: str) -> set[str]:
+    return {analysis.word_of(t) for t in analysis.TOKEN_RE.findall(text)}
+
+
+def _first_characters_kept(words: set[str]) -> list[str]:
+    return [w for w in words if analysis.term_of(w)[:1] != w[:1]]
+
+
+def test_a_term_starts_with_its_words_first_character() -> None:
+    """What lets the highlighter leave unstemmed the words that cannot match (`_terms_of`)."""
+    words = {analysis.word_of(w) for w in TRICKY_WORDS} | _words_of(
+        EXAMPLE.read_text(encoding="utf-8")
+    )
+    assert _first_characters_kept(words) == []
+
+
+@needs_real_cables
+def test_a_term_starts_with_its_words_first_character_on_real_cables(real_cables: Path) -> None:
+    words: set[str] = set()
+    for path in sorted(p for p in real_cables.rglob("*") if p.suffix in (".txt", ".html")):
+        words |= _words_of(path.read_text(encoding="utf-8", errors="replace"))
+    assert len(words) > 10_000
+    assert _first_characters_kept(words) == []
+
+
+def _marks_both_ways(text: str, terms: Terms, monkeypatch: pytest.MonkeyPatch) -> None:
+    """find_matches with a cold cache, skipping words (as searches do) and stemming all."""
+    highlight._TOKEN_TERMS.clear()
+    skipping = find_matches(text, terms)
+    with monkeypatch.context() as m:
+        m.setattr(highlight, "_initials", lambda terms: None)
+        highlight._TOKEN_TERMS.clear()
+        stemming_all = find_matches(text, terms)
+    assert skipping == stemming_all, terms
+
+
+@needs_real_cables
+def test_skipping_words_that_cannot_match_marks_the_same(
+    real_cables: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    rng = random.Random(14)
+    files = sorted(p for p in real_cables.rglob("*") if p.suffix in (".txt", ".html"))
+    for path in files[::60]:
+        text = path.read_text(encoding="utf-8", errors="replace")[:20000]
+        found = [t.term for t in analysis.analyze(text)]
+        if len(found) < 10:
+            continue
+        at = rng.randrange(len(found) - 3)
+        chosen = [
+            Terms(frozenset(rng.sample(found, 3))),
+            Terms(frozenset(), ((tuple(frozenset([t]) for t in found[at : at + 3]), 0),)),
+            Terms(
+                frozenset({"u.s", "us", found[-1]}),
+                ((tuple(frozenset([t]) for t in found[at : at + 2]), 2),),
+            ),
+            Terms(frozenset({"zzz", "negoti"})),
+        ]
+        for terms in chosen:
+            _marks_both_ways(text, terms, monkeypatch)
 
 
 def test_hyphenated_word_is_marked_whole() -> None:

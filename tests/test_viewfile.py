@@ -124,3 +124,39 @@ def test_searchable_close_frees_the_generation_at_once(
         s.close()  # twice is fine
     finally:
         gc.enable()
+
+
+def _mapped_kib(folder: Path) -> int:
+    """KiB of the files under `folder` mapped into this process (smaps' Rss of their maps)."""
+    root = str(folder.resolve())
+    total, inside = 0, False
+    with open("/proc/self/smaps", encoding="utf-8") as fh:
+        for line in fh:
+            head = line.split(maxsplit=5)
+            if "-" in head[0] and not head[0].endswith(":"):  # a mapping's first line
+                inside = len(head) == 6 and head[5].strip().startswith(root)
+            elif inside and head[0] == "Rss:":
+                total += int(head[1])
+    return total
+
+
+@pytest.mark.skipif(not hasattr(mmap, "MADV_DONTNEED"), reason="no madvise(MADV_DONTNEED)")
+def test_drop_pages_gives_back_what_searches_mapped(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(viewfile, "MAP_MIN_BYTES", 0)
+    cables = [make_cable(f"09BAGHDAD{n}", f"oil talks {n}", "oil minister said " * 30)
+              for n in range(1, 31)]  # fmt: skip
+    root = make_index(tmp_path / "index", cables)
+    with search.open_index(root) as s:
+        first = search.search(s, '"oil minister" talks', facets=["year"])
+        assert _mapped_kib(root) > 0  # the pages the search read count as the process's
+        s.drop_pages()
+        assert _mapped_kib(root) == 0
+        # the maps stay valid: the same search reads its pages back and answers alike
+        again = search.search(s, '"oil minister" talks', facets=["year"])
+        assert (again.total, again.hits, again.facets) == (first.total, first.hits, first.facets)
+        assert _mapped_kib(root) > 0
+        s.twin().drop_pages()  # a twin shares the files
+        assert _mapped_kib(root) == 0
+    s.drop_pages()  # closed: nothing to do, no error

@@ -4,6 +4,7 @@ pages, API shapes, every search state in the URL, escaping, and the error status
 from __future__ import annotations
 
 import json
+import mmap
 import random
 import re
 import shutil
@@ -740,3 +741,21 @@ def test_cable_page_lists_the_articles_links(tmp_path: Path) -> None:
         assert "http://www.example.org/story" in links(html)
         assert "https://news.example.com/a?b=1&c=2" in links(html)  # escaped, and back
         assert "Appears in these articles" not in c.get("/cable/09BAGHDAD401").text
+
+
+@pytest.mark.skipif(not hasattr(mmap, "MADV_DONTNEED"), reason="no madvise(MADV_DONTNEED)")
+def test_a_request_leaves_no_index_pages_mapped(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # the server's RSS must not grow with every part of the index it has read
+    from test_viewfile import _mapped_kib
+
+    from indexer import viewfile
+
+    monkeypatch.setattr(viewfile, "MAP_MIN_BYTES", 0)  # map every file, however small
+    root = make_index(tmp_path / "index", corpus())
+    with TestClient(create_app(root)) as c:
+        for url in ("/api/search?q=weekly+report", "/search?q=ashraf", "/cable/09BAGHDAD113"):
+            assert c.get(url).status_code == 200
+            assert _mapped_kib(root) == 0, url
+

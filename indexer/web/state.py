@@ -116,7 +116,14 @@ class IndexPool:
         return twin
 
     def _call(self, fn: Callable[[lib.Searchable], T]) -> T:
-        return fn(self._view())
+        view = self._view()
+        try:
+            return fn(view)
+        finally:
+            # the index pages this request mapped go back to the page cache: otherwise the
+            # server's RSS grows with every part of the index ever read (462 MiB after the
+            # 20 bench queries at full size, 363 of it mapped index pages)
+            view.drop_pages()
 
     async def run(self, fn: Callable[[lib.Searchable], T]) -> T:
         """`fn(view)` on a worker thread; SearchTimeout past the time limit."""
