@@ -9,7 +9,8 @@ ids, weights, the position counts, the positions themselves, and the per-value o
 the old layout (each value's frame, count and pickle head: `value overhead`). Blocks it does
 not know (stock Whoosh's compressed pickles: the fields without positions) count whole as
 `other`. It reads both layouts `cables index` has written: format 2's raw blocks (each value
-Whoosh's `Positions.encode` bytes) and format 3's compact blocks (`indexer.blockcodec`, in `whoosh_private.compact_block`'s envelope).
+Whoosh's `Positions.encode` bytes) and format 3's compact blocks (`indexer.blockcodec`, in
+`whoosh_private.compact_block`'s envelope).
 """
 
 from __future__ import annotations
