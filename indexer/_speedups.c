@@ -113,7 +113,7 @@ static int add_bound(PyObject *bounds, PyObject *term, Py_ssize_t offset) {
     return failed;
 }
 
-/* one document's posting of a term: its (docnum, count) to meta, the framed value of its
+/* one document's posting of a term: its (docnum, count) to meta, the varints of its
  * positions pos[0..npos) to vals, and a block bound after every 128th posting */
 static int add_posting(PyObject *entry, PyObject *term, PyObject *bounds, unsigned long docnum,
                        const uint32_t *pos, Py_ssize_t npos, Buf *value) {

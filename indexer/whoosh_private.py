@@ -365,12 +365,12 @@ def delete_documents(
 #
 # Where the fast path meets a layout it does not know, it raises `UnknownLayout` (one line,
 # "run `cables index --rebuild`") instead of reading the index some slower way: a reader that
-# is not a W3 segment reader, a compact block that does not decode,
-# values that do not tile their block, a posting list mixing block layouts, a lengths column
-# that is not one byte a document. What stays is reading the other layouts Whoosh 2.7.4 itself
-# writes, each through Whoosh's own code (stock blocks through `W3LeafMatcher`, inlined
-# postings through their matcher), and decoding positions with `pickle` where the compiled
-# decoder meets a pickle it does not handle (same values; `indexer.postings.positions`).
+# is not a W3 segment reader, a compact block that does not decode (`blockcodec.BadBlock`),
+# a posting list mixing block layouts, a lengths column that is not one byte a document.
+# What stays is reading the other layouts Whoosh 2.7.4 itself writes, each through Whoosh's
+# own code (stock blocks through `W3LeafMatcher`, inlined postings through their matcher),
+# their `Positions` values unpickled in bulk and turned into the compact blocks' varints
+# (`indexer.postings._with_values`), so the positions decoder knows one layout.
 
 # imported after `check_version()`: another Whoosh may lack these names, and must get the
 # one-line message, not an ImportError
