@@ -1,6 +1,7 @@
 /* Compiled inner loops of indexer.fastwrite (TokenCache.index_text: tokenizing a text, looking
  * up its terms and adding its postings; write_term: a term's posting blocks) and of
- * indexer.postings (decode_positions, for phrase checks). All are optional: each caller has a
+ * indexer.postings (read_blocks: a posting list's compact blocks; decode_positions, for
+ * phrase checks). All are optional: each caller has a
  * pure-Python twin, used when this module is not built, and the tests compare the two byte
  * for byte.
  */
@@ -11,7 +12,6 @@
 #include <math.h>
 
 #define BLOCK_LIMIT 128
-#define PICKLE_BATCH 1000
 
 typedef struct {
     unsigned char *p;
@@ -38,41 +38,23 @@ static void put_int(Buf *b, uint32_t v) {
            q[4] = v >> 24; b->len += 5; }
 }
 
-/* the framed value of ascending positions pos[0..n) into b (b->len reset first) */
-static int encode_value(Buf *b, const uint32_t *pos, Py_ssize_t n) {
-    /* worst case: frame 5, count 4, list head 5, 5 per int, marks and appends, stop */
-    b->len = 0;
-    if (buf_reserve(b, 16 + 5 * n + 2 * (n / PICKLE_BATCH + 1)) < 0) return -1;
-    b->len = 5; /* room for the longest frame header; moved down below if short */
+/* unsigned LEB128 varint of v at the end of b (room reserved by the caller) */
+static void put_varint(Buf *b, uint64_t v) {
     unsigned char *q = b->p + b->len;
-    q[0] = (n >> 24) & 255; q[1] = (n >> 16) & 255; q[2] = (n >> 8) & 255; q[3] = n & 255;
-    memcpy(q + 4, "\x80\x02]q\x00", 5);
-    b->len += 9;
-    /* as the pickler writes a list: one item with APPEND, else batches of 1000 items,
-       each MARK ... APPENDS (a last batch of one item too) */
+    while (v >= 0x80) { *q++ = (unsigned char)((v & 0x7F) | 0x80); v >>= 7; }
+    *q++ = (unsigned char)v;
+    b->len = q - b->p;
+}
+
+/* a posting's value as PositionsPostings keeps it: the varints of the position deltas of
+ * ascending positions pos[0..n) (the first from 0), into b (b->len reset first) */
+static int encode_value(Buf *b, const uint32_t *pos, Py_ssize_t n) {
+    b->len = 0;
+    if (buf_reserve(b, 5 * n) < 0) return -1;
     uint32_t prev = 0;
-    if (n == 1) {
-        put_int(b, pos[0]);
-        b->p[b->len++] = 'a';
-    }
-    for (Py_ssize_t first = 0; n > 1 && first < n; first += PICKLE_BATCH) {
-        Py_ssize_t last = first + PICKLE_BATCH < n ? first + PICKLE_BATCH : n;
-        b->p[b->len++] = '(';
-        for (Py_ssize_t i = first; i < last; i++) {
-            put_int(b, pos[i] - prev);
-            prev = pos[i];
-        }
-        b->p[b->len++] = 'e';
-    }
-    b->p[b->len++] = '.';
-    Py_ssize_t size = b->len - 5;
-    if (size < 256) {
-        b->p[3] = 'C'; b->p[4] = (unsigned char)size;
-        memmove(b->p, b->p + 3, size + 2);
-        b->len = size + 2;
-    } else {
-        b->p[0] = 'B'; b->p[1] = size & 255; b->p[2] = (size >> 8) & 255;
-        b->p[3] = (size >> 16) & 255; b->p[4] = (size >> 24) & 255;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        put_varint(b, pos[i] - prev);
+        prev = pos[i];
     }
     return 0;
 }
@@ -131,7 +113,7 @@ static int add_bound(PyObject *bounds, PyObject *term, Py_ssize_t offset) {
     return failed;
 }
 
-/* one document's posting of a term: its (docnum, count) to meta, the framed value of its
+/* one document's posting of a term: its (docnum, count) to meta, the varints of its
  * positions pos[0..npos) to vals, and a block bound after every 128th posting */
 static int add_posting(PyObject *entry, PyObject *term, PyObject *bounds, unsigned long docnum,
                        const uint32_t *pos, Py_ssize_t npos, Buf *value) {
@@ -146,7 +128,7 @@ static int add_posting(PyObject *entry, PyObject *term, PyObject *bounds, unsign
     return 0;
 }
 
-/* ---- write_term: one term's posting blocks of a Positions field, in the raw layout ----
+/* ---- write_term: one term's posting blocks of a Positions field, as compact blocks ----
  *
  * write_term(meta, vals, bounds, lengths, field_boost, boosts, start) -> (blob, terminfo)
  * does what fastwrite's _PositionsPostings.expand + _TermWriter.write_frames do in Python
@@ -155,8 +137,8 @@ static int add_posting(PyObject *entry, PyObject *term, PyObject *bounds, unsign
  * posting (or None), `lengths` the quantized field length of each document (or None),
  * `boosts` docnum -> document boost (or None), `start` the offset in the postings file
  * where the blob will be written. The blob is Whoosh's W3 block list ("W3Bl", then per
- * block of 128: signed length, pickled block info, raw block data as RAW_BLOCK_HEAD
- * describes); terminfo is the W3TermInfo bytes the term index keeps for it.
+ * block of 128: signed length, pickled block info, the compact block of
+ * indexer/blockcodec.py in the envelope of whoosh_private.compact_block); terminfo is the W3TermInfo bytes the term index keeps for it.
  */
 static void put_be32(unsigned char *q, uint32_t v) {
     q[0] = v >> 24; q[1] = (v >> 16) & 255; q[2] = (v >> 8) & 255; q[3] = v & 255;
@@ -193,10 +175,8 @@ static void put_bytes(Buf *b, const void *data, Py_ssize_t n) {
     b->len += n;
 }
 
-static const char IDS_ARRAY_HEAD[] =
-    "\x80\x03" "carray\n_array_reconstructor\n(carray\narray\nX\x01\x00\x00\x00" "IK\x06" "B";
-static const char WEIGHTS_ARRAY_HEAD[] =
-    "carray\n_array_reconstructor\n(carray\narray\nX\x01\x00\x00\x00" "fK\x0e" "B";
+/* whoosh_private.BLOCK_HEAD: PROTO 3, GLOBAL indexer.whoosh_private w3_block */
+static const char BLOCK_HEAD[] = "\x80\x03" "cindexer.whoosh_private\nw3_block\n";
 
 static PyObject *write_term(PyObject *self, PyObject *args) {
     PyObject *meta, *vals, *bounds, *lengths_obj, *boosts;
@@ -229,7 +209,7 @@ static PyObject *write_term(PyObject *self, PyObject *args) {
     PyObject *result = NULL;
     double *weights = PyMem_Malloc(n * sizeof(double));
     float *stored = PyMem_Malloc(128 * sizeof(float));
-    Buf out = {NULL, 0, 0};
+    Buf out = {NULL, 0, 0}, sub = {NULL, 0, 0}, payload = {NULL, 0, 0};
     if (!weights || !stored) { PyErr_NoMemory(); goto done; }
     for (Py_ssize_t i = 0; i < n; i++) {
         uint32_t docnum = (uint32_t)(posts[i] >> 32), freq = (uint32_t)posts[i];
@@ -313,40 +293,58 @@ static PyObject *write_term(PyObject *self, PyObject *args) {
         put_int(&out, (uint32_t)bmin);
         put_int(&out, (uint32_t)bmax);
         put_bytes(&out, "tq\x00.", 4);
-        /* block data: (delta ids array, weights, values tuple), as _hand_pickle writes it */
-        if (buf_reserve(&out, (vend - vstart) + cnt * 8 + 200) < 0) goto done;
-        put_bytes(&out, IDS_ARRAY_HEAD, sizeof(IDS_ARRAY_HEAD) - 1);
-        put_le32(out.p + out.len, (uint32_t)(cnt * 4));
-        out.len += 4;
+        /* block data: the compact payload (indexer/blockcodec.py) in its pickle envelope
+           (indexer/whoosh_private.py, compact_block) */
+        sub.len = 0;
+        if (buf_reserve(&sub, 10 * cnt) < 0) goto done;
         uint32_t prev = 0;
-        for (Py_ssize_t i = first; i < last; i++) {
+        for (Py_ssize_t i = first; i < last; i++) { /* ids, then counts, in one buffer */
             uint32_t docnum = (uint32_t)(posts[i] >> 32);
-            put_le32(out.p + out.len, docnum - prev);
-            out.len += 4;
+            put_varint(&sub, docnum - prev);
             prev = docnum;
         }
-        put_bytes(&out, "tR", 2);
-        if (all_one) {
-            out.p[out.len++] = 'N';
-        } else if (all_same) {
-            out.p[out.len++] = 'G';
-            put_be_double(out.p + out.len, (double)stored[0]);
-            out.len += 8;
-        } else {
-            put_bytes(&out, WEIGHTS_ARRAY_HEAD, sizeof(WEIGHTS_ARRAY_HEAD) - 1);
-            put_le32(out.p + out.len, (uint32_t)(cnt * 4));
-            out.len += 4;
-            for (Py_ssize_t i = 0; i < cnt; i++) {
+        Py_ssize_t ids_size = sub.len;
+        int counts_weights = 1;
+        for (Py_ssize_t i = first; i < last; i++) {
+            uint32_t freq = (uint32_t)posts[i];
+            put_varint(&sub, freq);
+            if ((float)((double)freq * fb) != stored[i - first]) counts_weights = 0;
+        }
+        Py_ssize_t counts_size = sub.len - ids_size;
+        int mode = all_one ? 0 : counts_weights ? 1 : all_same ? 2 : 3;
+        Py_ssize_t wsize = mode == 0 ? 0 : mode == 1 ? 8 : mode == 2 ? 4 : 4 * cnt;
+        payload.len = 0;
+        if (buf_reserve(&payload, 20 + wsize + sub.len + (vend - vstart)) < 0) goto done;
+        put_varint(&payload, (uint64_t)cnt);
+        put_varint(&payload, (uint64_t)mode);
+        put_varint(&payload, (uint64_t)ids_size);
+        put_varint(&payload, (uint64_t)counts_size);
+        if (mode == 1) {
+            uint64_t u;
+            memcpy(&u, &fb, 8);
+            for (int k = 0; k < 8; k++) payload.p[payload.len++] = (u >> (8 * k)) & 255;
+        } else if (mode >= 2) {
+            for (Py_ssize_t i = 0; i < (mode == 2 ? 1 : cnt); i++) {
                 uint32_t u;
                 memcpy(&u, &stored[i], 4);
-                put_le32(out.p + out.len, u);
-                out.len += 4;
+                put_le32(payload.p + payload.len, u);
+                payload.len += 4;
             }
-            put_bytes(&out, "tR", 2);
         }
-        out.p[out.len++] = '(';
-        put_bytes(&out, frames + vstart, vend - vstart);
-        put_bytes(&out, "t\x87.", 3);
+        put_bytes(&payload, sub.p, sub.len);
+        put_bytes(&payload, frames + vstart, vend - vstart);
+        if (buf_reserve(&out, payload.len + sizeof(BLOCK_HEAD) + 8) < 0) goto done;
+        put_bytes(&out, BLOCK_HEAD, sizeof(BLOCK_HEAD) - 1);
+        if (payload.len < 256) {
+            out.p[out.len++] = 'C';
+            out.p[out.len++] = (unsigned char)payload.len;
+        } else {
+            out.p[out.len++] = 'B';
+            put_le32(out.p + out.len, (uint32_t)payload.len);
+            out.len += 4;
+        }
+        put_bytes(&out, payload.p, payload.len);
+        put_bytes(&out, "\x85R.", 3);
         int32_t blocklength = (int32_t)(out.len - info_at);
         put_be32(out.p + head, (uint32_t)(last == n ? -blocklength : blocklength));
         vstart = vend;
@@ -379,6 +377,8 @@ done:
     PyMem_Free(weights);
     PyMem_Free(stored);
     PyMem_Free(out.p);
+    PyMem_Free(sub.p);
+    PyMem_Free(payload.p);
     return result;
 }
 
@@ -401,8 +401,8 @@ done:
  *   - each distinct term gets one posting, as _PositionsPostings.add adds it:
  *       terms[term] = (meta, vals)    two bytearrays, created when missing
  *       meta += native uint64 (docnum << 32 | number of positions)
- *       vals += the Whoosh Positions value framed as a pickle bytes opcode:
- *               C <size:1> | B <size:4 LE>, then >u4 count, then pickle.dumps(deltas, 2)
+ *       vals += the varints of the position deltas, the first from 0
+ *               (indexer/blockcodec.py)
  *       after every 128th posting of a term: bounds[term].append(len(vals))
  *   - `words` (a set, or None): the lowercased token of every token met for the first time
  *     with this `stamp` (a nonzero number naming one set, e.g. one segment's) is added to
@@ -849,11 +849,11 @@ static PyTypeObject TokenCacheType = {
 
 /* decode_positions(buf, starts, ends) -> (counts, positions)
  *
- * The positions of the Whoosh Positions values buf[starts[i]:ends[i]] (>u4 count, then the
- * protocol-2 pickle of the position deltas, as Whoosh and index_text write them).
- * starts and ends are buffers of native int64; the results are bytes of native int64: the
- * number of positions of each value, and all positions, value after value. ValueError when
- * a value is anything else (the caller then decodes with pickle).
+ * The positions of the values buf[starts[i]:ends[i]], each the varints of a posting's
+ * position deltas (the first from 0: indexer/blockcodec.py). starts and ends are buffers of
+ * native int64; the results are bytes of native int64: the number of positions of each
+ * value, and all positions, value after value. ValueError when a range is out of the buffer
+ * or does not end a varint where it ends.
  */
 static PyObject *decode_positions(PyObject *self, PyObject *args) {
     Py_buffer buf, starts, ends;
@@ -866,47 +866,42 @@ static PyObject *decode_positions(PyObject *self, PyObject *args) {
     }
     const int64_t *a = starts.buf, *z = ends.buf;
     const unsigned char *data = buf.buf;
-    /* first pass: the declared counts, checked against the bounds */
+    /* first pass: the counts (a varint ends at each byte below 0x80), checked bounds */
     counts = PyBytes_FromStringAndSize(NULL, nvalues * 8);
     if (!counts) goto done;
     int64_t *count = (int64_t *)PyBytes_AS_STRING(counts);
     for (Py_ssize_t i = 0; i < nvalues; i++) {
-        if (a[i] < 0 || z[i] > buf.len || z[i] - a[i] < 4 + 5 + 1) goto bad;
-        const unsigned char *v = data + a[i];
-        count[i] = ((int64_t)v[0] << 24) | (v[1] << 16) | (v[2] << 8) | v[3];
-        total += count[i];
+        if (a[i] < 0 || z[i] > buf.len || z[i] < a[i]) goto bad;
+        if (z[i] > a[i] && data[z[i] - 1] >= 0x80) goto bad;
+        int64_t c = 0;
+        for (int64_t k = a[i]; k < z[i]; k++) c += data[k] < 0x80;
+        count[i] = c;
+        total += c;
     }
     out = PyBytes_FromStringAndSize(NULL, total * 8);
     if (!out) goto done;
     int64_t *pos = (int64_t *)PyBytes_AS_STRING(out);
     for (Py_ssize_t i = 0; i < nvalues; i++) {
-        const unsigned char *v = data + a[i] + 4, *end = data + z[i];
-        if (memcmp(v, "\x80\x02]q\x00", 5) != 0) goto bad;
-        v += 5;
-        int64_t at = 0, n = 0;
-        while (v < end && *v != '.') {
-            unsigned char op = *v++;
-            int64_t delta;
-            if (op == 'K' && v + 1 <= end) { delta = v[0]; v += 1; }
-            else if (op == 'M' && v + 2 <= end) { delta = v[0] | (v[1] << 8); v += 2; }
-            else if (op == 'J' && v + 4 <= end) {
-                delta = (int32_t)((uint32_t)v[0] | ((uint32_t)v[1] << 8) |
-                                  ((uint32_t)v[2] << 16) | ((uint32_t)v[3] << 24));
-                v += 4;
+        const unsigned char *v = data + a[i], *end = data + z[i];
+        int64_t at = 0;
+        while (v < end) {
+            uint64_t delta = 0;
+            int shift = 0;
+            for (;;) {
+                unsigned char byte = *v++;
+                delta |= (uint64_t)(byte & 0x7F) << shift;
+                if (byte < 0x80) break;
+                shift += 7;
+                if (shift > 28) goto bad;
             }
-            else if (op == '(' || op == 'e' || op == 'a') continue;
-            else goto bad;
-            if (n >= count[i]) goto bad;
-            at += delta;
+            at += (int64_t)delta;
             *pos++ = at;
-            n++;
         }
-        if (n != count[i] || v + 1 != end) goto bad;
     }
     result = PyTuple_Pack(2, counts, out);
     goto done;
 bad:
-    PyErr_SetString(PyExc_ValueError, "not a Whoosh Positions value");
+    PyErr_SetString(PyExc_ValueError, "not the varints of posting positions");
 done:
     Py_XDECREF(counts);
     Py_XDECREF(out);
@@ -918,13 +913,15 @@ done:
 
 
 /*
- * read_blocks(blob, pos, frames) -> (ids, weights, frames) or None
+ * read_blocks(blob, pos, values) -> (ids, weights, positions, starts, ends) or None
  *
- * One term's posting blocks in the raw layout (see indexer/whoosh_private.py), read in one
- * pass: ids as int64 bytes (each block's deltas summed), weights as float64 bytes, and with
- * `frames` true the blocks' framed values joined (else None). `pos` is the offset of the
- * first block's length. None when any block has another layout (the caller then reads it
- * the slow way), never a guess. Same results as the Python loop of indexer/postings.py.
+ * One term's posting list in compact blocks (indexer/blockcodec.py, in the envelope of
+ * whoosh_private.compact_block), read in one pass: ids as int64 bytes (each block's deltas
+ * summed), weights as float64 bytes, and with `values` true the blocks' position varints
+ * joined, with each posting's start and end offset in them (int64 bytes; else three None).
+ * `pos` is the offset of the first block's length. None when any block is not a compact
+ * block that decodes (the caller then reads it the slow way or refuses it), never a guess.
+ * Same results as the Python loop of indexer/postings.py.
  */
 static const unsigned char *find_bytes(const unsigned char *hay, Py_ssize_t n,
                                        const char *needle, Py_ssize_t m) {
@@ -934,16 +931,37 @@ static const unsigned char *find_bytes(const unsigned char *hay, Py_ssize_t n,
     return NULL;
 }
 
+/* the varint at *at (below end) into *v; 0 when it runs past end or 5 bytes */
+static int get_varint(const unsigned char *b, Py_ssize_t *at, Py_ssize_t end, uint64_t *v) {
+    uint64_t value = 0;
+    for (int shift = 0; shift <= 28; shift += 7) {
+        if (*at >= end) return 0;
+        unsigned char byte = b[(*at)++];
+        value |= (uint64_t)(byte & 0x7F) << shift;
+        if (byte < 0x80) { *v = value; return 1; }
+    }
+    return 0;
+}
+
+static float get_le_float(const unsigned char *q) {
+    uint32_t u = (uint32_t)q[0] | ((uint32_t)q[1] << 8) | ((uint32_t)q[2] << 16) |
+                 ((uint32_t)q[3] << 24);
+    float f;
+    memcpy(&f, &u, 4);
+    return f;
+}
+
 static PyObject *read_blocks(PyObject *self, PyObject *args) {
     Py_buffer buf;
     Py_ssize_t pos;
-    int want_frames;
-    if (!PyArg_ParseTuple(args, "y*np", &buf, &pos, &want_frames)) return NULL;
+    int want_values;
+    if (!PyArg_ParseTuple(args, "y*np", &buf, &pos, &want_values)) return NULL;
     const unsigned char *b = buf.buf;
     const Py_ssize_t len = buf.len;
-    const Py_ssize_t head_len = sizeof(IDS_ARRAY_HEAD) - 1;
-    const Py_ssize_t weights_len = sizeof(WEIGHTS_ARRAY_HEAD) - 1;
-    Buf ids = {0}, weights = {0}, frames = {0};
+    const Py_ssize_t head_len = sizeof(BLOCK_HEAD) - 1;
+    Buf ids = {0}, weights = {0}, stream = {0}, starts = {0}, ends = {0};
+    int64_t *counts = NULL;
+    Py_ssize_t counts_cap = 0;
     PyObject *result = NULL;
     for (;;) {
         if (pos < 0 || pos + 4 > len) goto unknown;
@@ -952,77 +970,105 @@ static PyObject *read_blocks(PyObject *self, PyObject *args) {
         pos += 4;
         Py_ssize_t end = pos + (blocklength < 0 ? -(Py_ssize_t)blocklength : blocklength);
         if (end > len) goto unknown;
-        const unsigned char *data = find_bytes(b + pos, end - pos, IDS_ARRAY_HEAD, head_len);
+        const unsigned char *data = find_bytes(b + pos, end - pos, BLOCK_HEAD, head_len);
         if (!data) goto unknown;
-        Py_ssize_t at = (data - b) + head_len;
-        if (at + 4 > end) goto unknown;
-        uint32_t size = (uint32_t)b[at] | ((uint32_t)b[at + 1] << 8) |
-                        ((uint32_t)b[at + 2] << 16) | ((uint32_t)b[at + 3] << 24);
-        Py_ssize_t n = size / 4;
-        if (at + 4 + (Py_ssize_t)size + 2 > end) goto unknown;
-        if (buf_reserve(&ids, n * 8) < 0 || buf_reserve(&weights, n * 8) < 0) goto fail;
-        int64_t sum = 0;
-        int64_t *id_out = (int64_t *)(ids.p + ids.len);
-        for (Py_ssize_t k = 0; k < n; k++) {
-            const unsigned char *q = b + at + 4 + 4 * k;
-            sum += (int64_t)((uint32_t)q[0] | ((uint32_t)q[1] << 8) | ((uint32_t)q[2] << 16) |
-                             ((uint32_t)q[3] << 24));
-            id_out[k] = sum;
-        }
-        ids.len += n * 8;
-        at += 4 + size + 2; /* the ids, TUPLE, REDUCE */
-        if (at >= end) goto unknown;
-        double *w_out = (double *)(weights.p + weights.len);
-        if (b[at] == 'N') {
-            for (Py_ssize_t k = 0; k < n; k++) w_out[k] = 1.0;
-            at += 1;
-        } else if (b[at] == 'G') {
-            if (at + 9 > end) goto unknown;
-            uint64_t bits = 0;
-            for (int k = 1; k <= 8; k++) bits = (bits << 8) | b[at + k];
-            double d;
-            memcpy(&d, &bits, 8);
-            double w = (double)(float)d; /* stored weights are float32 */
-            for (Py_ssize_t k = 0; k < n; k++) w_out[k] = w;
-            at += 9;
-        } else if (at + weights_len + 4 <= end &&
-                   memcmp(b + at, WEIGHTS_ARRAY_HEAD, weights_len) == 0) {
-            const unsigned char *q = b + at + weights_len;
-            uint32_t wsize = (uint32_t)q[0] | ((uint32_t)q[1] << 8) | ((uint32_t)q[2] << 16) |
-                             ((uint32_t)q[3] << 24);
-            if (wsize != size || at + weights_len + 4 + (Py_ssize_t)wsize + 2 > end) goto unknown;
-            for (Py_ssize_t k = 0; k < n; k++) {
-                const unsigned char *r = q + 4 + 4 * k;
-                uint32_t fbits = (uint32_t)r[0] | ((uint32_t)r[1] << 8) |
-                                 ((uint32_t)r[2] << 16) | ((uint32_t)r[3] << 24);
-                float f;
-                memcpy(&f, &fbits, 4); /* float32 little-endian on disk */
-                w_out[k] = (double)f;
-            }
-            at += weights_len + 4 + wsize + 2;
-        } else {
+        Py_ssize_t at = (data - b) + head_len, stop = end - 3;
+        if (at + 2 > stop || memcmp(b + stop, "\x85R.", 3) != 0) goto unknown;
+        Py_ssize_t size;
+        if (b[at] == 'C') { size = b[at + 1]; at += 2; }
+        else if (b[at] == 'B' && at + 5 <= stop) {
+            size = (Py_ssize_t)((uint32_t)b[at + 1] | ((uint32_t)b[at + 2] << 8) |
+                                ((uint32_t)b[at + 3] << 16) | ((uint32_t)b[at + 4] << 24));
+            at += 5;
+        } else goto unknown;
+        if (at + size != stop) goto unknown;
+        uint64_t n, mode, ids_size, counts_size;
+        if (!get_varint(b, &at, stop, &n) || !get_varint(b, &at, stop, &mode) ||
+            !get_varint(b, &at, stop, &ids_size) || !get_varint(b, &at, stop, &counts_size))
             goto unknown;
+        if (n < 1 || n > 1 << 20 || mode > 3) goto unknown;
+        Py_ssize_t wsize = mode == 0 ? 0 : mode == 1 ? 8 : mode == 2 ? 4 : 4 * (Py_ssize_t)n;
+        Py_ssize_t weights_at = at, ids_at = at + wsize;
+        Py_ssize_t counts_at = ids_at + (Py_ssize_t)ids_size;
+        Py_ssize_t positions_at = counts_at + (Py_ssize_t)counts_size;
+        if (ids_size > (uint64_t)len || counts_size > (uint64_t)len || positions_at > stop)
+            goto unknown;
+        if (buf_reserve(&ids, n * 8) < 0 || buf_reserve(&weights, n * 8) < 0) goto fail;
+        if ((Py_ssize_t)n > counts_cap) {
+            int64_t *grown = PyMem_Realloc(counts, n * sizeof(int64_t));
+            if (!grown) { PyErr_NoMemory(); goto fail; }
+            counts = grown;
+            counts_cap = n;
+        }
+        int64_t *id_out = (int64_t *)(ids.p + ids.len);
+        Py_ssize_t q = ids_at, r = counts_at;
+        int64_t sum = 0;
+        for (Py_ssize_t k = 0; k < (Py_ssize_t)n; k++) {
+            uint64_t delta, count;
+            if (!get_varint(b, &q, counts_at, &delta) || !get_varint(b, &r, positions_at, &count))
+                goto unknown;
+            if (count < 1) goto unknown;
+            sum += (int64_t)delta;
+            id_out[k] = sum;
+            counts[k] = (int64_t)count;
+        }
+        if (q != counts_at || r != positions_at) goto unknown;
+        ids.len += n * 8;
+        double *w_out = (double *)(weights.p + weights.len);
+        if (mode == 0) {
+            for (Py_ssize_t k = 0; k < (Py_ssize_t)n; k++) w_out[k] = 1.0;
+        } else if (mode == 1) {
+            uint64_t u = 0;
+            for (int k = 7; k >= 0; k--) u = (u << 8) | b[weights_at + k];
+            double factor;
+            memcpy(&factor, &u, 8);
+            for (Py_ssize_t k = 0; k < (Py_ssize_t)n; k++)
+                w_out[k] = (double)(float)((double)counts[k] * factor);
+        } else if (mode == 2) {
+            double w = (double)get_le_float(b + weights_at);
+            for (Py_ssize_t k = 0; k < (Py_ssize_t)n; k++) w_out[k] = w;
+        } else {
+            for (Py_ssize_t k = 0; k < (Py_ssize_t)n; k++)
+                w_out[k] = (double)get_le_float(b + weights_at + 4 * k);
         }
         weights.len += n * 8;
-        if (at >= end || b[at] != '(') goto unknown;
-        if (want_frames) {
-            Py_ssize_t stop = end - 3; /* TUPLE, TUPLE3, STOP */
-            if (stop < at + 1) goto unknown;
-            if (buf_reserve(&frames, stop - at - 1) < 0) goto fail;
-            put_bytes(&frames, b + at + 1, stop - at - 1);
+        if (want_values) {
+            /* each posting's positions: counts[k] varints from where the last one ended */
+            Py_ssize_t base = stream.len - positions_at;
+            if (buf_reserve(&starts, n * 8) < 0 || buf_reserve(&ends, n * 8) < 0 ||
+                buf_reserve(&stream, stop - positions_at) < 0)
+                goto fail;
+            int64_t *s_out = (int64_t *)(starts.p + starts.len);
+            int64_t *e_out = (int64_t *)(ends.p + ends.len);
+            Py_ssize_t v = positions_at;
+            for (Py_ssize_t k = 0; k < (Py_ssize_t)n; k++) {
+                s_out[k] = v + base;
+                for (int64_t c = 0; c < counts[k]; c++) {
+                    uint64_t ignored;
+                    if (!get_varint(b, &v, stop, &ignored)) goto unknown;
+                }
+                e_out[k] = v + base;
+            }
+            if (v != stop) goto unknown;
+            starts.len += n * 8;
+            ends.len += n * 8;
+            put_bytes(&stream, b + positions_at, stop - positions_at);
         }
         if (blocklength < 0) break; /* the last block */
         pos = end;
     }
     {
-        PyObject *i = PyBytes_FromStringAndSize(ids.p ? (const char *)ids.p : "", ids.len);
-        PyObject *w = PyBytes_FromStringAndSize(weights.p ? (const char *)weights.p : "", weights.len);
-        PyObject *f = want_frames ? PyBytes_FromStringAndSize(frames.p ? (const char *)frames.p : "", frames.len)
-                                  : (Py_INCREF(Py_None), Py_None);
-        if (i && w && f) result = PyTuple_Pack(3, i, w, f);
-        Py_XDECREF(i);
-        Py_XDECREF(w);
-        Py_XDECREF(f);
+        PyObject *items[5] = {NULL, NULL, NULL, NULL, NULL};
+        Buf *bufs[5] = {&ids, &weights, &stream, &starts, &ends};
+        int ok = 1;
+        for (int k = 0; k < 5; k++) {
+            if (k >= 2 && !want_values) { Py_INCREF(Py_None); items[k] = Py_None; continue; }
+            items[k] = PyBytes_FromStringAndSize(bufs[k]->p ? (const char *)bufs[k]->p : "",
+                                                 bufs[k]->len);
+            if (!items[k]) ok = 0;
+        }
+        if (ok) result = PyTuple_Pack(5, items[0], items[1], items[2], items[3], items[4]);
+        for (int k = 0; k < 5; k++) Py_XDECREF(items[k]);
     }
     goto done;
 unknown:
@@ -1034,7 +1080,10 @@ fail:
 done:
     PyMem_Free(ids.p);
     PyMem_Free(weights.p);
-    PyMem_Free(frames.p);
+    PyMem_Free(stream.p);
+    PyMem_Free(starts.p);
+    PyMem_Free(ends.p);
+    PyMem_Free(counts);
     PyBuffer_Release(&buf);
     return result;
 }
@@ -1042,13 +1091,13 @@ done:
 static PyMethodDef methods[] = {
     {"decode_positions", decode_positions, METH_VARARGS,
      "decode_positions(buf, starts, ends) -> (counts, positions) as int64 bytes\n\n"
-     "Decodes Whoosh Positions values in bulk (see indexer/_speedups.c)."},
+     "Decodes posting positions (varints of deltas) in bulk (see indexer/_speedups.c)."},
     {"read_blocks", read_blocks, METH_VARARGS,
-     "read_blocks(blob, pos, frames) -> (ids int64, weights float64, frames | None) or None\n\n"
-     "One term's raw posting blocks read in one pass (see indexer/_speedups.c)."},
+     "read_blocks(blob, pos, values) -> (ids, weights, positions, starts, ends) or None\n\n"
+     "One term's compact posting blocks read in one pass (see indexer/_speedups.c)."},
     {"write_term", write_term, METH_VARARGS,
      "write_term(meta, vals, bounds, lengths, field_boost, boosts, start) -> (blob, terminfo)\n\n"
-     "One term's raw posting blocks and W3TermInfo (see indexer/_speedups.c)."},
+     "One term's compact posting blocks and W3TermInfo (see indexer/_speedups.c)."},
     {NULL, NULL, 0, NULL},
 };
 

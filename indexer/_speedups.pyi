@@ -18,8 +18,8 @@ def decode_positions(
 ) -> tuple[bytes, bytes]: ...
 
 def read_blocks(
-    blob: bytes | bytearray | memoryview, pos: int, frames: bool, /
-) -> tuple[bytes, bytes, bytes | None] | None: ...
+    blob: bytes | bytearray | memoryview, pos: int, values: bool, /
+) -> tuple[bytes, bytes, bytes | None, bytes | None, bytes | None] | None: ...
 
 class TokenCache:
     def __init__(

@@ -25,9 +25,10 @@ With `exact=True` every Whoosh file is byte-identical to what stock writes for t
 documents (tested; the word list is this writer's own extra file). By default some encoding
 details differ, all read by stock Whoosh's own code: block data is pickled with protocol 5
 instead of 2 (stock pickles each bytes value as a `_codecs.encode` call, ~40 bytes of
-overhead per posting); blocks of Positions fields are pickled by hand in the "raw block"
-layout (ids and weights as arrays, values already framed) and stored uncompressed, so the
-search reads ids and weights without unpickling positions (see `RAW_BLOCK_HEAD`); other
+overhead per posting); blocks of Positions fields are compact blocks (`indexer.blockcodec`:
+varints, weights derived from the counts where they can be, in a pickle envelope that stock
+Whoosh unpickles to its own tuple, `whoosh_private.compact_block`) stored uncompressed, so
+the search reads ids, weights and positions in bulk without unpickling anything; other
 blocks whose pickle is too small for zlib to shrink are stored raw (compression 0 in the
 block header, which the reader checks), the rest are compressed at zlib level 1, not 3.
 Postings, values, lengths, stored fields and columns are the same.
@@ -52,7 +53,7 @@ from .compiled import speedups
 from .fastanalysis import FastAnalyzer, SegmentWords, fast_analyzer_for
 from .layout import INDEX_NAME
 from .memtune import freeze_survivors, gc_paused, segment_done, tune_malloc
-from .postingbuf import PositionsPostings, Postings, new_postings, unframe
+from .postingbuf import PositionsPostings, Postings, new_postings, whoosh_values
 from .termwrite import FAST_COMPRESSION, TermWriter, split_values
 from .whoosh_private import (
     UINT,
@@ -323,7 +324,7 @@ class SegmentBuilder:
             plan = self._plans[name]
             lengths = self._lengths.get(name)
             writer = TermWriter(postfile, plan.field.format, lengths, 2 if self._exact else 5)
-            # the compiled twin of expand + write_frames (raw blocks; not in exact mode)
+            # the compiled twin of expand + write_frames (compact blocks; not in exact mode)
             write_term = (
                 speedups.write_term
                 if compact is not None and not self._exact and speedups is not None
@@ -343,12 +344,12 @@ class SegmentBuilder:
                     )
                     postfile.write(blob)
                 else:
-                    docs, weights, frames, bounds = compact.expand(key, fb)
+                    docs, weights, counts, vals, bounds = compact.expand(key, fb)
                     if self._exact:
                         # stock's pickles: one value object per posting
-                        terminfo = writer.write(docs, weights, unframe(frames))
+                        terminfo = writer.write(docs, weights, whoosh_values(vals, counts))
                     else:
-                        terminfo = writer.write_frames(docs, weights, frames, bounds)
+                        terminfo = writer.write_frames(docs, weights, counts, vals, bounds)
                 tindex.add(prefix + tbytes, terminfo)
             self._postings[name].clear()
             self._positions.pop(name, None)

@@ -4,9 +4,9 @@ Where it sits: file -> reader -> Cable -> document -> index; inside the segment 
 (`indexer.fastwrite`), between the analysis (`indexer.fastanalysis`) and the posting blocks.
 
 Postings are kept per term in compact arrays, without a Python object per posting: for
-Positions fields (`PositionsPostings`) each posting's value is kept already encoded and
-framed as a pickle bytes opcode, so that a block's values are one slice of a buffer when
-the block is written; for the other fields (`Postings`) docnums, weights and values are
+Positions fields (`PositionsPostings`) each posting's positions are kept already encoded as
+the compact block holds them (varints), so that a block's positions are one slice of a
+buffer when the block is written; for the other fields (`Postings`) docnums, weights and values are
 kept in parallel arrays.
 """
 
@@ -19,89 +19,52 @@ from array import array
 from collections.abc import Iterable
 from operator import sub
 
-from .whoosh_private import BLOCK_LIMIT, UINT, encode_positions
+import numpy as np
 
-__all__ = ["PositionsPostings", "Postings", "frame", "new_postings", "unframe"]
+from .blockcodec import read_varints, varint
+from .whoosh_private import BLOCK_LIMIT, decode_deltas, encode_deltas
+
+__all__ = ["PositionsPostings", "Postings", "encoded_positions", "new_postings", "whoosh_values"]
 
 
 # --- value encoding ---------------------------------------------------------------------
 #
-# Block data of Positions fields is pickled by hand in fast mode. A pickle is a program
-# for a stack machine; the pieces below are its opcodes: a bytes value is SHORT_BINBYTES
-# "C" (1-byte length) or BINBYTES "B" (4-byte little-endian length), ints 0..65535 are
-# BININT1 "K" / BININT2 "M", MARK "(" ... TUPLE "t" builds a tuple. A posting's value is
-# stored already framed as a bytes opcode, so a block's values tuple is one slice of the
-# term's buffer between MARK and TUPLE instead of 128 objects for the pickler to walk.
+# A posting's positions are kept as they go into a compact block (`indexer.blockcodec`):
+# varints of the position deltas (the first from 0), so a block's positions are one slice of
+# the term's buffer. Small numbers come from a table instead of a loop a number.
 
-_BIG_BYTES = struct.Struct("<I")
-_LIST_HEAD = b"\x80\x02]q\x00"  # protocol 2, EMPTY_LIST, BINPUT 0: how dumps(list, 2) starts
-_MAX_BATCH = 1000  # pickle writes lists in APPENDS batches of 1000 items
+_TABLE_LIMIT = 1 << 14  # every number of one or two varint bytes
+_VARINTS: list[bytes] = []
 
 
-def _int_op(value: int) -> bytes:
-    """pickle's opcode for a small non-negative int (as protocols 1-5 write it)."""
-    return b"K" + bytes((value,)) if value < 256 else b"M" + value.to_bytes(2, "little")
+def varint_table() -> list[bytes]:
+    """The varint of every number below `_TABLE_LIMIT` (built on first use, ~5 ms)."""
+    if not _VARINTS:
+        _VARINTS.extend(varint(v) for v in range(_TABLE_LIMIT))
+    return _VARINTS
 
 
-# opcode of each int 0..65535, and SHORT_BINBYTES header of each length 0..255
-_INT_OPS: tuple[bytes, ...] = tuple(_int_op(v) for v in range(65536))
-_SHORT_HEADS: tuple[bytes, ...] = tuple(b"C" + bytes((n,)) for n in range(256))
-
-
-def frame(value: bytes) -> bytes:
-    """`value` as a pickle bytes opcode."""
-    size = len(value)
-    if size < 256:
-        return _SHORT_HEADS[size] + value
-    return b"B" + _BIG_BYTES.pack(size) + value
-
-
-def framed_positions(poslist: list[int]) -> bytes:
-    """`frame(encode_positions(poslist))`, from opcode tables instead of the pickler."""
-    count = len(poslist)
-    if count > _MAX_BATCH:
-        return frame(encode_positions(poslist))
+def encoded_positions(poslist: list[int]) -> bytes:
+    """A posting's value as the buffers keep it: the varints of its position deltas."""
+    deltas = list(map(sub, poslist, [0, *poslist]))
+    table = varint_table()
     try:
-        if count == 1:
-            body = _INT_OPS[poslist[0]] + b"a"  # APPEND
-        else:
-            ops = map(_INT_OPS.__getitem__, map(sub, poslist, [0, *poslist]))
-            body = b"(" + b"".join(ops) + b"e"  # MARK ... APPENDS
-    except IndexError:  # a delta >= 65536: a 4-byte BININT, left to the pickler
-        return frame(encode_positions(poslist))
-    return frame(UINT.pack(count) + _LIST_HEAD + body + b".")
+        return b"".join(map(table.__getitem__, deltas))
+    except IndexError:  # a gap of 16384 or more
+        return b"".join(map(varint, deltas))
 
 
-def unframe(frames: bytes | bytearray) -> list[bytes]:
-    """The values in a run of framed values (exact mode hands them to the pickler)."""
+def whoosh_values(vals: bytes | bytearray, counts: Iterable[int]) -> list[bytes]:
+    """The postings' values in Whoosh's own encoding (`Positions.encode`), from a term's
+    varint buffer and each posting's count (exact mode hands them to the pickler)."""
+    deltas = read_varints(np.frombuffer(bytes(vals), dtype=np.uint8)).tolist()
     values = []
     at = 0
-    end = len(frames)
-    while at < end:
-        if frames[at] == 0x43:  # "C"
-            size = frames[at + 1]
-            at += 2
-        else:
-            size = _BIG_BYTES.unpack_from(frames, at + 1)[0]
-            at += 5
-        values.append(bytes(frames[at : at + size]))
-        at += size
+    for count in counts:
+        values.append(encode_deltas(deltas[at : at + count]))
+        at += count
     return values
 
-
-# Framed value of a term seen once, by position: the commonest posting. Built on first
-# use (about 60 ms), not at import.
-_FRAMED_SINGLES: list[bytes] = []
-_SINGLES_LIMIT = 65536
-
-
-def framed_singles() -> list[bytes]:
-    if not _FRAMED_SINGLES:
-        tail = b"a."
-        _FRAMED_SINGLES.extend(
-            frame(UINT.pack(1) + _LIST_HEAD + op + tail) for op in _INT_OPS[:_SINGLES_LIMIT]
-        )
-    return _FRAMED_SINGLES
 
 # A term's postings: docnums, weights (doubles, as stock passes them to the block writer),
 # all encoded values concatenated, and the end offset of each value.
@@ -125,7 +88,7 @@ class PositionsPostings:
     """Postings of a Positions field analysed by FastAnalyzer, in as few objects as possible.
 
     Per term: a bytearray of native uint64 docnum << 32 | frequency, and a bytearray of the
-    encoded values already framed as pickle bytes opcodes (see "value encoding"); a posting
+    postings' positions as varints (see "value encoding"); a posting
     costs one append to each (`add`; `FastAnalyzer.add_text` does the same in compiled
     code, see `indexer/_speedups.c`). `bounds` has, for terms with more than one block, the value
     offset after every 128th posting, so finishing slices whole blocks. Weights are derived
@@ -153,9 +116,9 @@ class PositionsPostings:
         base = docnum << 32
         single = _QWORD.pack(base | 1)
         pack = _QWORD.pack
-        singles = framed_singles()
+        singles = varint_table()
         nsingles = len(singles)
-        framed = framed_positions
+        encoded = encoded_positions
         for term, poslist in poses.items():
             entry = get(term)
             if entry is None:
@@ -166,7 +129,7 @@ class PositionsPostings:
                 vals += singles[poslist[0]]
             else:
                 meta += pack(base | len(poslist))
-                vals += framed(poslist)
+                vals += encoded(poslist)
             if not (len(meta) >> 3) & (BLOCK_LIMIT - 1):
                 self._bound(term, len(vals))
 
@@ -191,15 +154,19 @@ class PositionsPostings:
                 entry = self.terms[term] = (bytearray(), bytearray())
             meta, vals = entry
             meta += _QWORD.pack(docnum << 32 | freq)
-            vals += frame(value)
+            deltas = decode_deltas(value)
+            table = varint_table()
+            vals += b"".join(table[d] if d < _TABLE_LIMIT else varint(d) for d in deltas)
             if not (len(meta) >> 3) & (BLOCK_LIMIT - 1):
                 self._bound(term, len(vals))
             length += freq
         return length
 
-    def expand(self, term: str, fb: float) -> tuple[array[int], array[float], bytearray, list[int]]:
-        """A term's docnums, weights (as stock passes them to the writer), framed values
-        and block bounds."""
+    def expand(
+        self, term: str, fb: float
+    ) -> tuple[array[int], array[float], array[int], bytearray, list[int]]:
+        """A term's docnums, weights (as stock passes them to the writer), position counts,
+        positions (varints) and block bounds."""
         meta, vals = self.terms[term]
         pairs = array("I")
         pairs.frombytes(meta)
@@ -214,5 +181,5 @@ class PositionsPostings:
                 if boost is not None:
                     # stock: (frequency * format boost) * field/doc boost
                     weights[i] = freqs[i] * fb * boost
-        return docs, weights, vals, self.bounds.get(term, [])
+        return docs, weights, freqs, vals, self.bounds.get(term, [])
 

@@ -17,6 +17,7 @@ from whoosh import fields
 from whoosh.analysis import Analyzer, KeywordAnalyzer
 
 from .analysis import CablesAnalyzer
+from .whoosh_private import index_format, set_index_format
 
 #: Field boosts (BM25F field weights): subject and title above TAGS above body.
 #: Tuned by `bench/relevance.py` (README, "Ranking"): on known-item queries every subject
@@ -34,16 +35,20 @@ DEFAULT_FIELDS: tuple[str, ...] = ("subject", "title", "tags", "body")
 
 ANALYZER: Analyzer = CablesAnalyzer()
 
-#: The version of the schema below. An index whose schema differs (see `incompatibility`)
-#: is refused with a request to `cables index --rebuild`. 2: every word keeps a position,
-#: accents folded, `US` the country (`indexer.analysis`); classified-by names searchable by
-#: word.
-FORMAT_VERSION = 2
+#: The version of the index format: the schema below and the layout of its files. An index
+#: whose schema differs or that says another format (see `incompatibility`) is refused with
+#: a request to `cables index --rebuild`. 2: every word keeps a position, accents folded,
+#: `US` the country (`indexer.analysis`); classified-by names searchable by word. 3: the
+#: posting blocks of text fields are compact (`indexer.blockcodec`: varints, not a pickle
+#: per posting; the index is ~2x smaller), and the schema says its format
+#: (`whoosh_private.index_format`; format 2 indexes have no such mark).
+FORMAT_VERSION = 3
 
 
 def build_schema() -> fields.Schema:
-    """A fresh schema object (Whoosh schemas are mutable, so never share one)."""
-    return fields.Schema(
+    """A fresh schema object (Whoosh schemas are mutable, so never share one), marked as
+    of `FORMAT_VERSION` (the mark is stored with the index)."""
+    schema = fields.Schema(
         refid=fields.ID(stored=True, unique=True, sortable=True),
         created=fields.DATETIME(stored=True, sortable=True),
         year=fields.NUMERIC(int, bits=16, stored=True, sortable=True, signed=False),
@@ -71,13 +76,17 @@ def build_schema() -> fields.Schema:
         source=fields.STORED(),
         cable=fields.STORED(),
     )
+    set_index_format(schema, FORMAT_VERSION)
+    return schema
 
 
 def incompatibility(schema: fields.Schema) -> str | None:
     """Why an index with `schema` cannot be read or updated by this version, or None.
 
     The schema is what Whoosh pickled into the index when it was written: its fields, their
-    types and the text analyzer are compared with `build_schema()`'s."""
+    types and the text analyzer are compared with `build_schema()`'s, and the format it says
+    with `FORMAT_VERSION` (an index of format 2 has the schema of today, but its posting
+    blocks are in a layout this version no longer reads fast)."""
     current = build_schema()
     if sorted(schema.names()) != sorted(current.names()):
         return f"its fields are not those of format {FORMAT_VERSION}"
@@ -87,4 +96,8 @@ def incompatibility(schema: fields.Schema) -> str | None:
         analyzer = getattr(schema[name], "analyzer", None)
         if type(analyzer) is not type(getattr(current[name], "analyzer", None)):
             return f"its field {name!r} was analyzed by an older analyzer"
+    found = index_format(schema)
+    if found != FORMAT_VERSION:
+        older = "an older format" if found is None else f"format {found}"
+        return f"it is in {older}, not format {FORMAT_VERSION} (compact posting blocks)"
     return None

@@ -8,8 +8,9 @@ writer (`indexer.fastwrite.SegmentBuilder.finish`): a term's postings, kept in m
 
 Blocks hold 128 postings, with the same ids, weights, values, block stats and term infos
 as stock Whoosh's. With `protocol` 2 (exact mode) every byte is stock's; otherwise block
-data is pickled with protocol 5, blocks of Positions fields are hand-pickled in the raw block
-layout and stored uncompressed, small blocks are stored raw and the rest compressed at zlib
+data is pickled with protocol 5, blocks of Positions fields are compact blocks
+(`indexer.blockcodec`, in the envelope of `whoosh_private.compact_block`) stored
+uncompressed, small blocks are stored raw and the rest compressed at zlib
 level 1 (see `indexer.fastwrite`).
 """
 
@@ -23,6 +24,7 @@ from typing import Any
 
 from whoosh import formats
 
+from . import blockcodec
 from .postingbuf import Postings
 from .whoosh_private import (
     BLOCK_LIMIT,
@@ -30,12 +32,12 @@ from .whoosh_private import (
     COMPRESSION,
     block_info,
     byte_to_length,
+    compact_block,
     length_to_byte,
     mini_ids,
     mini_values,
     mini_weights,
     posting_block,
-    raw_block,
     term_info,
 )
 
@@ -64,8 +66,8 @@ class TermWriter:
     pickles every bytes value as a `_codecs.encode(str, "latin1")` call (about 40 bytes of
     overhead per posting, all of it to compress). The reader only calls `pickle.loads`, so
     a newer protocol reads back to the very same tuple, for a third of the bytes. Blocks of
-    Positions fields (`write_frames`) are pickled by hand, without a memo, to the same
-    tuple.
+    Positions fields (`write_frames`) are compact blocks, which Whoosh unpickles to the same
+    tuple (`whoosh_private.w3_block`).
     """
 
     def __init__(
@@ -73,6 +75,7 @@ class TermWriter:
     ) -> None:
         self._postfile = postfile
         self._fixedsize = fmt.fixed_value_size()
+        self._field_boost = float(fmt.field_boost)
         self._lengths = lengths
         self._protocol = protocol
         # exact mode compresses every block, as stock does; otherwise blocks whose pickle
@@ -95,23 +98,27 @@ class TermWriter:
         return self._write_blocks(docs, weights, data)
 
     def write_frames(
-        self, docs: array[int], weights: array[float], frames: bytearray, bounds: list[int]
+        self,
+        docs: array[int],
+        weights: array[float],
+        counts: array[int],
+        positions: bytes | bytearray,
+        bounds: list[int],
     ) -> bytes:
-        """`write` for values framed as pickle opcodes (`PositionsPostings`).
-
-        `bounds` are the offsets in `frames` where the values of each block of 128 end.
-        """
+        """`write` for a Positions field's postings as `PositionsPostings` keeps them, in
+        compact blocks (`indexer.blockcodec`): `counts` the positions of each posting,
+        `positions` their varints, `bounds` the offsets in `positions` where each block
+        of 128 ends."""
         starts = [0, *bounds]
         nbounds = len(bounds)
+        factor = self._field_boost
 
         def data(first: int, last: int, ids: array[int], stored: array[float]) -> bytes:
             block = first // BLOCK_LIMIT
-            if nbounds:
-                end = bounds[block] if block < nbounds else len(frames)
-                values = frames[starts[block] : end]
-            else:
-                values = frames
-            return raw_block(ids, stored, values)
+            end = bounds[block] if block < nbounds else len(positions)
+            found = positions[starts[block] : end] if nbounds else positions
+            payload = blockcodec.encode(ids, stored, counts[first:last], found, factor)
+            return compact_block(payload)
 
         if len(docs) == 1:
             return self._write_one(docs[0], weights[0], data, raw=True)

@@ -10,7 +10,7 @@ classes, term-info and block layouts, private attribute names. So this module
 - checks the Whoosh version at import: any other version than `SUPPORTED` is refused with
   one line saying what to install (`UnsupportedWhoosh`), never silently slowed down or
   misread;
-- holds the byte layouts both sides share (the raw posting block, below);
+- holds the byte layouts both sides share (the compact posting block's envelope, below);
 - holds the accessors of private attributes, one section for each side.
 
 Public Whoosh API (`whoosh.query`, `whoosh.fields`, `whoosh.index.open_dir`, ...) is used
@@ -18,24 +18,24 @@ directly by the modules that need it; only what is private goes through here.
 
 >>> SUPPORTED
 (2, 7, 4)
->>> RAW_BLOCK_HEAD.startswith(b"\\x80\\x03")
+>>> BLOCK_HEAD.startswith(b"\\x80\\x03")
 True
 """
 
 from __future__ import annotations
 
 import struct
-import sys
 from array import array
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from operator import sub
-from pickle import dumps
-from typing import Any
+from pickle import dumps, loads
+from typing import Any, overload
 
 import numpy as np
 import whoosh
 from numpy.typing import NDArray
 
+from . import blockcodec
 from .errors import CablesError
 
 #: the one Whoosh version whose internals this module knows
@@ -80,22 +80,91 @@ from whoosh.system import pack_int, pack_uint, pack_ushort  # noqa: E402
 from whoosh.util.numeric import byte_to_length as byte_to_length  # noqa: E402
 from whoosh.util.numeric import length_to_byte as length_to_byte  # noqa: E402
 
-# --- shared: the raw posting block ---------------------------------------------------------
+# --- shared: the compact posting block (index format 3) ----------------------------------
 #
-# Blocks of Positions fields (`termwrite.TermWriter.write_frames`, not in exact mode) are
-# stored uncompressed (compression 0 in the block info) and pickled by hand in this layout:
-#   RAW_BLOCK_HEAD, <u4 n, n bytes of uint32 LE id deltas, b"tR",
-#   weights: b"N" (all 1.0) | b"G" + >f8 (all equal) | WEIGHTS_ARRAY, <u4 n, float32 LE, b"tR",
-#   b"(", the framed values, b"t\x87."
-# Stock Whoosh unpickles it to (array("I") deltas, weights, values tuple), which its reader
-# handles as it handles its own tuples. The search reads ids and weights straight from the
-# bytes (`indexer.postings`), without unpickling every posting's positions or inflating the
-# block, which is most of what a term lookup costs; the price is a larger index (positions
-# are not compressed).
-ARRAY_REDUCE = b"carray\n_array_reconstructor\n(carray\narray\nX\x01\x00\x00\x00"
-IDS_ARRAY = ARRAY_REDUCE + b"IK\x06B"  # typecode "I", UNSIGNED_INT32_LE, BINBYTES
-WEIGHTS_ARRAY = ARRAY_REDUCE + b"fK\x0eB"  # typecode "f", IEEE_754_FLOAT_LE, BINBYTES
-RAW_BLOCK_HEAD = b"\x80\x03" + IDS_ARRAY
+# Blocks of Positions fields (`termwrite.TermWriter.write_frames` and its compiled twin
+# `_speedups.write_term`, not in exact mode) are stored uncompressed (compression 0 in the
+# block info) as a pickle that Whoosh's block reader (`W3LeafMatcher._read_data`: `loads`)
+# turns into the very tuple it expects, by calling `w3_block` on our own compact payload
+# (`indexer.blockcodec`: varints, no pickle per posting):
+#   BLOCK_HEAD (PROTO 3, GLOBAL indexer.whoosh_private w3_block), the payload as
+#   SHORT_BINBYTES (b"C", 1-byte size) or BINBYTES (b"B", <u4 size), BLOCK_TAIL (TUPLE1,
+#   REDUCE, STOP)
+# So stock Whoosh's own code (its matchers, `value_as("positions")`, span and phrase
+# queries, merges, deletions) still reads these blocks, each value decoded back to Whoosh's
+# `Positions` encoding when asked for, while the search (`indexer.postings`) reads the
+# payloads straight from the bytes in bulk. The field format stays `whoosh.formats.Positions`.
+# The other way, a `Positions` subclass whose values are compact, was not taken: a block
+# would still hold one framed bytes object per posting (2 bytes or more each) beside ids
+# and weights in a layout of their own, so the search could not read a block's positions
+# as one stream, and every index's schema would name the subclass. The price here is that
+# the name `indexer.whoosh_private.w3_block` is written in every block and must stay
+# importable (as `indexer.analysis.CablesAnalyzer` already must, for the schema).
+BLOCK_HEAD = b"\x80\x03cindexer.whoosh_private\nw3_block\n"
+BLOCK_TAIL = b"\x85R."
+SHORT_FRAME, LONG_FRAME = ord("C"), ord("B")
+_BIG_BYTES = struct.Struct("<I")  # pickle BINBYTES length
+
+
+def compact_block(payload: bytes) -> bytes:
+    """A block's data bytes around a compact payload (`indexer.blockcodec.encode`)."""
+    size = len(payload)
+    frame = b"C" + bytes((size,)) if size < 256 else b"B" + _BIG_BYTES.pack(size)
+    return b"".join((BLOCK_HEAD, frame, payload, BLOCK_TAIL))
+
+
+class PositionsValues(Sequence[bytes]):
+    """A compact block's values as Whoosh's reader sees them: posting i's `Positions.encode`
+    bytes, made when Whoosh asks for them (most of its reads want ids and weights only)."""
+
+    __slots__ = ("_counts", "_deltas", "_firsts")
+
+    def __init__(self, deltas: NDArray[np.int64], counts: NDArray[np.int64]) -> None:
+        self._deltas = deltas.tolist()
+        self._counts = counts.tolist()
+        self._firsts = (np.cumsum(counts) - counts).tolist()
+
+    def __len__(self) -> int:
+        return len(self._counts)
+
+    @overload
+    def __getitem__(self, i: int) -> bytes: ...
+    @overload
+    def __getitem__(self, i: slice) -> list[bytes]: ...
+    def __getitem__(self, i: int | slice) -> bytes | list[bytes]:
+        if isinstance(i, slice):
+            return [self[k] for k in range(*i.indices(len(self)))]
+        first = self._firsts[i]
+        return encode_deltas(self._deltas[first : first + self._counts[i]])
+
+
+def w3_block(payload: bytes) -> tuple[array[int], Any, PositionsValues]:
+    """What stock Whoosh unpickles a compact block to: (id deltas, weights as
+    `W3PostingsWriter._mini_weights` gives them, values), as it unpickles its own blocks."""
+    deltas, weights, counts, positions = blockcodec.decode(payload)
+    mini: Any
+    if (weights == 1.0).all():
+        mini = None
+    elif (weights == weights[0]).all():
+        mini = float(weights[0])
+    else:
+        mini = array("f", weights.tolist())
+    return array("I", deltas.tolist()), mini, PositionsValues(positions, counts)
+
+
+#: the index format a schema says its index is in (`set_index_format`), None before 3:
+#: Whoosh pickles a `Schema`'s `__dict__` into every TOC, so an attribute set on it is kept
+#: with the index and read back with its schema
+_FORMAT_ATTRIBUTE = "cables_format"
+
+
+def set_index_format(schema: Any, version: int) -> None:
+    setattr(schema, _FORMAT_ATTRIBUTE, version)
+
+
+def index_format(schema: Any) -> int | None:
+    found = getattr(schema, _FORMAT_ATTRIBUTE, None)
+    return found if isinstance(found, int) else None
 
 
 # --- write side: what the fast writer needs of Whoosh's codec and index files ---------------
@@ -155,7 +224,18 @@ def term_key_prefix(field_number: int) -> bytes:
 def encode_positions(poslist: list[int]) -> bytes:
     """`whoosh.formats.Positions.encode`: the count, then the position deltas pickled with
     protocol 2."""
-    return bytes(pack_uint(len(poslist))) + dumps(list(map(sub, poslist, [0, *poslist])), 2)
+    return encode_deltas(list(map(sub, poslist, [0, *poslist])))
+
+
+def encode_deltas(deltas: list[int]) -> bytes:
+    """`encode_positions` of the positions whose deltas (the first from 0) are `deltas`."""
+    return bytes(pack_uint(len(deltas))) + dumps(deltas, 2)
+
+
+def decode_deltas(value: bytes) -> list[int]:
+    """The position deltas of a `Positions.encode` value (its pickle after the count)."""
+    found: list[int] = loads(value[4:])
+    return found
 
 
 def block_info(
@@ -216,34 +296,6 @@ def mini_values(values: list[bytes], fixedsize: int | None) -> Any:
     if fixedsize is not None and fixedsize > 0:
         return b"".join(values)
     return tuple(filter(None, values))
-
-
-_BIG_BYTES = struct.Struct("<I")  # pickle BINBYTES length
-_DOUBLE = struct.Struct(">d")  # pickle BINFLOAT
-
-
-def _array_op(values: array[Any], head: bytes) -> bytes:
-    """pickle opcodes rebuilding `values` (an array of the type `head` names)."""
-    if sys.byteorder == "big":  # the machine format codes in the heads are little-endian
-        values = array(values.typecode, values)
-        values.byteswap()
-    data = values.tobytes()
-    return b"".join((head, _BIG_BYTES.pack(len(data)), data, b"tR"))  # ... TUPLE, REDUCE
-
-
-def raw_block(ids: array[int], stored_weights: array[float], frames: bytes | bytearray) -> bytes:
-    """A block's data in the raw block layout (above): the pickle of (delta ids, mini
-    weights, values tuple), the values already framed as pickle bytes opcodes."""
-    id_part = _array_op(array("I", mini_ids(ids)), IDS_ARRAY)
-    mini = mini_weights(stored_weights)
-    if mini is None:
-        weight_part = b"N"  # NONE
-    elif isinstance(mini, float):
-        weight_part = b"G" + _DOUBLE.pack(mini)  # BINFLOAT
-    else:
-        weight_part = _array_op(stored_weights, WEIGHTS_ARRAY)
-    # PROTO 3 ... MARK values TUPLE, TUPLE3, STOP
-    return b"".join((b"\x80\x03", id_part, weight_part, b"(", frames, b"t\x87."))
 
 
 def create_index(storage: Any, schema: Any, indexname: str) -> None:
@@ -313,12 +365,12 @@ def delete_documents(
 #
 # Where the fast path meets a layout it does not know, it raises `UnknownLayout` (one line,
 # "run `cables index --rebuild`") instead of reading the index some slower way: a reader that
-# is not a W3 segment reader, a raw block whose weights or values go on in another layout,
-# values that do not tile their block, a posting list mixing block layouts, a lengths column
-# that is not one byte a document. What stays is reading the other layouts Whoosh 2.7.4 itself
-# writes, each through Whoosh's own code (stock blocks through `W3LeafMatcher`, inlined
-# postings through their matcher), and decoding positions with `pickle` where the compiled
-# decoder meets a pickle it does not handle (same values; `indexer.postings.positions`).
+# is not a W3 segment reader, a compact block that does not decode (`blockcodec.BadBlock`),
+# a posting list mixing block layouts, a lengths column that is not one byte a document.
+# What stays is reading the other layouts Whoosh 2.7.4 itself writes, each through Whoosh's
+# own code (stock blocks through `W3LeafMatcher`, inlined postings through their matcher),
+# their `Positions` values unpickled in bulk and turned into the compact blocks' varints
+# (`indexer.postings._with_values`), so the positions decoder knows one layout.
 
 # imported after `check_version()`: another Whoosh may lack these names, and must get the
 # one-line message, not an ImportError
@@ -351,15 +403,6 @@ POSTINGS_MAGIC_LEN = 4
 # BINPUT 0) and ends with STOP.
 POSITIONS_COUNT_LEN = 4
 POSITIONS_PICKLE_HEAD = b"\x80\x02]q\x00"
-# in a raw block (`RAW_BLOCK_HEAD` above), after the ids array: the weights' first opcode
-# (b"N": all 1.0, b"G": one >f8 for all, else `WEIGHTS_ARRAY`), then MARK before the
-# framed values, each framed as SHORT_BINBYTES (1-byte size) or BINBYTES (4-byte size),
-# and TUPLE, TUPLE3, STOP after them
-RAW_WEIGHTS_NONE, RAW_WEIGHTS_ONE, RAW_VALUES_MARK = ord("N"), ord("G"), ord("(")
-RAW_TAIL_LEN = len(b"t\x87.")
-SHORT_FRAME, LONG_FRAME = ord("C"), ord("B")
-
-
 def posting_bytes(reader: Any, field_name: str, text: Any) -> bytes | None:
     """A term's whole W3 posting list as bytes, from the segment's postings file
     (`SegmentReader._terms._postfile` at the term info's `_offset`, `_length`), or None when

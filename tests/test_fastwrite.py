@@ -19,6 +19,7 @@ from itertools import accumulate
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pytest
 from bs4 import BeautifulSoup, XMLParsedAsHTMLWarning
 from bs4.filter import SoupStrainer
@@ -32,13 +33,13 @@ from whoosh.qparser import MultifieldParser, QueryParser
 from whoosh.reading import IndexReader
 from whoosh.scoring import BM25F
 
-from indexer import fastanalysis, fastwrite
+from indexer import blockcodec, fastanalysis, fastwrite
 from indexer.analysis import analyze
 from indexer.fastanalysis import fast_analyzer_for
 from indexer.plainindex import add_documents
-from indexer.postingbuf import PositionsPostings, frame, framed_positions, unframe
+from indexer.postingbuf import PositionsPostings, encoded_positions, whoosh_values
 from indexer.schema import ANALYZER, DEFAULT_FIELDS, build_schema
-from indexer.whoosh_private import RAW_BLOCK_HEAD, raw_block
+from indexer.whoosh_private import BLOCK_HEAD, compact_block
 from indexer.wordlist import WORDS_EXT, read_segment_words
 
 Doc = dict[str, Any]
@@ -392,41 +393,47 @@ def test_asciified_texts_keep_their_tokens() -> None:
     assert made >= 5000
 
 
-def test_framed_positions_are_whoosh_values() -> None:
+def test_encoded_positions_give_back_whoosh_values() -> None:
     rng = random.Random(4)
     fmt = Positions()
-    lists = [[0], [255], [256], [65535], [65536], [3, 70_000, 70_001], list(range(1001))]
+    lists = [[0], [127], [128], [16383], [16384], [65536], [3, 70_000, 70_001], list(range(1001))]
+    lists.append([2**32 - 1])
     for _ in range(3000):
         gaps = rng.choices((1, 2, 7, 300, 70_000), k=rng.randint(1, 30))
         lists.append(list(accumulate(gaps, initial=rng.randrange(5))))
     for poslist in lists:
-        assert framed_positions(poslist) == frame(fmt.encode(poslist)), poslist
-    frames = b"".join(framed_positions(p) for p in lists)
-    assert unframe(frames) == [fmt.encode(p) for p in lists]
+        encoded = encoded_positions(poslist)
+        deltas = [b - a for a, b in zip([0, *poslist], poslist, strict=False)]
+        assert encoded == blockcodec.varints(np.array(deltas)), poslist
+    buffer = b"".join(encoded_positions(p) for p in lists)
+    assert whoosh_values(buffer, map(len, lists)) == [fmt.encode(p) for p in lists]
 
 
-@pytest.mark.parametrize("weights", [[1.0, 1.0], [2.0, 2.0], [1.0, 3.0]])
-@pytest.mark.parametrize("ids", [[5, 9], [300, 70_000]])
-def test_hand_pickled_block_loads_as_stock_tuple(ids: list[int], weights: list[float]) -> None:
+@pytest.mark.parametrize("weights", [[1.0, 1.0], [2.0, 2.0], [1.0, 3.0], [2.5, 1.25], [0.5, 7.0]])
+@pytest.mark.parametrize("ids", [[5, 9], [300, 70_000], [0, 2**32 - 1]])
+def test_compact_block_loads_as_stock_tuple(ids: list[int], weights: list[float]) -> None:
     fmt = Positions()
-    values = [fmt.encode([1, 4]), fmt.encode([7])]
+    poslists = [[1, 4], [7]]
     stored = array("f", weights)
     known: dict[tuple[float, ...], Any] = {(1.0, 1.0): None, (2.0, 2.0): 2.0}
     expected_weights = known.get(tuple(weights), tuple(stored))
-    frames = b"".join(map(frame, values))
-    deltas = (ids[0], ids[1] - ids[0])
-    block = raw_block(array("I", ids), stored, frames)
-    assert block.startswith(RAW_BLOCK_HEAD)
+    positions = b"".join(map(encoded_positions, poslists))
+    payload = blockcodec.encode(array("I", ids), stored, [2, 1], positions, 1.25)
+    block = compact_block(payload)
+    assert block.startswith(BLOCK_HEAD)
     loaded_ids, loaded_weights, loaded_values = pickle.loads(block)
-    # arrays where stock has tuples: its reader only iterates and indexes them
     assert isinstance(loaded_ids, array) and loaded_ids.typecode == "I"
-    assert tuple(loaded_ids) == deltas
+    assert tuple(loaded_ids) == (ids[0], ids[1] - ids[0])
     if isinstance(expected_weights, tuple):
         assert isinstance(loaded_weights, array) and loaded_weights.typecode == "f"
         assert tuple(loaded_weights) == expected_weights
     else:
         assert loaded_weights == expected_weights
-    assert loaded_values == tuple(values)
+    assert list(loaded_values) == [fmt.encode(p) for p in poslists]
+    assert loaded_values[1] == fmt.encode([7]) and loaded_values[:1] == [fmt.encode([1, 4])]
+    # weights of a plain field cost nothing: 1.25 and 2.5 are the counts times the factor
+    mode = blockcodec.Parts(payload).mode
+    assert (mode == blockcodec.WEIGHTS_COUNTS) == (weights == [2.5, 1.25])
 
 
 @needs_real_cables
@@ -503,8 +510,8 @@ def test_compiled_analysis_same_postings_as_python() -> None:
     # and every value is Whoosh's own encoding of the document's positions
     for docnum, text in enumerate(texts[-4:], len(texts) - 4):
         for term, poslist in _whoosh_positions(text)[0].items():
-            docs, _, frames, _ = compiled.expand(term, 1.0)
-            assert unframe(frames)[list(docs).index(docnum)] == fmt.encode(poslist), term
+            docs, _, counts, vals, _ = compiled.expand(term, 1.0)
+            assert whoosh_values(vals, counts)[list(docs).index(docnum)] == fmt.encode(poslist)
 
 
 @needs_compiled
@@ -567,7 +574,7 @@ def test_postings_take_boosts() -> None:
     postings = PositionsPostings()
     postings.add({"a": [0, 2], "b": [1]}, 0, 2.0)
     postings.add({"a": [0]}, 1, 1.0)
-    docs, weights, _, _ = postings.expand("a", 1.5)
+    docs, weights, _, _, _ = postings.expand("a", 1.5)
     assert (list(docs), list(weights)) == ([0, 1], [2 * 1.5 * 2.0, 1.5])
 
 

@@ -81,6 +81,7 @@ NEUTRAL = frozenset(
     {
         "indexer._speedups",
         "indexer.analysis",
+        "indexer.blockcodec",
         "indexer.cable",
         "indexer.clean",
         "indexer.compiled",

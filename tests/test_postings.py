@@ -12,7 +12,6 @@ import numpy as np
 import pytest
 from conftest import needs_compiled
 from whoosh import index
-from whoosh.formats import Positions
 
 from indexer import postings
 from indexer.plainindex import add_documents
@@ -83,7 +82,7 @@ COMPILED = pytest.mark.parametrize(
 
 @COMPILED
 @pytest.mark.parametrize("field", ["body", "subject", "tags", "refid"])
-def test_raw_blocks_read_as_the_matcher_reads_them(
+def test_compact_blocks_read_as_the_matcher_reads_them(
     fast: Path, field: str, compiled: bool, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     if not compiled:
@@ -98,7 +97,7 @@ def test_raw_blocks_read_as_the_matcher_reads_them(
             assert found.weights.tolist() == via_matcher.weights.tolist()
             assert _values(found) == _values(via_matcher)
             raw_lists += postings._read_raw(reader, field, term, False) is not None
-        # positions fields are written raw, the others (no positions) are not
+        # positions fields are written in compact blocks, the others (no positions) are not
         assert (raw_lists > 0) == (field in ("body", "subject"))
 
 
@@ -119,28 +118,30 @@ def test_missing_term_is_none(fast: Path) -> None:
         assert postings.read(reader, "body", "nosuchword") is None
 
 
-@pytest.mark.parametrize(
-    "compiled", [pytest.param(True, marks=needs_compiled), False], ids=["compiled", "pickle"]
-)
+@COMPILED
 def test_positions_decode_as_whoosh(
     fast: Path, compiled: bool, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     if not compiled:
-        monkeypatch.setattr(postings, "speedups", None)  # the pickle path, as without it
-    fmt = Positions()
+        monkeypatch.setattr(postings, "speedups", None)  # the numpy path, as without it
     with _segment(fast) as reader:
         for term in ("said", "oil", "govern"):
             found = postings.read(reader, "body", term, values=True)
             assert found is not None and len(found.ids) > 128
+            # what Whoosh's own matcher decodes from the same blocks (`w3_block`)
+            m = reader.postings("body", term)
+            whoosh_lists = []
+            while m.is_active():
+                whoosh_lists.append(m.value_as("positions"))
+                m.next()
             rows = np.arange(0, len(found.ids), 3)
             groups, found_positions = postings.positions(found, rows)
-            values = _values(found)
-            expected = [fmt.decode_positions(values[r]) for r in rows]
+            expected = [whoosh_lists[r] for r in rows]
             got: list[list[int]] = [[] for _ in rows]
             for g, pos in zip(groups.tolist(), found_positions.tolist(), strict=True):
                 got[g].append(pos)
             assert got == expected
-            if term == "said":  # 300 repeats: values past 255 bytes, long frames
+            if term == "said":  # 300 repeats: payloads past 255 bytes, long frames
                 assert max(len(p) for p in expected) > 300
 
 
@@ -152,63 +153,48 @@ def test_positions_of_no_rows(fast: Path) -> None:
         assert len(groups) == len(where) == 0
 
 
-def test_frame_offsets_refuse_what_does_not_tile() -> None:
-    value = b"\x00\x00\x00\x01\x80\x02]q\x00K\x05a."
-    frame = bytes([ord("C"), len(value)]) + value
-    good = frame * 3
-    assert postings._frame_offsets(good, 3) is not None
-    assert postings._frame_offsets(good, 2) is None  # a count that does not match
-    assert postings._frame_offsets(good + b"x", 3) is None  # bytes left over
-    starts, ends = postings._frame_offsets(good, 3) or (None, None)
-    assert starts is not None and ends is not None
-    assert [good[a:z] for a, z in zip(starts, ends, strict=True)] == [value] * 3
+@COMPILED
+def test_positions_decoder_refuses_what_is_not_whole_varints(
+    compiled: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    if not compiled:
+        monkeypatch.setattr(postings, "speedups", None)
+    value = b"\x05\x80\x02\x00"  # 5, 256 (two bytes), 0: positions 5, 261, 261
+    at = np.array([0], dtype=np.int64)
+    found = postings.Postings(at, at.astype(np.float64), value, at, np.array([len(value)]))
+    groups, where = postings.positions(found, np.array([0]))
+    assert where.tolist() == [5, 261, 261] and groups.tolist() == [0, 0, 0]
+    cut = postings.Postings(at, at.astype(np.float64), value, at, np.array([2]))
+    with pytest.raises(ValueError):  # ends inside the varint of 256
+        postings.positions(cut, np.array([0]))
+    if compiled:
+        with pytest.raises(ValueError):  # past the buffer
+            ends = np.array([99], dtype=np.int64).tobytes()
+            postings.speedups.decode_positions(value, at.tobytes(), ends)
 
 
-@needs_compiled
-def test_compiled_decoder_refuses_other_bytes() -> None:
-    value = b"\x00\x00\x00\x02\x80\x02]q\x00(K\x05M\x00\x01e."
-    at = np.array([0], dtype=np.int64).tobytes()
-    end = np.array([len(value)], dtype=np.int64).tobytes()
-    counts, found = postings.speedups.decode_positions(value, at, end)
-    assert np.frombuffer(found, dtype=np.int64).tolist() == [5, 5 + 256]
-    assert np.frombuffer(counts, dtype=np.int64).tolist() == [2]
-    for bad in (
-        value.replace(b"\x00\x02\x80", b"\x00\x03\x80"),  # count says 3
-        value.replace(b"]q", b"]r"),  # not the list head
-        value.replace(b"M", b"X"),  # an unknown opcode
-    ):
-        with pytest.raises(ValueError):
-            postings.speedups.decode_positions(bad, at, end)
-    with pytest.raises(ValueError):  # past the buffer
-        postings.speedups.decode_positions(value, at, np.array([99], dtype=np.int64).tobytes())
-
-
-def _corrupt_first_raw_block(folder: Path, part: str) -> None:
-    """Overwrite, in the first raw block of the segment file, its weights' first opcode
-    (`part` "weights") or the MARK that opens its values ("values")."""
-    from indexer.whoosh_private import RAW_BLOCK_HEAD, WEIGHTS_ARRAY
+def _corrupt_first_compact_block(folder: Path, part: str) -> None:
+    """Overwrite, in the first compact block of the segment file, its weight mode (`part`
+    "head": a mode that does not exist) or its envelope's REDUCE ("envelope")."""
+    from indexer.whoosh_private import BLOCK_HEAD, BLOCK_TAIL
 
     (seg,) = folder.glob("*.seg")
     data = bytearray(seg.read_bytes())
-    at = data.index(RAW_BLOCK_HEAD) + len(RAW_BLOCK_HEAD)
-    size = int.from_bytes(data[at : at + 4], "little")
-    at += 4 + size + 2
-    if part == "values":
-        if data[at] == ord("N"):
-            at += 1
-        elif data[at] == ord("G"):
-            at += 9
-        else:
-            wsize = int.from_bytes(data[at + len(WEIGHTS_ARRAY) :][:4], "little")
-            at += len(WEIGHTS_ARRAY) + 4 + wsize + 2
-        assert data[at] == ord("(")
-    data[at] = ord("X")
+    at = data.index(BLOCK_HEAD) + len(BLOCK_HEAD)
+    assert data[at] == ord("C")  # a short payload: its size in one byte
+    if part == "head":
+        at += 2 + 1  # the frame, then n
+        assert data[at] < 4
+        data[at] = 9
+    else:
+        at = data.index(BLOCK_TAIL, at) + 1
+        data[at] = ord("X")
     seg.write_bytes(bytes(data))
 
 
 @COMPILED
-@pytest.mark.parametrize("part", ["weights", "values"])
-def test_a_raw_block_in_another_layout_is_refused_not_read_slowly(
+@pytest.mark.parametrize("part", ["head", "envelope"])
+def test_a_compact_block_that_does_not_decode_is_refused_not_read_slowly(
     tmp_path: Path, part: str, compiled: bool, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from indexer.whoosh_private import UnknownLayout
@@ -218,7 +204,7 @@ def test_a_raw_block_in_another_layout_is_refused_not_read_slowly(
 
     folder = tmp_path / "index"
     add_documents(folder, [{"refid": "09TEST1", "body": "oil talks oil", "tags": "PREL"}], procs=1)
-    _corrupt_first_raw_block(folder, part)
+    _corrupt_first_compact_block(folder, part)
     refused = 0
     with _segment(folder) as reader:
         for field in ("body", "subject", "tags"):

@@ -124,11 +124,11 @@ def make(out: Path) -> None:
         corpus.mkdir()
         shutil.copy(ROOT / "corpus" / "09BAGHDAD113.txt", corpus)
         made = generate(corpus / "generated", FIRST, seed=SEED)
-        update_index([corpus], index, procs=1)
+        update_index([corpus], index, procs=1, warm=searching.warm_caches)
         generate(corpus / "generated", SECOND, seed=SEED, start=FIRST)
         # a cable changed between the updates: the second replaces it (a deletion)
         made[0].write_text(made[0].read_text(encoding="utf-8") + "\nADDENDUM.\n")
-        update_index([corpus], index, procs=1)
+        update_index([corpus], index, procs=1, warm=searching.warm_caches)
         live = store.require_live(index)
         target = out / "index"
         shutil.rmtree(target, ignore_errors=True)
