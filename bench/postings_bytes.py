@@ -29,6 +29,7 @@ from whoosh.filedb.filestore import FileStorage  # noqa: E402
 from whoosh.reading import SegmentReader  # noqa: E402
 
 from indexer import store  # noqa: E402
+from indexer.blockcodec import Parts  # noqa: E402
 from indexer.whoosh_private import posting_blocks, posting_bytes, read_toc  # noqa: E402
 
 PARTS = ("frame", "info", "envelope", "ids", "weights", "counts", "positions",
@@ -89,33 +90,18 @@ def _old_block(blob: bytes, start: int, end: int, parts: Counter[str]) -> None:
         at += head + size
 
 
-def _varints(data: bytes, at: int, count: int) -> tuple[list[int], int]:
-    found = []
-    for _ in range(count):
-        value = shift = 0
-        while True:
-            byte = data[at]
-            at += 1
-            value |= (byte & 0x7F) << shift
-            shift += 7
-            if byte < 0x80:
-                break
-        found.append(value)
-    return found, at
-
-
 def _new_block(blob: bytes, start: int, end: int, parts: Counter[str]) -> None:
     at = start + len(_NEW_HEAD)
     head = 2 if blob[at] == ord("C") else 5
     parts["envelope"] += len(_NEW_HEAD) + head + 3  # ... TUPLE1 REDUCE STOP
     payload = blob[at + head : end - 3]
-    (n, mode, ids_len, counts_len), p = _varints(payload, 0, 4)
-    extra = {0: 0, 1: 8, 2: 4, 3: 4 * n}[mode]
-    parts["envelope"] += p  # the payload's own head
-    parts["weights"] += extra
-    parts["ids"] += ids_len
-    parts["counts"] += counts_len
-    parts["positions"] += len(payload) - p - extra - ids_len - counts_len
+    cut = Parts(payload)
+    body = len(cut.weights) + len(cut.ids) + len(cut.counts) + len(cut.positions)
+    parts["envelope"] += len(payload) - body  # the payload's own head
+    parts["weights"] += len(cut.weights)
+    parts["ids"] += len(cut.ids)
+    parts["counts"] += len(cut.counts)
+    parts["positions"] += len(cut.positions)
 
 
 def breakdown(index_dir: Path) -> tuple[dict[str, Counter[str]], Counter[str], int]:

@@ -6,6 +6,7 @@ import json
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from conftest import EXAMPLE
 from whoosh import index as whoosh_index
@@ -85,6 +86,17 @@ def make_cable(
         declassify=None,
         source=Source(f"/corpus/{refid}.txt", "pagetext", None, "0" * 64),
     )
+
+
+def stock_index(folder: Path, docs: Sequence[dict[str, Any]]) -> Path:
+    """A plain Whoosh index at `folder` of `docs`, written by stock Whoosh's own writer: the
+    reference our writer and readers are compared with."""
+    folder.mkdir(parents=True, exist_ok=True)
+    ix = whoosh_index.create_in(str(folder), build_schema())
+    with ix.writer() as writer:
+        for doc in docs:
+            writer.add_document(**doc)
+    return folder
 
 
 def make_index(

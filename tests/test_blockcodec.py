@@ -11,12 +11,12 @@ from typing import Any
 import numpy as np
 import pytest
 from conftest import needs_compiled
+from helpers import stock_index
 from whoosh import index
 
 from indexer import blockcodec, fastwrite, postings
 from indexer.analysis import term_of, word_of
 from indexer.plainindex import add_documents
-from indexer.schema import build_schema
 
 EDGE_NUMBERS = [0, 1, 127, 128, 16383, 16384, 2**21 - 1, 2**21, 2**28, 2**32 - 1, 2**35 - 1]
 
@@ -96,12 +96,7 @@ TERMS = {word: term_of(word_of(word)) for word in WORDS}  # the index's terms: s
 
 @pytest.fixture(scope="module")
 def stock(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    folder = tmp_path_factory.mktemp("stock")
-    ix = index.create_in(str(folder), build_schema())
-    with ix.writer() as writer:
-        for doc in DOCS:
-            writer.add_document(**doc)
-    return folder
+    return stock_index(tmp_path_factory.mktemp("stock"), DOCS)
 
 
 def _whoosh_postings(folder: Path, term: str) -> tuple[list[int], list[float], list[list[int]]]:

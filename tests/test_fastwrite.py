@@ -24,6 +24,7 @@ import pytest
 from bs4 import BeautifulSoup, XMLParsedAsHTMLWarning
 from bs4.filter import SoupStrainer
 from conftest import REAL_CABLES, needs_compiled, needs_real_cables
+from helpers import stock_index
 from whoosh import index
 from whoosh.analysis import StemmingAnalyzer
 from whoosh.filedb.filestore import FileStorage
@@ -162,18 +163,10 @@ QUERIES = [
 ]
 
 
-def _stock_index(folder: Path, docs: list[Doc]) -> None:
-    folder.mkdir(parents=True, exist_ok=True)
-    ix = index.create_in(str(folder), build_schema())
-    with ix.writer() as writer:
-        for doc in docs:
-            writer.add_document(**doc)
-
-
 @pytest.fixture(scope="module")
 def stock(tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = tmp_path_factory.mktemp("stock")
-    _stock_index(folder, DOCS)
+    stock_index(folder, DOCS)
     return folder
 
 
@@ -608,7 +601,7 @@ def test_boosts_and_token_lists_as_stock(tmp_path: Path) -> None:
         if number % 7 == 0:
             doc["_tags_boost"] = 3.0
     docs[1]["body"] = ["pre", "tokenized", "words", "words"]  # TEXT also takes token lists
-    _stock_index(tmp_path / "stock", docs)
+    stock_index(tmp_path / "stock", docs)
     add_documents(tmp_path / "fast", docs, procs=1)
     _assert_same_index(tmp_path / "stock", tmp_path / "fast")
     add_documents(tmp_path / "exact", docs, procs=1, exact=True)
@@ -729,7 +722,7 @@ def test_append_batch_keeps_first(stock: Path, tmp_path: Path) -> None:
     assert ix.doc_count() == len(DOCS) + len(MORE)
     assert len(ix._segments()) == 3
     reference = tmp_path / "reference"
-    _stock_index(reference, DOCS + MORE)
+    stock_index(reference, DOCS + MORE)
     _assert_same_index(reference, both)
 
 
@@ -803,7 +796,7 @@ def test_real_cable_text_same_as_stock(tmp_path: Path) -> None:
             }
         )
     assert len(docs) >= 60
-    _stock_index(tmp_path / "stock", docs)
+    stock_index(tmp_path / "stock", docs)
     add_documents(tmp_path / "fast", docs, procs=2)
     _assert_same_index(tmp_path / "stock", tmp_path / "fast")
     assert _search(tmp_path / "fast", "embassy")

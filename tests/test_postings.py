@@ -11,11 +11,11 @@ from typing import Any
 import numpy as np
 import pytest
 from conftest import needs_compiled
+from helpers import stock_index
 from whoosh import index
 
 from indexer import postings
 from indexer.plainindex import add_documents
-from indexer.schema import build_schema
 
 WORDS = ["oil", "talks", "minister", "baghdad", "security", "said", "would", "government"]
 
@@ -50,12 +50,7 @@ def fast(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def stock(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    folder = tmp_path_factory.mktemp("stock")
-    ix = index.create_in(str(folder), build_schema())
-    with ix.writer() as writer:
-        for doc in DOCS:
-            writer.add_document(**doc)
-    return folder
+    return stock_index(tmp_path_factory.mktemp("stock"), DOCS)
 
 
 @contextmanager
