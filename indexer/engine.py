@@ -68,6 +68,12 @@ def _mask(s: Searchable, q: Any) -> Mask:
         return ~_empty(s)
     if kind is wq.DateRange and q.fieldname == "created":
         return _date_mask(s, q)
+    if kind is wq.NumericRange:
+        # what its matcher unions: the terms and term ranges of the field's trie (`year:2008`
+        # walked Whoosh's matcher one document at a time: 74% of that query's time)
+        return _mask(s, q.simplify(s.reader))
+    if kind is wq.ConstantScoreQuery:
+        return _mask(s, q.child)
     if kind is MultiPhrase:
         found = _multiphrase(s, q)
         if found is not None:

@@ -152,6 +152,8 @@ NODE_KINDS = (
     "created:[2008-03 TO 2008-06] baghdad",
     "created:>2009-01-15",
     "year:2009 oil",
+    "year:[2007 TO 2009] baghdad",
+    "year:2009",
     "(oil^3 OR security) report^2",
     "tag:pter",
     "from:basrah",
