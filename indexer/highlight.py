@@ -94,7 +94,7 @@ def _terms_of(tokens: list[str], initials: frozenset[str] | None = None) -> list
     if None in out:
         for i in compress(range(len(out)), map(operator.is_, out, repeat(None))):
             token = tokens[i]
-            if initials is None or word_of(token)[:1] in initials:
+            if initials is None or _initial(token) in initials:
                 out[i] = _TOKEN_TERMS[token]
             else:
                 out[i] = ""
@@ -106,6 +106,14 @@ def _terms_of(tokens: list[str], initials: frozenset[str] | None = None) -> list
                 mixed = before != before.upper() or after != after.upper()
                 out[i] = _US_ONLY if mixed else _US_BOTH
     return out
+
+
+def _initial(token: str) -> str:
+    """The first character of a token's word (`word_of(token)[:1]`): an ASCII character
+    lower-cased on its own (lowering and folding keep it as the word's first), else through
+    `word_of` (a non-ASCII first character may fold to another, or to nothing)."""
+    first = token[:1]
+    return first.lower() if first.isascii() else word_of(token)[:1]
 
 
 def _holds(term: Any, wanted: frozenset[str]) -> bool:
