@@ -304,10 +304,7 @@ def cli_ms(index_dir: Path, text: str) -> float:
     """Wall time of one `python -m indexer search` process (start-up + open + search), after
     one untimed process that caches the bytecode."""
     argv = [sys.executable, "-m", "indexer", "search", text, "--index", str(index_dir)]
-    subprocess.run(argv, cwd=ROOT, check=True, stdout=subprocess.DEVNULL, env=child_env())
-    began = time.perf_counter()
-    subprocess.run(argv, cwd=ROOT, check=True, stdout=subprocess.DEVNULL, env=child_env())
-    return 1000 * (time.perf_counter() - began)
+    return median_ms(argv, 1)
 
 
 # --------------------------------------------------------------------------- figures

@@ -259,9 +259,6 @@ def test_terminal_renderer() -> None:
 def test_initial_is_the_first_character_of_the_word() -> None:
     """The highlighter's shortcut for a token's first character agrees with `word_of`, for
     ASCII first characters (lowered alone) and non-ASCII ones (folded), before any tail."""
-    from indexer.analysis import word_of
-    from indexer.highlight import _initial
-
     firsts = [chr(c) for c in range(33, 127)] + ["É", "ß", "İ", "\u2019", "ǅ", "Ø", "ﬁ"]
     tokens = [f + tail for f in firsts for tail in ("", "x", "é", "\u0301a", "SS")]
-    assert [_initial(t) for t in tokens] == [word_of(t)[:1] for t in tokens]
+    assert [highlight._initial(t) for t in tokens] == [analysis.word_of(t)[:1] for t in tokens]
