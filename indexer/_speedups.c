@@ -1,7 +1,8 @@
 /* Compiled inner loops of indexer.fastwrite (TokenCache.index_text: tokenizing a text, looking
- * up its terms and adding its postings; write_term: a term's posting blocks) and of
+ * up its terms and adding its postings; write_term: a term's posting blocks), of
  * indexer.postings (read_blocks: a posting list's compact blocks; decode_positions, for
- * phrase checks). All are optional: each caller has a
+ * phrase checks) and of indexer.highlight (TokenCache.text_terms: a text's tokens and
+ * terms). All are optional: each caller has a
  * pure-Python twin, used when this module is not built, and the tests compare the two byte
  * for byte.
  */
@@ -821,6 +822,147 @@ done:
     return result;
 }
 
+/* ---- TokenCache.text_terms: a text's tokens and their terms, for the highlighter ----
+ *
+ * text_terms(text, term_fn, initials) -> (terms, spans, us) | None gives for one ASCII text
+ * what indexer.highlight's Python path makes with TOKEN_RE.finditer and its token cache
+ * (the reference; tests compare the matches of the two on every real dev cable):
+ *   - terms: a list with one item per token (the tokens of index_text), its term from the
+ *     cache or term_fn(lowercased token); with `initials` (a str, or None for every token),
+ *     a token missing from the cache whose lowercased first character is not in it gets ""
+ *     without term_fn being called (its term could not be one looked for). The token
+ *     spelled "US" gets the tuple us_mixed when a neighbouring token has a lower-case
+ *     letter, else us_caps (the analyzer's US rule), as the very objects given to __init__;
+ *   - spans: bytes of native uint32, the (start, end) character offsets of each token;
+ *   - us: the numbers of the "US" tokens, ascending.
+ * None when the text is not ASCII, a term function ever returned "", or another call is
+ * under way (the caller then takes the Python path).
+ */
+static PyObject *tc_text_terms(TokenCache *self, PyObject *args) {
+    PyObject *text, *term_fn, *initials;
+    if (!PyArg_ParseTuple(args, "UOO", &text, &term_fn, &initials)) return NULL;
+    if (!self->table) { PyErr_SetString(PyExc_TypeError, "not initialized"); return NULL; }
+    unsigned char first_ok[256];
+    int filter = initials != Py_None;
+    if (filter) {
+        if (!PyUnicode_Check(initials)) {
+            PyErr_SetString(PyExc_TypeError, "initials must be a str or None");
+            return NULL;
+        }
+        memset(first_ok, 0, sizeof first_ok);
+        Py_ssize_t ni = PyUnicode_GET_LENGTH(initials);
+        for (Py_ssize_t k = 0; k < ni; k++) {
+            Py_UCS4 c = PyUnicode_READ_CHAR(initials, k);
+            if (c < 128) first_ok[c] = 1;
+        }
+    }
+    if (!PyUnicode_IS_ASCII(text) || self->empty || self->busy) Py_RETURN_NONE;
+    if (self->used >= self->limit) tc_clear(self);
+    const unsigned char *s = PyUnicode_DATA(text);
+    Py_ssize_t n = PyUnicode_GET_LENGTH(text);
+    if (n >= 0x7FFFFFFF) {
+        PyErr_SetString(PyExc_ValueError, "text too long");
+        return NULL;
+    }
+    PyObject *result = NULL, *terms = NULL, *us = NULL, *spans = NULL;
+    PyObject *empty_str = PyUnicode_FromStringAndSize(NULL, 0);
+    Py_ssize_t maxtokens = n / 2 + 1;
+    char *low = PyMem_Malloc(n + 1);
+    unsigned char *has_lower = PyMem_Malloc(maxtokens);
+    uint32_t *span = PyMem_Malloc(2 * maxtokens * sizeof(uint32_t));
+    self->busy = 1;
+    terms = PyList_New(0);
+    us = PyList_New(0);
+    if (!empty_str || !terms || !us) goto done;
+    if (!low || !has_lower || !span) { PyErr_NoMemory(); goto done; }
+    Py_ssize_t ntokens = 0;
+    Py_ssize_t i = 0;
+    while (i < n) {
+        unsigned char c = WORD_LOWER[s[i]];
+        if (!c) { i++; continue; }
+        Py_ssize_t start = i, len = 0;
+        int lower = 0;
+        uint64_t h = 14695981039346656037ULL;
+        for (;;) {
+            while (i < n && (c = WORD_LOWER[s[i]])) {
+                lower |= s[i] >= 'a' && s[i] <= 'z';
+                low[len++] = (char)c;
+                h = (h ^ c) * 1099511628211ULL;
+                i++;
+            }
+            if (i + 1 < n && (s[i] == '.' || s[i] == '\'') && WORD_LOWER[s[i + 1]]) {
+                low[len++] = (char)s[i];
+                h = (h ^ s[i]) * 1099511628211ULL;
+                i++;
+                continue;
+            }
+            break;
+        }
+        has_lower[ntokens] = (unsigned char)lower;
+        span[2 * ntokens] = (uint32_t)start;
+        span[2 * ntokens + 1] = (uint32_t)i;
+        PyObject *term;
+        if (len == 2 && s[start] == 'U' && s[start + 1] == 'S') {
+            PyObject *number = PyLong_FromSsize_t(ntokens);
+            int failed = !number || PyList_Append(us, number) < 0;
+            Py_XDECREF(number);
+            if (failed) goto done;
+            term = Py_None; /* its tuple is set below, once its neighbours are known */
+        } else {
+            TokSlot *slot = NULL;
+            for (Py_ssize_t at = h & self->mask;; at = (at + 1) & self->mask) {
+                TokSlot *here = &self->table[at];
+                if (here->term == SLOT_EMPTY) break;
+                if (here->hash == h && here->len == (uint32_t)len &&
+                    memcmp(self->arena + here->off, low, len) == 0) {
+                    slot = here;
+                    break;
+                }
+            }
+            if (!slot && filter && !first_ok[(unsigned char)low[0]]) {
+                term = empty_str;
+            } else {
+                if (!slot) {
+                    int empty = 0;
+                    slot = tc_miss(self, low, len, h, term_fn, &empty);
+                    if (!slot) {
+                        if (empty) {
+                            self->empty = 1;
+                            result = Py_None;
+                            Py_INCREF(result);
+                        }
+                        goto done;
+                    }
+                }
+                term = self->terms[slot->term].term;
+            }
+        }
+        if (PyList_Append(terms, term) < 0) goto done;
+        ntokens++;
+    }
+    Py_ssize_t nus = PyList_GET_SIZE(us);
+    for (Py_ssize_t j = 0; j < nus; j++) {
+        Py_ssize_t k = PyLong_AsSsize_t(PyList_GET_ITEM(us, j));
+        int mixed = (k > 0 && has_lower[k - 1]) || (k + 1 < ntokens && has_lower[k + 1]);
+        PyObject *set = self->us[mixed ? 0 : 1];
+        Py_INCREF(set);
+        PyList_SetItem(terms, k, set); /* steals the reference, drops None's */
+    }
+    spans = PyBytes_FromStringAndSize((const char *)span, 2 * ntokens * sizeof(uint32_t));
+    if (!spans) goto done;
+    result = PyTuple_Pack(3, terms, spans, us);
+done:
+    self->busy = 0;
+    Py_XDECREF(empty_str);
+    Py_XDECREF(terms);
+    Py_XDECREF(us);
+    Py_XDECREF(spans);
+    PyMem_Free(low);
+    PyMem_Free(has_lower);
+    PyMem_Free(span);
+    return result;
+}
+
 static PyObject *tc_len(TokenCache *self, PyObject *unused) {
     return PyLong_FromSsize_t(self->used);
 }
@@ -829,6 +971,9 @@ static PyMethodDef tc_methods[] = {
     {"index_text", (PyCFunction)tc_index_text, METH_VARARGS,
      "index_text(text, term_fn, terms, bounds, owner, way, docnum, words, stamp) -> int | None"
      "\n\nTokenizes, looks up and adds one ASCII text's postings (see indexer/_speedups.c)."},
+    {"text_terms", (PyCFunction)tc_text_terms, METH_VARARGS,
+     "text_terms(text, term_fn, initials) -> (terms, spans, us) | None\n\n"
+     "One ASCII text's tokens: their terms, offsets and US tokens (see indexer/_speedups.c)."},
     {"tokens", (PyCFunction)tc_len, METH_NOARGS, "tokens() -> number of cached tokens"},
     {NULL, NULL, 0, NULL},
 };

@@ -18,7 +18,7 @@ from typing import Any
 
 import pytest
 
-from indexer import fastwrite, postings
+from indexer import fastwrite, highlight, postings
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = Path(os.environ.get("CABLES_SHARED", ROOT.parent / "shared"))
@@ -66,6 +66,8 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
 
 @pytest.fixture
 def python_path(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The pure-Python twins of the compiled loops, for this test (writer and reader)."""
+    """The pure-Python twins of the compiled loops, for this test (writer, reader and
+    highlighter)."""
     monkeypatch.setattr(fastwrite, "speedups", None)
     monkeypatch.setattr(postings, "speedups", None)
+    monkeypatch.setattr(highlight, "speedups", None)

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import click
 import pytest
-from conftest import EXAMPLE, needs_real_cables
+from conftest import EXAMPLE, needs_compiled, needs_real_cables
 from helpers import make_cable, make_index
 from whoosh.lang import porter2
 
@@ -123,11 +123,11 @@ def test_a_term_starts_with_its_words_first_character_on_real_cables(real_cables
 
 def _marks_both_ways(text: str, terms: Terms, monkeypatch: pytest.MonkeyPatch) -> None:
     """find_matches with a cold cache, skipping words (as searches do) and stemming all."""
-    highlight._TOKEN_TERMS.clear()
+    _cold_caches()
     skipping = find_matches(text, terms)
     with monkeypatch.context() as m:
         m.setattr(highlight, "_initials", lambda terms: None)
-        highlight._TOKEN_TERMS.clear()
+        _cold_caches()
         stemming_all = find_matches(text, terms)
     assert skipping == stemming_all, terms
 
@@ -155,6 +155,92 @@ def test_skipping_words_that_cannot_match_marks_the_same(
         ]
         for terms in chosen:
             _marks_both_ways(text, terms, monkeypatch)
+
+
+def _cold_caches() -> None:
+    """The highlighter's token caches emptied: the Python one and the compiled one."""
+    highlight._TOKEN_TERMS.clear()
+    highlight._COMPILED_CACHE.clear()
+
+
+def _terms_to_try(text: str, rng: random.Random) -> list[Terms]:
+    """Words, phrases (exact and with slop) and `US` terms of a text, and terms it lacks."""
+    found = [t.term for t in analysis.analyze(text)] or ["none"]
+    at = rng.randrange(max(1, len(found) - 3))
+    return [
+        Terms(frozenset(rng.sample(found, min(3, len(found))))),
+        Terms(frozenset(), ((tuple(frozenset([t]) for t in found[at : at + 3]), 0),)),
+        Terms(
+            frozenset({"u.s", "us", found[-1]}),
+            ((tuple(frozenset([t]) for t in found[at : at + 2]), 2),),
+        ),
+        Terms(frozenset({"us"})),
+        Terms(frozenset({"zzz", "negoti", "_x"})),
+        Terms(frozenset({""})),  # an empty term: no word is skipped unstemmed
+    ]
+
+
+def _compiled_and_python_mark_the_same(
+    text: str, chosen: list[Terms], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each of `chosen` marks the same in compiled code (from cold caches, then cached) as
+    in the Python path."""
+    _cold_caches()
+    compiled = [find_matches(text, terms) for terms in chosen + chosen]
+    with monkeypatch.context() as m:
+        m.setattr(highlight, "speedups", None)
+        _cold_caches()
+        python = [find_matches(text, terms) for terms in chosen]
+    assert compiled == python + python, text[:80]
+
+
+@needs_compiled
+@pytest.mark.parametrize(
+    "text",
+    [
+        "US", "US.", "US US", "us US", "LET US KNOW US", "US Embassy", "the US", "U.S. US-led",
+        "O'Grady's 1.5 e.g. x.y.z. _a_ __ a__b 12:30Z", "end.", ".start 'quote' it's.",
+        "al-Qaeda al-qaeda AL-QAEDA", "", "   ", "Ünicode is not ASCII: the Python path",
+        "GOVERNMENT governments governed Governing", "a" * 300 + " b",
+    ],
+)  # fmt: skip
+def test_compiled_tokens_mark_what_the_python_path_marks(
+    text: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    chosen = [*_terms_to_try(text, random.Random(text)), _every_term(text)]
+    _compiled_and_python_mark_the_same(text, chosen, monkeypatch)
+
+
+@needs_compiled
+@needs_real_cables
+def test_compiled_tokens_mark_what_the_python_path_marks_on_real_cables(
+    real_cables: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    rng = random.Random(15)
+    files = sorted(p for p in real_cables.rglob("*") if p.suffix in (".txt", ".html"))
+    sample = files[::20]
+    assert len(sample) > 150
+    for path in sample:
+        # (a release page's first 30,000 characters: its navigation is ~190 KB of links)
+        text = path.read_text(encoding="utf-8", errors="replace")[:30000]
+        _compiled_and_python_mark_the_same(text, _terms_to_try(text, rng), monkeypatch)
+
+
+@needs_compiled
+def test_compiled_tokens_give_way_to_python_when_they_cannot_serve() -> None:
+    """Not ASCII, or a term function that gave "": None (the Python path takes over)."""
+    assert highlight.speedups is not None
+    cache = highlight.speedups.TokenCache(("u.s",), ("us", "u.s"))
+    assert cache.text_terms("Chávez", analysis.term_of, None) is None
+    got = cache.text_terms("LET US GO, US go", analysis.term_of, "l")
+    assert got is not None
+    terms, spans, us = got
+    # (capitals around the first US, a lower-case word after the second; words not starting
+    # with "l" are left unstemmed)
+    assert terms == ["let", ("us", "u.s"), "", ("u.s",), ""] and us == [1, 3]
+    assert list(memoryview(spans).cast("I")) == [0, 3, 4, 6, 7, 9, 11, 13, 14, 16]
+    assert cache.text_terms("word", lambda token: "", None) is None
+    assert cache.text_terms("other", analysis.term_of, None) is None  # for good
 
 
 def test_hyphenated_word_is_marked_whole() -> None:
