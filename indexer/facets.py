@@ -248,8 +248,14 @@ def count_facet(
         # reported as UNKNOWN so that a single-valued facet's counts add up to the total
         binned = np.bincount(arrays.codes[name][mask] + 1, minlength=len(names) + 1)
         counts, missing = binned[1:], int(binned[0])
+    present = np.flatnonzero(counts)
+    if limit is not None and len(present) > limit:
+        # only values counted at least as often as the limit-th most frequent can be shown
+        # (ties included, so the order and the cut below are the same as over all of them)
+        kth = np.partition(counts[present], len(present) - limit)[len(present) - limit]
+        present = present[counts[present] >= kth]
     ranked = sorted(
-        ((names[c], int(counts[c])) for c in np.flatnonzero(counts)),
+        ((names[c], int(counts[c])) for c in present),
         key=lambda vn: (-vn[1], vn[0]),
     )
     if name != "tags" and missing:

@@ -331,6 +331,12 @@ def _word_end(text: str, pos: int) -> int:
 
 def _fragment(text: str, lo: int, hi: int, matches: list[Match]) -> Fragment:
     """`text[lo:hi]` with whitespace runs collapsed, and `matches` moved to the new offsets."""
+    piece = text[lo:hi]
+    collapsed = " ".join(piece.split())
+    if len(collapsed) == len(piece):
+        # (most fragments: every run of whitespace was one character, none at either end,
+        # so each offset only moves by lo; `split` and `\S+` agree on what whitespace is)
+        return Fragment(collapsed, tuple((s - lo, e - lo) for s, e in matches))
     chunks = list(_WORDS_RE.finditer(text, lo, hi))
     starts = [c.start() for c in chunks]
     new_starts: list[int] = []

@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import random
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
@@ -261,6 +262,28 @@ def test_facet_counts_equal_filtered_totals(big: Path, field: str, query: str) -
     for value, count in counts:
         narrowed = search(big, f"{query} {facet_filter(field, value)}", facets=())
         assert narrowed.total == count, (field, value)
+
+
+def test_a_facet_limit_cuts_the_full_ranking_ties_included(tmp_path: Path) -> None:
+    """The first `facet_limit` values are those of the whole ranking (most frequent first,
+    ties by value, UNKNOWN where its count puts it), however many values tie at the cut."""
+    rng = random.Random(7)
+    cables = [
+        make_cable(
+            f"09X{n}",
+            "Oil",
+            "Oil and gas.",
+            origin=f"Embassy {rng.choice('ABCDEFGHIJKL')}" if n % 9 else "",
+            created=datetime(2000 + rng.randrange(12), 1, 15, tzinfo=UTC) if n % 7 else None,
+            tags=tuple(rng.sample(["PREL", "PGOV", "ECON", "ENRG", "PTER", "MARR", "KDEM"], 2)),
+        )
+        for n in range(90)
+    ]
+    root = make_index(tmp_path, cables)
+    whole = search(root, "oil", facet_limit=1000).facets
+    for limit in range(1, 14):
+        cut = search(root, "oil", facet_limit=limit).facets
+        assert cut == {name: values[:limit] for name, values in whole.items()}, limit
 
 
 def test_facets_cover_the_whole_result_not_the_page(big: Path) -> None:
