@@ -21,7 +21,7 @@ from whoosh import query as wq
 from . import postings
 from .bm25 import Scores, bm25_scores
 from .facets import NO_DATE, Mask
-from .phrases import Alternatives, Ints, placed, rows_of, union_ids
+from .phrases import Alternatives, Ints, intersect_sorted, placed, rows_of, union_ids
 from .query import Expanded, MultiPhrase, Unknown
 
 if TYPE_CHECKING:
@@ -299,11 +299,7 @@ def _multiphrase(
         candidates: Ints | None = None
         for alternatives in slots:
             ids = union_ids(alternatives)
-            candidates = (
-                ids
-                if candidates is None
-                else np.intersect1d(candidates, ids, assume_unique=True)
-            )
+            candidates = ids if candidates is None else intersect_sorted(candidates, ids)
         assert candidates is not None
         if within is not None:
             candidates = candidates[within[candidates + offset]]

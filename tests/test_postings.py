@@ -15,6 +15,7 @@ from helpers import stock_index
 from whoosh import index
 
 from indexer import postings
+from indexer.phrases import intersect_sorted
 from indexer.plainindex import add_documents
 
 WORDS = ["oil", "talks", "minister", "baghdad", "security", "said", "would", "government"]
@@ -210,3 +211,16 @@ def test_a_compact_block_that_does_not_decode_is_refused_not_read_slowly(
                     assert "cables index --rebuild" in str(exc)
                     refused += 1
     assert refused == 1
+
+
+def test_sorted_intersection_is_numpys() -> None:
+    """`phrases.intersect_sorted` against `np.intersect1d` on ascending arrays without
+    repeats: empty ones, disjoint ones, one inside the other, far apart sizes."""
+    rng = np.random.default_rng(3)
+    for _ in range(300):
+        sizes = rng.choice([0, 1, 2, 5, 100, 5000], size=2)
+        top = int(rng.choice([3, 50, 10_000, 2**40]))
+        a, b = (np.unique(rng.integers(0, top, size=int(n))).astype(np.int64) for n in sizes)
+        expected = np.intersect1d(a, b, assume_unique=True)
+        got = intersect_sorted(a, b)
+        assert got.dtype == np.int64 and got.tolist() == expected.tolist()
