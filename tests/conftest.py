@@ -19,6 +19,8 @@ from typing import Any
 import pytest
 
 from indexer import fastwrite, highlight, postings
+from indexer.cable import Cable, ReadError
+from indexer.parse import parse_paths
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = Path(os.environ.get("CABLES_SHARED", ROOT.parent / "shared"))
@@ -48,6 +50,15 @@ def real_cables() -> Path:
     if not REAL_CABLES.is_dir():
         pytest.skip(f"{MISSING_REAL_CABLES} at {REAL_CABLES} (set CABLES_SHARED)")
     return REAL_CABLES
+
+
+@pytest.fixture(scope="session")
+def real_parsed() -> tuple[Cable | ReadError, ...]:
+    """Every record of the real dev set as `parse_paths` gives it, parsed once per session
+    (~10 s; the records are frozen, so the modules that read them share one tuple)."""
+    if not REAL_CABLES.is_dir():
+        pytest.skip(f"{MISSING_REAL_CABLES} at {REAL_CABLES} (set CABLES_SHARED)")
+    return tuple(parse_paths([REAL_CABLES]))
 
 
 @pytest.hookimpl(wrapper=True)

@@ -22,7 +22,7 @@ from bs4 import BeautifulSoup
 from conftest import EXAMPLE, REAL_CABLES, needs_real_cables
 from test_clean import assert_all_accounted
 
-from indexer.cable import Cable, RawRecord, Source
+from indexer.cable import Cable, RawRecord, ReadError, Source
 from indexer.clean import clean_body
 from indexer.extract import CLASSIFICATIONS, split_header
 from indexer.normalize import CableError, build_cable
@@ -591,10 +591,10 @@ def test_year_of_an_id_outside_cablegate_is_unknown() -> None:
 
 
 @needs_real_cables
-def test_every_real_cable_has_a_year_and_nearly_every_one_an_origin() -> None:
-    from indexer.parse import parse_paths
-
-    cables = [c for c in parse_paths([REAL_CABLES]) if isinstance(c, Cable)]
+def test_every_real_cable_has_a_year_and_nearly_every_one_an_origin(
+    real_parsed: tuple[Cable | ReadError, ...],
+) -> None:
+    cables = [c for c in real_parsed if isinstance(c, Cable)]
     assert all(c.year is not None for c in cables)
     assert sum(1 for c in cables if c.origin) >= 0.995 * len(cables)
     pre = [c for c in cables if c.source.format == "pre"]

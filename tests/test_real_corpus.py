@@ -17,7 +17,6 @@ from indexer import store
 from indexer.cable import Cable, ReadError, is_wellformed_refid
 from indexer.extract import CLASSIFICATIONS
 from indexer.ingest import update_index
-from indexer.parse import parse_paths
 
 pytestmark = [needs_real_cables, pytest.mark.slow]
 
@@ -28,8 +27,8 @@ NO_CABLE_TEXT = "no cable text"
 
 
 @pytest.fixture(scope="module")
-def parsed() -> list[Cable | ReadError]:
-    return list(parse_paths([REAL_CABLES]))
+def parsed(real_parsed: tuple[Cable | ReadError, ...]) -> list[Cable | ReadError]:
+    return list(real_parsed)
 
 
 def cables(parsed: list[Cable | ReadError]) -> Iterator[Cable]:

@@ -14,9 +14,8 @@ from pathlib import Path
 import pytest
 from conftest import REAL_CABLES, needs_real_cables
 
-from indexer.cable import Cable
+from indexer.cable import Cable, ReadError
 from indexer.ingest import update_index
-from indexer.parse import parse_paths
 from indexer.searching import Searchable, open_index, search
 
 pytestmark = [needs_real_cables, pytest.mark.slow]
@@ -31,11 +30,11 @@ def index(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Searchable]:
 
 
 @pytest.fixture(scope="module")
-def cables() -> dict[str, Cable]:
+def cables(real_parsed: tuple[Cable | ReadError, ...]) -> dict[str, Cable]:
     """The indexed cable of every refid (the index keeps one per refid; any will do for
     metadata counts, which do not differ between releases)."""
     out: dict[str, Cable] = {}
-    for item in parse_paths([REAL_CABLES]):
+    for item in real_parsed:
         if isinstance(item, Cable):
             out[item.refid] = item
     return out

@@ -4,15 +4,12 @@ folding, phrases, storage, and the real dev set."""
 from __future__ import annotations
 
 import doctest
-from collections.abc import Iterator
-from pathlib import Path
+from collections.abc import Iterable, Iterator
 
 import pytest
-from conftest import REAL_CABLES
 
 import indexer.variants
-from indexer.cable import Cable
-from indexer.parse import parse_paths
+from indexer.cable import Cable, ReadError
 from indexer.variants import (
     MAX_VARIANTS,
     VariantTable,
@@ -332,16 +329,14 @@ def test_count_words_folds_accents() -> None:
 
 
 @pytest.fixture(scope="module")
-def real_stats() -> Iterator[list[WordStats]]:
-    # module scope: parsing the dev set takes a minute; the stats are never mutated
-    if not REAL_CABLES.is_dir():
-        pytest.skip(f"real cables not found at {REAL_CABLES} (set CABLES_SHARED)")
-    yield count_words(_documents(REAL_CABLES))
+def real_stats(real_parsed: tuple[Cable | ReadError, ...]) -> Iterator[list[WordStats]]:
+    # module scope: counting the dev set's words takes seconds; the stats are never mutated
+    yield count_words(_documents(real_parsed))
 
 
-def _documents(root: Path) -> Iterator[str]:
+def _documents(records: Iterable[Cable | ReadError]) -> Iterator[str]:
     seen: set[str] = set()
-    for item in parse_paths([root]):
+    for item in records:
         if isinstance(item, Cable) and item.refid not in seen:
             seen.add(item.refid)
             yield item.subject + "\n" + item.body
