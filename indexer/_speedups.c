@@ -1,7 +1,7 @@
 /* Compiled inner loops of indexer.fastwrite (TokenCache.index_text: tokenizing a text, looking
  * up its terms and adding its postings; write_term: a term's posting blocks), of
  * indexer.postings (read_blocks: a posting list's compact blocks; decode_positions, for
- * phrase checks) and of indexer.highlight (TokenCache.text_terms: a text's tokens and
+ * phrase checks), of indexer.phrases (phrase_match: which candidates hold a phrase) and of indexer.highlight (TokenCache.text_terms: a text's tokens and
  * terms). All are optional: each caller has a
  * pure-Python twin, used when this module is not built, and the tests compare the two byte
  * for byte.
@@ -1061,9 +1061,10 @@ done:
  * read_blocks(blob, pos, values) -> (ids, weights, positions, starts, ends) or None
  *
  * One term's posting list in compact blocks (indexer/blockcodec.py, in the envelope of
- * whoosh_private.compact_block), read in one pass: ids as int64 bytes (each block's deltas
- * summed), weights as float64 bytes, and with `values` true the blocks' position varints
- * joined, with each posting's start and end offset in them (int64 bytes; else three None).
+ * whoosh_private.compact_block), read in two passes (layouts and counts, then the arrays):
+ * ids as int64 bytes (each block's deltas summed), weights as float64 bytes, and with
+ * `values` true the blob itself with each posting's start and end offset of its position
+ * varints in it (int64 bytes; else three None): the positions are not copied.
  * `pos` is the offset of the first block's length. None when any block is not a compact
  * block that decodes (the caller then reads it the slow way or refuses it), never a guess.
  * Same results as the Python loop of indexer/postings.py.
@@ -1096,125 +1097,151 @@ static float get_le_float(const unsigned char *q) {
     return f;
 }
 
+/* one compact block's layout, from its length on (read_blocks' first and second pass) */
+typedef struct {
+    int32_t blocklength;  /* negative for the last block */
+    Py_ssize_t end, stop, n, mode, weights_at, ids_at, counts_at, positions_at;
+} CompactBlock;
+
+/* the block whose length is at pos; 0 when it is not a compact block that can decode */
+static int compact_block(const unsigned char *b, Py_ssize_t len, Py_ssize_t pos,
+                         CompactBlock *out) {
+    const Py_ssize_t head_len = sizeof(BLOCK_HEAD) - 1;
+    if (pos < 0 || pos + 4 > len) return 0;
+    int32_t blocklength = (int32_t)(((uint32_t)b[pos] << 24) | ((uint32_t)b[pos + 1] << 16) |
+                                    ((uint32_t)b[pos + 2] << 8) | (uint32_t)b[pos + 3]);
+    pos += 4;
+    Py_ssize_t end = pos + (blocklength < 0 ? -(Py_ssize_t)blocklength : blocklength);
+    if (end > len) return 0;
+    const unsigned char *data = find_bytes(b + pos, end - pos, BLOCK_HEAD, head_len);
+    if (!data) return 0;
+    Py_ssize_t at = (data - b) + head_len, stop = end - 3;
+    if (at + 2 > stop || memcmp(b + stop, "\x85R.", 3) != 0) return 0;
+    Py_ssize_t size;
+    if (b[at] == 'C') { size = b[at + 1]; at += 2; }
+    else if (b[at] == 'B' && at + 5 <= stop) {
+        size = (Py_ssize_t)((uint32_t)b[at + 1] | ((uint32_t)b[at + 2] << 8) |
+                            ((uint32_t)b[at + 3] << 16) | ((uint32_t)b[at + 4] << 24));
+        at += 5;
+    } else return 0;
+    if (at + size != stop) return 0;
+    uint64_t n, mode, ids_size, counts_size;
+    if (!get_varint(b, &at, stop, &n) || !get_varint(b, &at, stop, &mode) ||
+        !get_varint(b, &at, stop, &ids_size) || !get_varint(b, &at, stop, &counts_size))
+        return 0;
+    if (n < 1 || n > 1 << 20 || mode > 3) return 0;
+    Py_ssize_t wsize = mode == 0 ? 0 : mode == 1 ? 8 : mode == 2 ? 4 : 4 * (Py_ssize_t)n;
+    if (ids_size > (uint64_t)len || counts_size > (uint64_t)len) return 0;
+    out->blocklength = blocklength;
+    out->end = end;
+    out->stop = stop;
+    out->n = (Py_ssize_t)n;
+    out->mode = (Py_ssize_t)mode;
+    out->weights_at = at;
+    out->ids_at = at + wsize;
+    out->counts_at = out->ids_at + (Py_ssize_t)ids_size;
+    out->positions_at = out->counts_at + (Py_ssize_t)counts_size;
+    return out->positions_at <= stop;
+}
+
 static PyObject *read_blocks(PyObject *self, PyObject *args) {
-    Py_buffer buf;
-    Py_ssize_t pos;
+    PyObject *blob;
+    Py_ssize_t first;
     int want_values;
-    if (!PyArg_ParseTuple(args, "y*np", &buf, &pos, &want_values)) return NULL;
+    if (!PyArg_ParseTuple(args, "Onp", &blob, &first, &want_values)) return NULL;
+    Py_buffer buf;
+    if (PyObject_GetBuffer(blob, &buf, PyBUF_SIMPLE) < 0) return NULL;
     const unsigned char *b = buf.buf;
     const Py_ssize_t len = buf.len;
-    const Py_ssize_t head_len = sizeof(BLOCK_HEAD) - 1;
-    Buf ids = {0}, weights = {0}, stream = {0}, starts = {0}, ends = {0};
+    PyObject *ids = NULL, *weights = NULL, *starts = NULL, *ends = NULL, *result = NULL;
     int64_t *counts = NULL;
     Py_ssize_t counts_cap = 0;
-    PyObject *result = NULL;
+    CompactBlock blk;
+    /* first pass: every block's layout checked, the postings counted (the outputs are then
+     * made at their size once: no growing, no copy at the end) */
+    Py_ssize_t total = 0, pos = first;
     for (;;) {
-        if (pos < 0 || pos + 4 > len) goto unknown;
-        int32_t blocklength = (int32_t)(((uint32_t)b[pos] << 24) | ((uint32_t)b[pos + 1] << 16) |
-                                        ((uint32_t)b[pos + 2] << 8) | (uint32_t)b[pos + 3]);
-        pos += 4;
-        Py_ssize_t end = pos + (blocklength < 0 ? -(Py_ssize_t)blocklength : blocklength);
-        if (end > len) goto unknown;
-        const unsigned char *data = find_bytes(b + pos, end - pos, BLOCK_HEAD, head_len);
-        if (!data) goto unknown;
-        Py_ssize_t at = (data - b) + head_len, stop = end - 3;
-        if (at + 2 > stop || memcmp(b + stop, "\x85R.", 3) != 0) goto unknown;
-        Py_ssize_t size;
-        if (b[at] == 'C') { size = b[at + 1]; at += 2; }
-        else if (b[at] == 'B' && at + 5 <= stop) {
-            size = (Py_ssize_t)((uint32_t)b[at + 1] | ((uint32_t)b[at + 2] << 8) |
-                                ((uint32_t)b[at + 3] << 16) | ((uint32_t)b[at + 4] << 24));
-            at += 5;
-        } else goto unknown;
-        if (at + size != stop) goto unknown;
-        uint64_t n, mode, ids_size, counts_size;
-        if (!get_varint(b, &at, stop, &n) || !get_varint(b, &at, stop, &mode) ||
-            !get_varint(b, &at, stop, &ids_size) || !get_varint(b, &at, stop, &counts_size))
-            goto unknown;
-        if (n < 1 || n > 1 << 20 || mode > 3) goto unknown;
-        Py_ssize_t wsize = mode == 0 ? 0 : mode == 1 ? 8 : mode == 2 ? 4 : 4 * (Py_ssize_t)n;
-        Py_ssize_t weights_at = at, ids_at = at + wsize;
-        Py_ssize_t counts_at = ids_at + (Py_ssize_t)ids_size;
-        Py_ssize_t positions_at = counts_at + (Py_ssize_t)counts_size;
-        if (ids_size > (uint64_t)len || counts_size > (uint64_t)len || positions_at > stop)
-            goto unknown;
-        if (buf_reserve(&ids, n * 8) < 0 || buf_reserve(&weights, n * 8) < 0) goto fail;
-        if ((Py_ssize_t)n > counts_cap) {
+        if (!compact_block(b, len, pos, &blk)) goto unknown;
+        total += blk.n;
+        if (blk.blocklength < 0) break;
+        pos = blk.end;
+    }
+    ids = PyBytes_FromStringAndSize(NULL, total * 8);
+    weights = PyBytes_FromStringAndSize(NULL, total * 8);
+    if (!ids || !weights) goto fail;
+    if (want_values) {
+        starts = PyBytes_FromStringAndSize(NULL, total * 8);
+        ends = PyBytes_FromStringAndSize(NULL, total * 8);
+        if (!starts || !ends) goto fail;
+    }
+    int64_t *id_out = (int64_t *)PyBytes_AS_STRING(ids);
+    double *w_out = (double *)PyBytes_AS_STRING(weights);
+    int64_t *s_out = want_values ? (int64_t *)PyBytes_AS_STRING(starts) : NULL;
+    int64_t *e_out = want_values ? (int64_t *)PyBytes_AS_STRING(ends) : NULL;
+    pos = first;
+    for (;;) {
+        compact_block(b, len, pos, &blk);  /* (checked in the first pass) */
+        Py_ssize_t n = blk.n, stop = blk.stop;
+        if (n > counts_cap) {
             int64_t *grown = PyMem_Realloc(counts, n * sizeof(int64_t));
             if (!grown) { PyErr_NoMemory(); goto fail; }
             counts = grown;
             counts_cap = n;
         }
-        int64_t *id_out = (int64_t *)(ids.p + ids.len);
-        Py_ssize_t q = ids_at, r = counts_at;
+        Py_ssize_t q = blk.ids_at, r = blk.counts_at;
         int64_t sum = 0;
-        for (Py_ssize_t k = 0; k < (Py_ssize_t)n; k++) {
+        for (Py_ssize_t k = 0; k < n; k++) {
             uint64_t delta, count;
-            if (!get_varint(b, &q, counts_at, &delta) || !get_varint(b, &r, positions_at, &count))
+            if (!get_varint(b, &q, blk.counts_at, &delta) ||
+                !get_varint(b, &r, blk.positions_at, &count))
                 goto unknown;
             if (count < 1) goto unknown;
             sum += (int64_t)delta;
             id_out[k] = sum;
             counts[k] = (int64_t)count;
         }
-        if (q != counts_at || r != positions_at) goto unknown;
-        ids.len += n * 8;
-        double *w_out = (double *)(weights.p + weights.len);
-        if (mode == 0) {
-            for (Py_ssize_t k = 0; k < (Py_ssize_t)n; k++) w_out[k] = 1.0;
-        } else if (mode == 1) {
+        if (q != blk.counts_at || r != blk.positions_at) goto unknown;
+        Py_ssize_t wa = blk.weights_at;
+        if (blk.mode == 0) {
+            for (Py_ssize_t k = 0; k < n; k++) w_out[k] = 1.0;
+        } else if (blk.mode == 1) {
             uint64_t u = 0;
-            for (int k = 7; k >= 0; k--) u = (u << 8) | b[weights_at + k];
+            for (int k = 7; k >= 0; k--) u = (u << 8) | b[wa + k];
             double factor;
             memcpy(&factor, &u, 8);
-            for (Py_ssize_t k = 0; k < (Py_ssize_t)n; k++)
+            for (Py_ssize_t k = 0; k < n; k++)
                 w_out[k] = (double)(float)((double)counts[k] * factor);
-        } else if (mode == 2) {
-            double w = (double)get_le_float(b + weights_at);
-            for (Py_ssize_t k = 0; k < (Py_ssize_t)n; k++) w_out[k] = w;
+        } else if (blk.mode == 2) {
+            double w = (double)get_le_float(b + wa);
+            for (Py_ssize_t k = 0; k < n; k++) w_out[k] = w;
         } else {
-            for (Py_ssize_t k = 0; k < (Py_ssize_t)n; k++)
-                w_out[k] = (double)get_le_float(b + weights_at + 4 * k);
+            for (Py_ssize_t k = 0; k < n; k++) w_out[k] = (double)get_le_float(b + wa + 4 * k);
         }
-        weights.len += n * 8;
         if (want_values) {
-            /* each posting's positions: counts[k] varints from where the last one ended */
-            Py_ssize_t base = stream.len - positions_at;
-            if (buf_reserve(&starts, n * 8) < 0 || buf_reserve(&ends, n * 8) < 0 ||
-                buf_reserve(&stream, stop - positions_at) < 0)
-                goto fail;
-            int64_t *s_out = (int64_t *)(starts.p + starts.len);
-            int64_t *e_out = (int64_t *)(ends.p + ends.len);
-            Py_ssize_t v = positions_at;
-            for (Py_ssize_t k = 0; k < (Py_ssize_t)n; k++) {
-                s_out[k] = v + base;
-                for (int64_t c = 0; c < counts[k]; c++) {
-                    uint64_t ignored;
-                    if (!get_varint(b, &v, stop, &ignored)) goto unknown;
-                }
-                e_out[k] = v + base;
+            /* each posting's positions where they lie in the blob: past counts[k] varints,
+             * i.e. as many bytes below 0x80 (each ends one); a varint too long for 32 bits
+             * is refused where positions are decoded */
+            Py_ssize_t v = blk.positions_at;
+            for (Py_ssize_t k = 0; k < n; k++) {
+                s_out[k] = v;
+                int64_t c = counts[k];
+                while (c > 0 && v < stop) c -= b[v++] < 0x80;
+                if (c) goto unknown;
+                e_out[k] = v;
             }
             if (v != stop) goto unknown;
-            starts.len += n * 8;
-            ends.len += n * 8;
-            put_bytes(&stream, b + positions_at, stop - positions_at);
+            s_out += n;
+            e_out += n;
         }
-        if (blocklength < 0) break; /* the last block */
-        pos = end;
+        id_out += n;
+        w_out += n;
+        if (blk.blocklength < 0) break; /* the last block */
+        pos = blk.end;
     }
-    {
-        PyObject *items[5] = {NULL, NULL, NULL, NULL, NULL};
-        Buf *bufs[5] = {&ids, &weights, &stream, &starts, &ends};
-        int ok = 1;
-        for (int k = 0; k < 5; k++) {
-            if (k >= 2 && !want_values) { Py_INCREF(Py_None); items[k] = Py_None; continue; }
-            items[k] = PyBytes_FromStringAndSize(bufs[k]->p ? (const char *)bufs[k]->p : "",
-                                                 bufs[k]->len);
-            if (!items[k]) ok = 0;
-        }
-        if (ok) result = PyTuple_Pack(5, items[0], items[1], items[2], items[3], items[4]);
-        for (int k = 0; k < 5; k++) Py_XDECREF(items[k]);
-    }
+    if (want_values)
+        result = PyTuple_Pack(5, ids, weights, blob, starts, ends);
+    else
+        result = PyTuple_Pack(5, ids, weights, Py_None, Py_None, Py_None);
     goto done;
 unknown:
     Py_INCREF(Py_None);
@@ -1223,13 +1250,217 @@ unknown:
 fail:
     result = NULL;
 done:
-    PyMem_Free(ids.p);
-    PyMem_Free(weights.p);
-    PyMem_Free(stream.p);
-    PyMem_Free(starts.p);
-    PyMem_Free(ends.p);
+    Py_XDECREF(ids);
+    Py_XDECREF(weights);
+    Py_XDECREF(starts);
+    Py_XDECREF(ends);
     PyMem_Free(counts);
     PyBuffer_Release(&buf);
+    return result;
+}
+
+/*
+ * phrase_match(candidates, slots, slop) -> bytes
+ *
+ * Which candidate documents hold a phrase, as indexer/phrases.py's `placed` decides it, in
+ * one pass per candidate without building any array of keys. `candidates`: ascending
+ * segment-local ids (int64 buffer), each held by at least one term of every slot. `slots`:
+ * one list per phrase position, in phrase order, of the terms standing there, each a tuple
+ * (ids, values, starts, ends): its ascending ids (int64), the varints of its postings'
+ * position deltas, and each posting's start and end offset in them (int64). A position p of
+ * slot k counts as p + (len(slots) - k): the phrase stands exactly where every slot holds one
+ * same value, and within `slop` (> 0) where one value of every slot lies in a window
+ * [v, v + slop] that starts at one of them. The result holds one byte per candidate, 1 where
+ * it holds the phrase. ValueError on a range out of its buffer or varints that do not end.
+ */
+typedef struct {
+    const int64_t *ids, *starts, *ends;
+    const unsigned char *values;
+    Py_ssize_t n, values_len, at;  /* at: the cursor over ids (candidates come ascending) */
+} PhraseTerm;
+
+typedef struct {
+    int64_t *v;
+    Py_ssize_t len, cap;
+} Ints64;
+
+static int ints_reserve(Ints64 *b, Py_ssize_t extra) {
+    if (b->len + extra <= b->cap) return 0;
+    Py_ssize_t cap = b->cap ? b->cap : 64;
+    while (cap < b->len + extra) cap *= 2;
+    int64_t *v = PyMem_Realloc(b->v, cap * sizeof(int64_t));
+    if (!v) { PyErr_NoMemory(); return -1; }
+    b->v = v;
+    b->cap = cap;
+    return 0;
+}
+
+/* appends term t's positions in document `doc` (+ shift) to out; -1 on bad data */
+static int phrase_positions(PhraseTerm *t, int64_t doc, int64_t shift, Ints64 *out) {
+    while (t->at < t->n && t->ids[t->at] < doc) t->at++;
+    if (t->at >= t->n || t->ids[t->at] != doc) return 0;
+    int64_t a = t->starts[t->at], z = t->ends[t->at];
+    if (a < 0 || z > t->values_len || z < a) return -1;
+    if (ints_reserve(out, z - a) < 0) return -2;
+    const unsigned char *v = t->values + a, *end = t->values + z;
+    int64_t pos = shift;
+    while (v < end) {
+        uint64_t delta = 0;
+        int bits = 0;
+        for (;;) {
+            if (v >= end || bits > 28) return -1;
+            unsigned char byte = *v++;
+            delta |= (uint64_t)(byte & 0x7F) << bits;
+            if (byte < 0x80) break;
+            bits += 7;
+        }
+        pos += (int64_t)delta;
+        out->v[out->len++] = pos;
+    }
+    return 0;
+}
+
+static int cmp_int64(const void *x, const void *y) {
+    int64_t a = *(const int64_t *)x, b = *(const int64_t *)y;
+    return (a > b) - (a < b);
+}
+
+/* one slot's values in document `doc`: every term's positions, ascending without repeats */
+static int slot_values(PhraseTerm *terms, Py_ssize_t nterms, int64_t doc, int64_t shift,
+                       Ints64 *out) {
+    out->len = 0;
+    for (Py_ssize_t j = 0; j < nterms; j++) {
+        int rc = phrase_positions(&terms[j], doc, shift, out);
+        if (rc < 0) return rc;
+    }
+    if (nterms > 1 && out->len > 1) {
+        qsort(out->v, out->len, sizeof(int64_t), cmp_int64);
+        Py_ssize_t w = 1;
+        for (Py_ssize_t i = 1; i < out->len; i++)
+            if (out->v[i] != out->v[w - 1]) out->v[w++] = out->v[i];
+        out->len = w;
+    }
+    return 0;
+}
+
+/* the first index of sorted v[0:n] holding a value >= x */
+static Py_ssize_t lower_bound64(const int64_t *v, Py_ssize_t n, int64_t x) {
+    Py_ssize_t lo = 0, hi = n;
+    while (lo < hi) {
+        Py_ssize_t mid = lo + (hi - lo) / 2;
+        if (v[mid] < x) lo = mid + 1; else hi = mid;
+    }
+    return lo;
+}
+
+static PyObject *phrase_match(PyObject *self, PyObject *args) {
+    Py_buffer cands;
+    PyObject *slots;
+    long long slop;
+    if (!PyArg_ParseTuple(args, "y*O!L", &cands, &PyList_Type, &slots, &slop)) return NULL;
+    PyObject *result = NULL;
+    Py_ssize_t nslots = PyList_GET_SIZE(slots), nterms = 0, ncands = cands.len / 8;
+    Py_buffer *views = NULL;
+    Py_ssize_t nviews = 0;
+    PhraseTerm *terms = NULL;
+    Py_ssize_t *first = PyMem_Calloc(nslots + 1, sizeof(Py_ssize_t));
+    Ints64 *sets = PyMem_Calloc(nslots ? nslots : 1, sizeof(Ints64));
+    Ints64 scratch = {0};
+    if (!first || !sets) { PyErr_NoMemory(); goto done; }
+    if (cands.len % 8) {
+        PyErr_SetString(PyExc_ValueError, "candidates must be an int64 buffer");
+        goto done;
+    }
+    for (Py_ssize_t k = 0; k < nslots; k++) {
+        PyObject *slot = PyList_GET_ITEM(slots, k);
+        if (!PyList_Check(slot) || PyList_GET_SIZE(slot) == 0) {
+            PyErr_SetString(PyExc_TypeError, "every slot must be a non-empty list of terms");
+            goto done;
+        }
+        nterms += PyList_GET_SIZE(slot);
+    }
+    views = PyMem_Calloc(nterms * 4 + 1, sizeof(Py_buffer));
+    terms = PyMem_Calloc(nterms + 1, sizeof(PhraseTerm));
+    if (!views || !terms) { PyErr_NoMemory(); goto done; }
+    Py_ssize_t t = 0;
+    for (Py_ssize_t k = 0; k < nslots; k++) {
+        PyObject *slot = PyList_GET_ITEM(slots, k);
+        first[k] = t;
+        for (Py_ssize_t j = 0; j < PyList_GET_SIZE(slot); j++, t++) {
+            Py_buffer *b = views + nviews;
+            if (!PyArg_ParseTuple(PyList_GET_ITEM(slot, j), "y*y*y*y*", b, b + 1, b + 2, b + 3))
+                goto done;
+            nviews += 4;
+            if (b[0].len % 8 || b[2].len != b[0].len || b[3].len != b[0].len) {
+                PyErr_SetString(PyExc_ValueError, "ids, starts and ends: int64 buffers of one size");
+                goto done;
+            }
+            terms[t] = (PhraseTerm){b[0].buf, b[2].buf, b[3].buf, b[1].buf, b[0].len / 8,
+                                    b[1].len, 0};
+        }
+    }
+    first[nslots] = t;
+    result = PyBytes_FromStringAndSize(NULL, ncands);
+    if (!result) goto done;
+    char *hit = PyBytes_AS_STRING(result);
+    memset(hit, 0, ncands);
+    const int64_t *cand = cands.buf;
+    int rc = 0;
+    for (Py_ssize_t i = 0; i < ncands && nslots; i++) {
+        int64_t doc = cand[i];
+        if (slop <= 0) {
+            /* exact: the values all slots share, slot after slot, stopping when none are left */
+            Ints64 *cur = &sets[0];
+            rc = slot_values(terms + first[0], first[1] - first[0], doc, nslots, cur);
+            for (Py_ssize_t k = 1; k < nslots && rc == 0 && cur->len; k++) {
+                rc = slot_values(terms + first[k], first[k + 1] - first[k], doc, nslots - k,
+                                 &scratch);
+                Py_ssize_t a = 0, b = 0, w = 0;
+                while (a < cur->len && b < scratch.len) {
+                    if (cur->v[a] < scratch.v[b]) a++;
+                    else if (cur->v[a] > scratch.v[b]) b++;
+                    else { cur->v[w++] = cur->v[a]; a++; b++; }
+                }
+                cur->len = w;
+            }
+            if (rc < 0) break;
+            hit[i] = cur->len > 0;
+        } else {
+            int empty = 0;
+            for (Py_ssize_t k = 0; k < nslots && rc == 0; k++) {
+                rc = slot_values(terms + first[k], first[k + 1] - first[k], doc, nslots - k,
+                                 &sets[k]);
+                empty |= sets[k].len == 0;
+            }
+            if (rc < 0) break;
+            if (empty) continue;
+            /* a window [v, v + slop] starting at a value v of any slot, holding one of each */
+            for (Py_ssize_t k = 0; k < nslots && !hit[i]; k++) {
+                for (Py_ssize_t m = 0; m < sets[k].len && !hit[i]; m++) {
+                    int64_t v = sets[k].v[m];
+                    int ok = 1;
+                    for (Py_ssize_t o = 0; o < nslots && ok; o++) {
+                        Py_ssize_t at = lower_bound64(sets[o].v, sets[o].len, v);
+                        ok = at < sets[o].len && sets[o].v[at] <= v + slop;
+                    }
+                    hit[i] = (char)ok;
+                }
+            }
+        }
+    }
+    if (rc < 0) {
+        if (rc == -1) PyErr_SetString(PyExc_ValueError, "not the varints of posting positions");
+        Py_CLEAR(result);
+    }
+done:
+    for (Py_ssize_t k = 0; k < nviews; k++) PyBuffer_Release(&views[k]);
+    if (sets) for (Py_ssize_t k = 0; k < nslots; k++) PyMem_Free(sets[k].v);
+    PyMem_Free(scratch.v);
+    PyMem_Free(sets);
+    PyMem_Free(first);
+    PyMem_Free(terms);
+    PyMem_Free(views);
+    PyBuffer_Release(&cands);
     return result;
 }
 
@@ -1237,6 +1468,9 @@ static PyMethodDef methods[] = {
     {"decode_positions", decode_positions, METH_VARARGS,
      "decode_positions(buf, starts, ends) -> (counts, positions) as int64 bytes\n\n"
      "Decodes posting positions (varints of deltas) in bulk (see indexer/_speedups.c)."},
+    {"phrase_match", phrase_match, METH_VARARGS,
+     "phrase_match(candidates, slots, slop) -> bytes, 1 per candidate holding the phrase\n\n"
+     "A phrase's placement checked per candidate on its terms' positions (see _speedups.c)."},
     {"read_blocks", read_blocks, METH_VARARGS,
      "read_blocks(blob, pos, values) -> (ids, weights, positions, starts, ends) or None\n\n"
      "One term's compact posting blocks read in one pass (see indexer/_speedups.c)."},

@@ -1,4 +1,8 @@
 from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+from typing_extensions import Buffer
 
 def write_term(
     meta: bytearray,
@@ -16,6 +20,15 @@ def decode_positions(
     ends: bytes | bytearray | memoryview,
     /,
 ) -> tuple[bytes, bytes]: ...
+
+# int64 arrays pass as they are (numpy's stubs give ndarray the buffer protocol on 3.12+
+# only); a slot's terms: (ids, values, starts, ends), all buffers (see _speedups.c)
+def phrase_match(
+    candidates: Buffer | np.ndarray[Any, Any],
+    slots: list[list[tuple[Any, Any, Any, Any]]],
+    slop: int,
+    /,
+) -> bytes: ...
 
 def read_blocks(
     blob: bytes | bytearray | memoryview, pos: int, values: bool, /

@@ -21,6 +21,7 @@ documents.
 from __future__ import annotations
 
 import pickle
+from collections.abc import Iterator
 from dataclasses import dataclass
 from itertools import chain
 from typing import Any
@@ -45,6 +46,7 @@ from .whoosh_private import (
     UnknownLayout,
     decode_deltas,
     leaf_blocks,
+    pickled_blocks,
     posting_blocks,
     posting_bytes,
     w3_leaf,
@@ -112,7 +114,9 @@ def _read_raw(reader: Any, field_name: str, text: Any, values: bool) -> Postings
             if data < 0:
                 if blocks:  # (a writer writes all of a posting list's blocks alike)
                     raise UnknownLayout(f"{field_name}:{text!r} mixes block layouts")
-                return None  # stock Whoosh's blocks (its pickles are protocol 2)
+                # Whoosh's own blocks (pickled: the fields without positions, and stock
+                # Whoosh's): read from the bytes, not through the matcher's file reads
+                return None if values else _read_pickled(blob)
             at = data + _HEAD_LEN
             head = 2 if blob[at] == SHORT_FRAME else 5
             if blob[at] not in (SHORT_FRAME, LONG_FRAME) or not blob.endswith(BLOCK_TAIL, 0, end):
@@ -153,6 +157,16 @@ def _decoded(blocks: list[blockcodec.Parts], values: bool) -> Postings:
     return Postings(ids, weights, stream, starts, ends)
 
 
+def _read_pickled(blob: bytes) -> Postings | None:
+    """A posting list in Whoosh's pickled blocks, without values, read from its bytes (the
+    same arrays as `_read_matcher`, ~5x faster: `tag:prel` reads ~1,000 blocks)."""
+    blocks = pickled_blocks(blob)
+    if blocks is None:
+        return None
+    ids, weights, _ = _chained(blocks)
+    return Postings(ids, weights)
+
+
 def _read_matcher(m: Any, values: bool) -> Postings:
     """A posting list through Whoosh's matcher: a W3 block at a time where it can (stock
     Whoosh's blocks), one posting at a time for inlined postings (a few at most)."""
@@ -168,13 +182,23 @@ def _read_matcher(m: Any, values: bool) -> Postings:
                 found.append(m.value())
             m.next()
         return _with_values(np.array(ids, dtype=np.int64), np.array(weights), found, values)
+    ids_array, weight_array, block_values = _chained(leaf_blocks(leaf, values))
+    return _with_values(ids_array, weight_array, block_values, values)
+
+
+def _chained(
+    blocks: Iterator[tuple[list[int], Any, list[Any], int]],
+) -> tuple[Ints, Floats, list[Any]]:
+    """(ids, weights, values) of a posting list from its W3 blocks, each (id deltas from 0,
+    weights as stored, values, last id)."""
     deltas: list[int] = []
     weight_list: list[float] = []
+    found: list[Any] = []
     previous = 0
     # Whoosh 2.7's block format: each block's ids are delta-encoded from 0; chaining the
     # blocks (the first delta minus the last id of the block before) turns the whole list
     # into one cumulative sum
-    for block, raw, block_values, last in leaf_blocks(leaf, values):
+    for block, raw, block_values, last in blocks:
         block[0] -= previous
         previous = last
         deltas.extend(block)
@@ -186,7 +210,7 @@ def _read_matcher(m: Any, values: bool) -> Postings:
             weight_list.extend(raw)
         found.extend(block_values)
     ids_array = np.cumsum(np.array(deltas, dtype=np.int64))
-    return _with_values(ids_array, np.array(weight_list, dtype=np.float64), found, values)
+    return ids_array, np.array(weight_list, dtype=np.float64), found
 
 
 def _with_values(ids: Ints, weights: Floats, found: list[bytes], values: bool) -> Postings:

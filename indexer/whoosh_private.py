@@ -24,11 +24,14 @@ True
 
 from __future__ import annotations
 
+import io
 import struct
+import zlib
 from array import array
 from collections.abc import Iterator, Sequence
 from operator import sub
 from pickle import dumps, loads
+from pickle import load as pickle_load
 from typing import Any, overload
 
 import numpy as np
@@ -431,6 +434,25 @@ def posting_blocks(blob: bytes) -> Iterator[tuple[int, int]]:
         if blocklength < 0:  # the last block
             return
         pos = end
+
+
+def pickled_blocks(blob: bytes) -> Iterator[tuple[list[int], Any, list[Any], int]] | None:
+    """Every block of a W3 posting list in Whoosh's own layout (its info pickle, then the
+    pickle of its data tuple, zlib-compressed when the info says so), read from the list's
+    bytes as `W3LeafMatcher._goto` and `_read_data` read them, without the matcher's file
+    reads (about 20 per block): blocks as `leaf_blocks` gives them, without values. None when
+    the first block's ids are not a sequence of deltas (byte-sized ids)."""
+    reader = io.BytesIO(blob)
+    blocks: list[tuple[list[int], Any, list[Any], int]] = []
+    for pos, end in posting_blocks(blob):
+        reader.seek(pos)
+        info = pickle_load(reader)
+        data = blob[reader.tell() : end]
+        ids, weights, _ = loads(zlib.decompress(data) if info[3] else data)
+        if not isinstance(ids, (tuple, list)):
+            return None
+        blocks.append((list(ids), weights, [], int(info[1])))
+    return iter(blocks)
 
 
 def w3_leaf(m: Any) -> Any | None:

@@ -14,8 +14,8 @@ from conftest import needs_compiled
 from helpers import stock_index
 from whoosh import index
 
-from indexer import postings
-from indexer.phrases import intersect_sorted
+from indexer import phrases, postings, whoosh_private
+from indexer.phrases import Alternatives, intersect_sorted, union_ids
 from indexer.plainindex import add_documents
 
 WORDS = ["oil", "talks", "minister", "baghdad", "security", "said", "would", "government"]
@@ -92,7 +92,7 @@ def test_compact_blocks_read_as_the_matcher_reads_them(
             assert found.ids.tolist() == via_matcher.ids.tolist()
             assert found.weights.tolist() == via_matcher.weights.tolist()
             assert _values(found) == _values(via_matcher)
-            raw_lists += postings._read_raw(reader, field, term, False) is not None
+            raw_lists += postings._read_raw(reader, field, term, True) is not None
         # positions fields are written in compact blocks, the others (no positions) are not
         assert (raw_lists > 0) == (field in ("body", "subject"))
 
@@ -100,13 +100,33 @@ def test_compact_blocks_read_as_the_matcher_reads_them(
 def test_stock_blocks_read_through_the_matcher(stock: Path, fast: Path) -> None:
     with _segment(stock) as theirs, _segment(fast) as ours:
         for term in _terms(theirs, "body"):
-            assert postings._read_raw(theirs, "body", term, False) is None
+            assert postings._read_raw(theirs, "body", term, True) is None
             a = postings.read(theirs, "body", term, values=True)
             b = postings.read(ours, "body", term, values=True)
             assert a is not None and b is not None
             assert a.ids.tolist() == b.ids.tolist()
             assert a.weights.tolist() == b.weights.tolist()
             assert _values(a) == _values(b)
+
+
+@pytest.mark.parametrize("which", ["stock", "fast"])
+def test_pickled_blocks_read_from_their_bytes_as_the_matcher_reads_them(
+    stock: Path, fast: Path, which: str
+) -> None:
+    """Whoosh's own pickled blocks (every field of stock Whoosh's index; the fields without
+    positions of ours), read without values from the bytes: the matcher's ids and weights."""
+    from_bytes = 0
+    with _segment(stock if which == "stock" else fast) as reader:
+        for field in ("body", "subject", "tags", "refid"):
+            for term in _terms(reader, field):
+                via_matcher = postings._read_matcher(reader.postings(field, term), values=False)
+                found = postings.read(reader, field, term)
+                assert found is not None
+                assert found.ids.tolist() == via_matcher.ids.tolist()
+                assert found.weights.tolist() == via_matcher.weights.tolist()
+                blob = whoosh_private.posting_bytes(reader, field, term)
+                from_bytes += blob is not None and postings._read_pickled(blob) is not None
+    assert from_bytes > 20
 
 
 def test_missing_term_is_none(fast: Path) -> None:
@@ -224,3 +244,63 @@ def test_sorted_intersection_is_numpys() -> None:
         expected = np.intersect1d(a, b, assume_unique=True)
         got = intersect_sorted(a, b)
         assert got.dtype == np.int64 and got.tolist() == expected.tolist()
+
+
+def _random_postings(rng: np.random.Generator, docs: int, density: float) -> postings.Postings:
+    """A made-up posting list with positions: ascending ids, each posting 1-12 ascending
+    positions (some past 127, so varints of two bytes) as varints of their deltas."""
+    ids = np.flatnonzero(rng.random(docs) < density).astype(np.int64)
+    values = bytearray()
+    starts, ends = [], []
+    for _ in ids:
+        top = int(rng.choice([20, 400]))
+        where = np.unique(rng.integers(0, top, size=int(rng.integers(1, 13))))
+        starts.append(len(values))
+        for delta in np.diff(where, prepend=0).tolist():
+            while delta >= 0x80:  # varints, low 7 bits first (as blockcodec.varints writes)
+                values.append(delta & 0x7F | 0x80)
+                delta >>= 7
+            values.append(delta)
+        ends.append(len(values))
+    return postings.Postings(
+        ids, np.ones(len(ids)), bytes(values), np.array(starts, np.int64), np.array(ends, np.int64)
+    )
+
+
+@needs_compiled
+def test_compiled_phrase_placement_is_the_numpy_one() -> None:
+    """`phrases.placed` through `_speedups.phrase_match` and through its numpy twin, on made-up
+    phrases of 1-4 positions (some with two alternative terms), exact and within slops 1-5:
+    the same candidates, over 300 cases that find some and miss others."""
+    rng = np.random.default_rng(5)
+    found_some = missed_some = 0
+    for _ in range(300):
+        docs = int(rng.choice([5, 30, 120]))
+        slots: list[Alternatives] = []
+        for _ in range(int(rng.integers(1, 5))):
+            terms = [
+                _random_postings(rng, docs, float(rng.choice([0.3, 0.9])))
+                for _ in range(int(rng.choice([1, 1, 2])))
+            ]
+            slots.append([(found, np.ones(len(found.ids))) for found in terms])
+        candidates = union_ids(slots[0])
+        for alternatives in slots[1:]:
+            candidates = intersect_sorted(candidates, union_ids(alternatives))
+        slop = int(rng.choice([0, 0, 1, 2, 5]))
+        compiled = phrases.placed(slots, candidates, slop)
+        expected = phrases._placed(slots, candidates, slop)
+        assert compiled.dtype == np.bool_ and compiled.tolist() == expected.tolist()
+        found_some += bool(expected.any())
+        missed_some += bool(len(expected) and not expected.all())
+    assert found_some > 50 and missed_some > 50
+
+
+@needs_compiled
+def test_compiled_phrase_placement_refuses_positions_out_of_their_buffer() -> None:
+    ids = np.array([3], dtype=np.int64)
+    spec = [[(ids, b"\x01\x02", np.array([0], np.int64), np.array([9], np.int64))]]
+    with pytest.raises(ValueError, match="varints of posting positions"):
+        postings.speedups.phrase_match(ids, spec, 0)
+    cut = [[(ids, b"\x81", np.array([0], np.int64), np.array([1], np.int64))]]
+    with pytest.raises(ValueError, match="varints of posting positions"):
+        postings.speedups.phrase_match(ids, cut, 1)
