@@ -19,7 +19,7 @@ import numpy as np
 from whoosh import query as wq
 
 from . import postings
-from .bm25 import Scores, bm25_scores
+from .bm25 import Scores, bm25_scores, bm25_union
 from .facets import NO_DATE, Mask
 from .phrases import Alternatives, Ints, intersect_sorted, placed, rows_of, union_ids
 from .query import Expanded, MultiPhrase, Unknown
@@ -244,21 +244,35 @@ def _term_scores(
     mask = _empty(s)
     scores = np.zeros(len(mask))
     words = list(texts)
+    if len(words) > 1:
+        # a union of words (a pattern, a fuzzy word): every list read, then scored at once
+        found = [
+            (listed, text, offset)
+            for sub, offset in s.searcher.leaf_searchers()
+            for text in words
+            if (listed := postings.read(sub.reader(), field_name, text)) is not None
+        ]
+        union = bm25_union(s, field_name, found) if found else None
+        if union is not None:
+            at, summed = union
+            mask[at] = True
+            # each document's scores added in word order, as the loop below adds them
+            scores += np.bincount(at, weights=summed, minlength=len(scores))
+            return mask, _boosted(scores, boost)
     for sub, offset in s.searcher.leaf_searchers():
         reader = sub.reader()
         for text in words:
-            found = postings.read(reader, field_name, text)
-            if found is None:
+            listed = postings.read(reader, field_name, text)
+            if listed is None:
                 continue
-            term = bm25_scores(s, found, field_name, text, offset)
-            ids = found.ids + offset
+            term = bm25_scores(s, listed, field_name, text, offset)
+            ids = listed.ids + offset
             if term is None:
                 ids, term = _walk_term(sub, field_name, text, offset)
             mask[ids] = True
             # a union adds the scores of the words a document holds (ids are unique per word)
             scores[ids] += term
     return mask, _boosted(scores, boost)
-
 
 
 def _multiphrase(

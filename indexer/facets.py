@@ -17,7 +17,7 @@ import json
 import os
 import re
 from array import array
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -70,6 +70,8 @@ class FacetArrays:
     tag_doc: NDArray[np.int64]  # the document of each entry of tag_codes
     tag_starts: NDArray[np.int64]  # document d's entries: tag_codes[starts[d]:starts[d + 1]]
     tag_codes: NDArray[np.int64]
+    #: each facet's `_tally` over every live document, counted at first use
+    totals: dict[str, tuple[NDArray[np.int64], int]] = field(default_factory=dict)
 
 
 def load_table(s: Searchable) -> FacetTable:
@@ -223,31 +225,45 @@ def facet_arrays(reader: Any, table: FacetTable) -> FacetArrays:
     )
 
 
-def count_facet(
-    s: Searchable, name: str, mask: Mask, limit: int | None
-) -> list[tuple[str, int]]:
-    """One facet's (value, count) pairs over the documents of `mask`, most frequent first
-    (then by value); one bincount over the per-document codes."""
-    arrays = s.arrays
-    names = s.table.values[name]
-    picked: NDArray[np.integer[Any]]
-    missing = 0
+def _tally(
+    arrays: FacetArrays, name: str, size: int, mask: Mask
+) -> tuple[NDArray[np.int64], int]:
+    """(count of each of a facet's `size` values, documents without one) over `mask`."""
     if name == "tags":
         docs = np.flatnonzero(mask)
+        picked: NDArray[np.integer[Any]]
         if len(docs) * 4 < len(mask):
-            # few matches: gather their own TAGS rather than test every document's
+            # few documents: gather their own TAGS rather than test every document's
             starts = arrays.tag_starts
             first, count = starts[docs], starts[docs + 1] - starts[docs]
             rows = np.repeat(first - np.cumsum(count) + count, count) + np.arange(count.sum())
             picked = arrays.tag_codes[rows]
         else:
             picked = arrays.tag_codes[mask[arrays.tag_doc]]
-        counts = np.bincount(picked, minlength=len(names))
+        return np.bincount(picked, minlength=size), 0
+    # codes are -1 for documents without a value: shift them into a bin of their own,
+    # reported as UNKNOWN so that a single-valued facet's counts add up to the total
+    binned = np.bincount(arrays.codes[name][mask] + 1, minlength=size + 1)
+    return binned[1:], int(binned[0])
+
+
+def count_facet(
+    s: Searchable, name: str, mask: Mask, limit: int | None
+) -> list[tuple[str, int]]:
+    """One facet's (value, count) pairs over the documents of `mask`, most frequent first
+    (then by value); one bincount over the per-document codes. When most live documents
+    match, the counts are those of every live document (counted once per generation) less
+    those of the live documents that do not: the same numbers, from the smaller set."""
+    arrays = s.arrays
+    names = s.table.values[name]
+    if np.count_nonzero(mask) * 2 > len(mask) and not (mask & ~arrays.live).any():
+        if name not in arrays.totals:
+            arrays.totals[name] = _tally(arrays, name, len(names), arrays.live)
+        everything, everything_missing = arrays.totals[name]
+        rest, rest_missing = _tally(arrays, name, len(names), arrays.live & ~mask)
+        counts, missing = everything - rest, everything_missing - rest_missing
     else:
-        # codes are -1 for documents without a value: shift them into a bin of their own,
-        # reported as UNKNOWN so that a single-valued facet's counts add up to the total
-        binned = np.bincount(arrays.codes[name][mask] + 1, minlength=len(names) + 1)
-        counts, missing = binned[1:], int(binned[0])
+        counts, missing = _tally(arrays, name, len(names), mask)
     present = np.flatnonzero(counts)
     if limit is not None and len(present) > limit:
         # only values counted at least as often as the limit-th most frequent can be shown

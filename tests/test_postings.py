@@ -13,6 +13,7 @@ import pytest
 from conftest import needs_compiled
 from helpers import stock_index
 from whoosh import index
+from whoosh.reading import TermNotFound
 
 from indexer import phrases, postings, whoosh_private
 from indexer.phrases import Alternatives, intersect_sorted, union_ids
@@ -127,6 +128,32 @@ def test_pickled_blocks_read_from_their_bytes_as_the_matcher_reads_them(
                 blob = whoosh_private.posting_bytes(reader, field, term)
                 from_bytes += blob is not None and postings._read_pickled(blob) is not None
     assert from_bytes > 20
+
+
+@pytest.mark.parametrize("which", ["stock", "fast"])
+def test_term_table_finds_what_whoosh_finds(stock: Path, fast: Path, which: str) -> None:
+    """`whoosh_private.TermTable` (the term table read in place) against Whoosh's own
+    `term_info`, for every term of every field of stock Whoosh's index and of ours; a term or
+    field the segment lacks is `TermNotFound` both ways."""
+    with _segment(stock if which == "stock" else fast) as reader:
+        table = whoosh_private._term_table(reader)
+        assert table is not None
+        checked = inlined = 0
+        for field, term in reader.all_terms():
+            info = reader.term_info(field, term)
+            value = table.value(field, term)
+            assert type(info).from_bytes(value).__dict__ == info.__dict__
+            assert whoosh_private.posting_bytes(reader, field, term) == (
+                whoosh_private._posting_bytes_of(reader, info)
+            )
+            checked += 1
+            inlined += info.is_inlined()
+        assert checked > 100 and inlined < checked
+        for field, term in (("body", b"nosuchword"), ("nosuchfield", b"oil"), ("tags", b"oil")):
+            with pytest.raises(TermNotFound):
+                reader.term_info(field, term)
+            with pytest.raises(TermNotFound):
+                table.value(field, term)
 
 
 def test_missing_term_is_none(fast: Path) -> None:

@@ -7,6 +7,7 @@ import csv
 import io
 import json
 import random
+from collections import Counter
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
@@ -284,6 +285,48 @@ def test_a_facet_limit_cuts_the_full_ranking_ties_included(tmp_path: Path) -> No
     for limit in range(1, 14):
         cut = search(root, "oil", facet_limit=limit).facets
         assert cut == {name: values[:limit] for name, values in whole.items()}, limit
+
+
+def test_facet_counts_are_those_of_each_live_matching_cable(tmp_path: Path) -> None:
+    """Facets counted over few matches, over most of the index (counted as everything less
+    the rest) and over all of it, with deleted documents in the segments: each count is the
+    number of live matching cables with that value."""
+    rng = random.Random(11)
+    codes = ["PREL", "PGOV", "ECON", "ENRG", "PTER", "MARR"]
+    cables = [
+        make_cable(
+            f"09Y{n}",
+            "Talks",
+            "Gas only." if n % 6 == 0 else "Oil and gas.",
+            origin=f"Embassy {rng.choice('ABCDE')}" if n % 8 else "",
+            classification=rng.choice(["SECRET", "CONFIDENTIAL", "UNCLASSIFIED"]),
+            created=datetime(2001 + rng.randrange(9), 3, 1, tzinfo=UTC) if n % 7 else None,
+            tags=tuple(rng.sample(codes, rng.randrange(1, 4))),
+        )
+        for n in range(150)
+    ]
+    root = make_index(tmp_path, cables, segments=3)
+    deleted = {f"09Y{n}" for n in range(0, 150, 11)}
+    ix = whoosh_index.open_dir(str(store.live_generation(root)), indexname=INDEX_NAME)
+    writer = ix.writer()
+    for refid in deleted:
+        writer.delete_by_term("refid", refid)
+    writer.commit(merge=False)
+    live = [c for c in cables if c.refid not in deleted]
+    for query, matches in (
+        ("gas", live),  # all: everything less nothing
+        ("oil", [c for c in live if "Oil and" in c.body]),  # most
+        ('"gas only"', [c for c in live if "only" in c.body]),  # few
+    ):
+        found = search(root, query, facet_limit=1000)
+        assert found.total == len(matches), query
+        expected = {
+            "origin": Counter(c.origin or "unknown" for c in matches),
+            "classification": Counter(c.classification for c in matches),
+            "year": Counter(str(c.year) if c.year else "unknown" for c in matches),
+            "tags": Counter(tag for c in matches for tag in c.tags),
+        }
+        assert {name: dict(pairs) for name, pairs in found.facets.items()} == expected, query
 
 
 def test_facets_cover_the_whole_result_not_the_page(big: Path) -> None:
