@@ -1,7 +1,8 @@
 /* Compiled inner loops of indexer.fastwrite (TokenCache.index_text: tokenizing a text, looking
  * up its terms and adding its postings; write_term: a term's posting blocks), of
  * indexer.postings (read_blocks: a posting list's compact blocks; decode_positions, for
- * phrase checks), of indexer.phrases (phrase_match: which candidates hold a phrase) and of indexer.highlight (TokenCache.text_terms: a text's tokens and
+ * phrase checks), of indexer.phrases (phrase_match: which candidates hold a phrase), of
+ * indexer.facets (tally_codes, tally_tags: a facet's counts over a mask) and of indexer.highlight (TokenCache.text_terms: a text's tokens and
  * terms). All are optional: each caller has a
  * pure-Python twin, used when this module is not built, and the tests compare the two byte
  * for byte.
@@ -1464,6 +1465,84 @@ done:
     return result;
 }
 
+/*
+ * tally_codes(mask, codes, size) -> bytes
+ * tally_tags(mask, starts, codes, size) -> bytes
+ *
+ * A facet's counts over the documents of a mask (one byte per document, nonzero for a
+ * member), as indexer/facets.py's `_tally` counts them with numpy. tally_codes: a
+ * single-valued facet, `codes` one int32 per document (-1 without a value); the result is
+ * size + 1 int64 counts, bin 0 for the documents without a value, bin c + 1 for code c.
+ * tally_tags: a many-valued facet, document d's codes at codes[starts[d]:starts[d + 1]]
+ * (int64); the result is size int64 counts. ValueError on a code outside 0..size-1 or a
+ * document range outside the codes.
+ */
+static PyObject *tally_codes(PyObject *self, PyObject *args) {
+    Py_buffer mask, codes;
+    Py_ssize_t size;
+    if (!PyArg_ParseTuple(args, "y*y*n", &mask, &codes, &size)) return NULL;
+    PyObject *result = NULL;
+    if (size < 0 || codes.len != mask.len * 4) {
+        PyErr_SetString(PyExc_ValueError, "codes must be one int32 a document of the mask");
+        goto done;
+    }
+    result = PyBytes_FromStringAndSize(NULL, (size + 1) * 8);
+    if (!result) goto done;
+    int64_t *count = (int64_t *)PyBytes_AS_STRING(result);
+    memset(count, 0, (size + 1) * 8);
+    const unsigned char *m = mask.buf;
+    const int32_t *c = codes.buf;
+    for (Py_ssize_t d = 0; d < mask.len; d++) {
+        if (!m[d]) continue;
+        int64_t bin = (int64_t)c[d] + 1;
+        if (bin < 0 || bin > size) {
+            PyErr_SetString(PyExc_ValueError, "a facet code out of its values");
+            Py_CLEAR(result);
+            goto done;
+        }
+        count[bin]++;
+    }
+done:
+    PyBuffer_Release(&mask);
+    PyBuffer_Release(&codes);
+    return result;
+}
+
+static PyObject *tally_tags(PyObject *self, PyObject *args) {
+    Py_buffer mask, starts, codes;
+    Py_ssize_t size;
+    if (!PyArg_ParseTuple(args, "y*y*y*n", &mask, &starts, &codes, &size)) return NULL;
+    PyObject *result = NULL;
+    Py_ssize_t ncodes = codes.len / 8;
+    if (size < 0 || starts.len != (mask.len + 1) * 8 || codes.len % 8) {
+        PyErr_SetString(PyExc_ValueError, "starts: one int64 a document and one more");
+        goto done;
+    }
+    result = PyBytes_FromStringAndSize(NULL, size * 8);
+    if (!result) goto done;
+    int64_t *count = (int64_t *)PyBytes_AS_STRING(result);
+    memset(count, 0, size * 8);
+    const unsigned char *m = mask.buf;
+    const int64_t *at = starts.buf, *c = codes.buf;
+    for (Py_ssize_t d = 0; d < mask.len; d++) {
+        if (!m[d]) continue;
+        if (at[d] < 0 || at[d + 1] > ncodes || at[d + 1] < at[d]) goto bad;
+        for (int64_t k = at[d]; k < at[d + 1]; k++) {
+            if (c[k] < 0 || c[k] >= size) goto bad;
+            count[c[k]]++;
+        }
+    }
+    goto done;
+bad:
+    PyErr_SetString(PyExc_ValueError, "a facet code or range out of its values");
+    Py_CLEAR(result);
+done:
+    PyBuffer_Release(&mask);
+    PyBuffer_Release(&starts);
+    PyBuffer_Release(&codes);
+    return result;
+}
+
 static PyMethodDef methods[] = {
     {"decode_positions", decode_positions, METH_VARARGS,
      "decode_positions(buf, starts, ends) -> (counts, positions) as int64 bytes\n\n"
@@ -1471,6 +1550,11 @@ static PyMethodDef methods[] = {
     {"phrase_match", phrase_match, METH_VARARGS,
      "phrase_match(candidates, slots, slop) -> bytes, 1 per candidate holding the phrase\n\n"
      "A phrase's placement checked per candidate on its terms' positions (see _speedups.c)."},
+    {"tally_codes", tally_codes, METH_VARARGS,
+     "tally_codes(mask, codes, size) -> int64 bytes: a single-valued facet's counts\n\n"
+     "Bin 0: documents without a value; bin c + 1: code c (see _speedups.c)."},
+    {"tally_tags", tally_tags, METH_VARARGS,
+     "tally_tags(mask, starts, codes, size) -> int64 bytes: a many-valued facet's counts"},
     {"read_blocks", read_blocks, METH_VARARGS,
      "read_blocks(blob, pos, values) -> (ids, weights, positions, starts, ends) or None\n\n"
      "One term's compact posting blocks read in one pass (see indexer/_speedups.c)."},

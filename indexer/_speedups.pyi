@@ -30,6 +30,17 @@ def phrase_match(
     /,
 ) -> bytes: ...
 
+def tally_codes(
+    mask: Buffer | np.ndarray[Any, Any], codes: Buffer | np.ndarray[Any, Any], size: int, /
+) -> bytes: ...
+def tally_tags(
+    mask: Buffer | np.ndarray[Any, Any],
+    starts: Buffer | np.ndarray[Any, Any],
+    codes: Buffer | np.ndarray[Any, Any],
+    size: int,
+    /,
+) -> bytes: ...
+
 def read_blocks(
     blob: bytes | bytearray | memoryview, pos: int, values: bool, /
 ) -> tuple[bytes, bytes, bytes | None, bytes | None, bytes | None] | None: ...

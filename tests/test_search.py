@@ -14,12 +14,14 @@ from pathlib import Path
 from typing import Any
 
 import helpers
+import numpy as np
 import pytest
+from conftest import needs_compiled
 from helpers import make_cable
 from whoosh import index as whoosh_index
 from whoosh import query as wq
 
-from indexer import store
+from indexer import facets, store
 from indexer.cable import Cable
 from indexer.errors import IndexMissing, NotFound, QueryError
 from indexer.layout import INDEX_NAME
@@ -287,10 +289,17 @@ def test_a_facet_limit_cuts_the_full_ranking_ties_included(tmp_path: Path) -> No
         assert cut == {name: values[:limit] for name, values in whole.items()}, limit
 
 
-def test_facet_counts_are_those_of_each_live_matching_cable(tmp_path: Path) -> None:
-    """Facets counted over few matches, over most of the index (counted as everything less
-    the rest) and over all of it, with deleted documents in the segments: each count is the
-    number of live matching cables with that value."""
+@pytest.mark.parametrize(
+    "compiled", [pytest.param(True, marks=needs_compiled), False], ids=["compiled", "numpy"]
+)
+def test_facet_counts_are_those_of_each_live_matching_cable(
+    tmp_path: Path, compiled: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Facets counted over few matches, over most of the index (numpy: everything less the
+    rest) and over all of it, with deleted documents in the segments, in compiled code and
+    in numpy: each count is the number of live matching cables with that value."""
+    if not compiled:
+        monkeypatch.setattr(facets, "speedups", None)
     rng = random.Random(11)
     codes = ["PREL", "PGOV", "ECON", "ENRG", "PTER", "MARR"]
     cables = [
@@ -327,6 +336,18 @@ def test_facet_counts_are_those_of_each_live_matching_cable(tmp_path: Path) -> N
             "tags": Counter(tag for c in matches for tag in c.tags),
         }
         assert {name: dict(pairs) for name, pairs in found.facets.items()} == expected, query
+
+
+@needs_compiled
+def test_compiled_facet_counts_refuse_codes_out_of_their_values() -> None:
+    mask = np.ones(3, dtype=np.uint8)
+    with pytest.raises(ValueError, match="out of its values"):
+        facets.speedups.tally_codes(mask, np.array([0, 5, -1], dtype=np.int32), 5)
+    starts = np.array([0, 1, 2, 4], dtype=np.int64)
+    with pytest.raises(ValueError, match="out of its values"):
+        facets.speedups.tally_tags(mask, starts, np.array([0, 1, 2, 9], dtype=np.int64), 5)
+    with pytest.raises(ValueError, match="out of its values"):
+        facets.speedups.tally_tags(mask, starts, np.array([0, 1, 2], dtype=np.int64), 5)
 
 
 def test_facets_cover_the_whole_result_not_the_page(big: Path) -> None:
