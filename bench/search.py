@@ -60,6 +60,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
+# numpy's OpenBLAS on one thread, as every cables command runs it (indexer/cli.py): its
+# idle thread per core otherwise spins beside the searches timed here (2% of a phrase
+# query's profile), which `cables search` and `cables serve` never see
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))

@@ -4,8 +4,9 @@
 when the pure-Python twins run, as on an install without a compiler; `CABLES_NO_SPEEDUPS=1`
 (read once, at import) chooses that on purpose, so that the Python path can be tested where
 the module is built. Both sides use it: the writer (`indexer.fastwrite`) for tokens and
-posting blocks, the reader (`indexer.postings`) for positions, and the highlighter
-(`indexer.highlight`) for an ASCII text's tokens and terms (`TokenCache.text_terms`).
+posting blocks; the reader for posting lists (`indexer.postings`), phrase placement
+(`indexer.phrases`), facet counts (`indexer.facets`) and an ASCII text's tokens and terms
+for the highlighter (`indexer.highlight`, `TokenCache.text_terms`).
 """
 
 from __future__ import annotations

@@ -1,8 +1,10 @@
 """Phrase placement: which candidate documents hold a phrase's words where it says.
 
-Pure numpy over the positions `indexer.postings` decodes: each phrase position's positions
-become sorted (document << 32 | position) keys, normalized by the position's place in the
-phrase, so an exact phrase is a key every position shares and a sloppy one a window of keys.
+Positions are normalized by their place in the phrase, so an exact phrase is a value every
+phrase position shares and a sloppy one a window of values. With the compiled module
+(`_speedups.phrase_match`) each candidate is checked on its postings' position varints;
+without it, in numpy over the positions `indexer.postings` decodes: sorted (document << 32 |
+position) keys per phrase position, intersected or searched for windows.
 
 Flow: query -> hits, inside the engine (`indexer.engine._multiphrase`).
 """
