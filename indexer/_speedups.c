@@ -1304,20 +1304,27 @@ static int phrase_positions(PhraseTerm *t, int64_t doc, int64_t shift, Ints64 *o
     if (a < 0 || z > t->values_len || z < a) return -1;
     if (ints_reserve(out, z - a) < 0) return -2;
     const unsigned char *v = t->values + a, *end = t->values + z;
-    int64_t pos = shift;
+    int64_t pos = shift, *w = out->v + out->len;  /* (locals: no reload of out per value) */
     while (v < end) {
-        uint64_t delta = 0;
-        int bits = 0;
+        unsigned char byte = *v++;
+        if (byte < 0x80) {  /* most deltas fit one byte */
+            pos += byte;
+            *w++ = pos;
+            continue;
+        }
+        uint64_t delta = byte & 0x7F;
+        int bits = 7;
         for (;;) {
             if (v >= end || bits > 28) return -1;
-            unsigned char byte = *v++;
+            byte = *v++;
             delta |= (uint64_t)(byte & 0x7F) << bits;
             if (byte < 0x80) break;
             bits += 7;
         }
         pos += (int64_t)delta;
-        out->v[out->len++] = pos;
+        *w++ = pos;
     }
+    out->len = w - out->v;
     return 0;
 }
 
