@@ -24,7 +24,7 @@ import numpy as np
 from numpy.typing import NDArray
 from whoosh.index import EmptyIndexError
 
-from . import store, variants, viewfile, wordlist
+from . import heap, store, variants, viewfile, wordlist
 from .bm25 import field_lengths
 from .errors import IndexIncompatible, IndexMissing
 from .facets import FacetArrays, FacetTable, facet_arrays, load_table, write_cache
@@ -88,6 +88,7 @@ class Searchable:
         storage = self.ix.storage
         if isinstance(storage, viewfile.ViewStorage) and not self.closed:
             storage.drop_pages()
+        heap.give_back()  # and the freed arrays of the searches (indexer.heap)
 
     def __enter__(self) -> Searchable:
         return self
@@ -197,6 +198,7 @@ class Searchable:
 def open_index(index_root: Path) -> Searchable:
     """Open the live generation; IndexMissing when there is none. If the generation vanishes
     between resolving `live` and opening it (an update pruned it), resolve once more."""
+    heap.keep_freed_memory()  # searches reuse their arrays' memory (indexer.heap)
     for attempt in (1, 2):
         gen = store.live_generation(index_root)
         if gen is None:

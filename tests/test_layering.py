@@ -47,6 +47,7 @@ READ_SIDE = frozenset(
     {
         "indexer.searching",
         "indexer.opening",
+        "indexer.heap",
         "indexer.prepare",
         "indexer.engine",
         "indexer.phrases",
