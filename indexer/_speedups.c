@@ -1499,15 +1499,16 @@ static PyObject *tally_codes(PyObject *self, PyObject *args) {
     memset(count, 0, (size + 1) * 8);
     const unsigned char *m = mask.buf;
     const int32_t *c = codes.buf;
+    /* without a branch on the mask (a search's matches are scattered: a mispredicted
+     * branch per document cost 3x at a quarter of the index); every code is checked */
     for (Py_ssize_t d = 0; d < mask.len; d++) {
-        if (!m[d]) continue;
         int64_t bin = (int64_t)c[d] + 1;
         if (bin < 0 || bin > size) {
             PyErr_SetString(PyExc_ValueError, "a facet code out of its values");
             Py_CLEAR(result);
             goto done;
         }
-        count[bin]++;
+        count[bin] += m[d] != 0;
     }
 done:
     PyBuffer_Release(&mask);
