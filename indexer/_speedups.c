@@ -1,6 +1,7 @@
 /* Compiled inner loops of indexer.fastwrite (TokenCache.index_text: tokenizing a text, looking
  * up its terms and adding its postings; write_term: a term's posting blocks), of
- * indexer.postings (read_blocks: a posting list's compact blocks; decode_positions, for
+ * indexer.postings (read_blocks: a posting list's compact blocks; read_pickled_blocks:
+ * Whoosh's own pickled ones, without values; decode_positions, for
  * phrase checks), of indexer.phrases (phrase_match: which candidates hold a phrase), of
  * indexer.facets (tally_codes, tally_tags: a facet's counts over a mask) and of indexer.highlight (TokenCache.text_terms: a text's tokens and
  * terms). All are optional: each caller has a
@@ -1551,6 +1552,230 @@ done:
     return result;
 }
 
+/*
+ * read_pickled_blocks(blob, pos) -> (ids, weights) or None
+ *
+ * One term's posting list in Whoosh's own W3 blocks (each: its int32 length, the pickle of
+ * its info tuple, the pickle of its data tuple, zlib-compressed when the info says so), ids
+ * and weights only, as indexer/postings.py's `_read_pickled` reads them with pickle: ids as
+ * int64 bytes (each block's id deltas summed from 0), weights as float64 bytes (None: 1.0
+ * each; one float: that float32 for all; else one each). The pickles are read by a small
+ * reader of the opcodes these tuples use (ints, floats, None, bytes, tuples, memo and frame
+ * markers); anything else, or a tuple not of the expected shape, answers None and the
+ * caller reads the list with pickle.
+ */
+typedef struct {
+    char kind;  /* 'i' int, 'f' float, 'n' None, 'b' bytes, 't' tuple */
+    int64_t i;
+    double f;
+    Py_ssize_t start, len;  /* a tuple's items: flat[start:start + len] */
+} PickleValue;
+
+typedef struct {
+    PickleValue *v;
+    Py_ssize_t len, cap;
+} PickleValues;
+
+static int pv_push(PickleValues *a, PickleValue x) {
+    if (a->len == a->cap) {
+        Py_ssize_t cap = a->cap ? a->cap * 2 : 256;
+        PickleValue *v = PyMem_Realloc(a->v, cap * sizeof(PickleValue));
+        if (!v) { PyErr_NoMemory(); return -1; }
+        a->v = v;
+        a->cap = cap;
+    }
+    a->v[a->len++] = x;
+    return 0;
+}
+
+/* the pickle at b[*at:end] into *out (its items in flat); 1 read, 0 unknown, -1 error */
+static int mini_unpickle(const unsigned char *b, Py_ssize_t *at, Py_ssize_t end,
+                         PickleValues *stack, PickleValues *flat, PickleValue *out) {
+    Py_ssize_t marks[8], nmarks = 0, p = *at;
+    stack->len = 0;
+    flat->len = 0;
+#define NEED(n) do { if (p + (Py_ssize_t)(n) > end) return 0; } while (0)
+    for (;;) {
+        NEED(1);
+        unsigned char op = b[p++];
+        PickleValue x = {0};
+        Py_ssize_t n = 0;
+        switch (op) {
+        case 0x80: NEED(1); p += 1; continue;                 /* PROTO */
+        case 0x95: NEED(8); p += 8; continue;                 /* FRAME */
+        case 0x94: continue;                                  /* MEMOIZE */
+        case 'q': NEED(1); p += 1; continue;                  /* BINPUT */
+        case 'r': NEED(4); p += 4; continue;                  /* LONG_BINPUT */
+        case '(':                                             /* MARK */
+            if (nmarks == 8) return 0;
+            marks[nmarks++] = stack->len;
+            continue;
+        case 'K': NEED(1); x.kind = 'i'; x.i = b[p]; p += 1; break;
+        case 'M': NEED(2); x.kind = 'i'; x.i = b[p] | (b[p + 1] << 8); p += 2; break;
+        case 'J': {
+            NEED(4);
+            uint32_t u = (uint32_t)b[p] | ((uint32_t)b[p + 1] << 8) |
+                         ((uint32_t)b[p + 2] << 16) | ((uint32_t)b[p + 3] << 24);
+            x.kind = 'i';
+            x.i = (int32_t)u;
+            p += 4;
+            break;
+        }
+        case 'G': {
+            NEED(8);
+            uint64_t u = 0;
+            for (int k = 0; k < 8; k++) u = (u << 8) | b[p + k];
+            x.kind = 'f';
+            memcpy(&x.f, &u, 8);
+            p += 8;
+            break;
+        }
+        case 'N': x.kind = 'n'; break;
+        case 'C': NEED(1); n = b[p]; p += 1; NEED(n); p += n; x.kind = 'b'; break;
+        case 'B': {
+            NEED(4);
+            n = (Py_ssize_t)((uint32_t)b[p] | ((uint32_t)b[p + 1] << 8) |
+                             ((uint32_t)b[p + 2] << 16) | ((uint32_t)b[p + 3] << 24));
+            p += 4;
+            NEED(n);
+            p += n;
+            x.kind = 'b';
+            break;
+        }
+        case ')': x.kind = 't'; x.start = flat->len; x.len = 0; break;
+        case 't': case 0x85: case 0x86: case 0x87: {          /* TUPLE, TUPLE1-3 */
+            Py_ssize_t first;
+            if (op == 't') {
+                if (!nmarks) return 0;
+                first = marks[--nmarks];
+            } else {
+                first = stack->len - (op - 0x84);
+                if (first < (nmarks ? marks[nmarks - 1] : 0)) return 0;
+            }
+            x.kind = 't';
+            x.start = flat->len;
+            x.len = stack->len - first;
+            for (Py_ssize_t k = first; k < stack->len; k++)
+                if (pv_push(flat, stack->v[k]) < 0) return -1;
+            stack->len = first;
+            break;
+        }
+        case '.':                                             /* STOP */
+            if (stack->len != 1 || nmarks) return 0;
+            *out = stack->v[0];
+            *at = p;
+            return 1;
+        default:
+            return 0;
+        }
+        if (pv_push(stack, x) < 0) return -1;
+    }
+#undef NEED
+}
+
+static PyObject *read_pickled_blocks(PyObject *self, PyObject *args) {
+    Py_buffer buf;
+    Py_ssize_t pos;
+    if (!PyArg_ParseTuple(args, "y*n", &buf, &pos)) return NULL;
+    const unsigned char *b = buf.buf;
+    const Py_ssize_t len = buf.len;
+    Buf ids = {0}, weights = {0};
+    PickleValues stack = {0}, flat = {0};
+    PyObject *result = NULL, *decompress = NULL, *inflated = NULL;
+    PickleValue top;
+    for (;;) {
+        if (pos < 0 || pos + 4 > len) goto unknown;
+        int32_t blocklength = (int32_t)(((uint32_t)b[pos] << 24) | ((uint32_t)b[pos + 1] << 16) |
+                                        ((uint32_t)b[pos + 2] << 8) | (uint32_t)b[pos + 3]);
+        pos += 4;
+        Py_ssize_t end = pos + (blocklength < 0 ? -(Py_ssize_t)blocklength : blocklength);
+        if (end > len) goto unknown;
+        /* the info: (postings, last id, max weight, compression, min length, max length) */
+        Py_ssize_t at = pos;
+        int rc = mini_unpickle(b, &at, end, &stack, &flat, &top);
+        if (rc < 0) goto fail;
+        if (!rc || top.kind != 't' || top.len != 6) goto unknown;
+        PickleValue *info = flat.v + top.start;
+        if (info[0].kind != 'i' || info[3].kind != 'i' || info[0].i < 1) goto unknown;
+        int64_t count = info[0].i;
+        const unsigned char *data = b + at;
+        Py_ssize_t data_len = end - at;
+        Py_CLEAR(inflated);
+        if (info[3].i) {
+            if (!decompress) {
+                PyObject *zlib = PyImport_ImportModule("zlib");
+                if (!zlib) goto fail;
+                decompress = PyObject_GetAttrString(zlib, "decompress");
+                Py_DECREF(zlib);
+                if (!decompress) goto fail;
+            }
+            PyObject *raw = PyBytes_FromStringAndSize((const char *)data, data_len);
+            if (!raw) goto fail;
+            inflated = PyObject_CallOneArg(decompress, raw);
+            Py_DECREF(raw);
+            if (!inflated) goto fail;
+            data = (const unsigned char *)PyBytes_AS_STRING(inflated);
+            data_len = PyBytes_GET_SIZE(inflated);
+        }
+        /* the data: (id deltas, weights, values) */
+        Py_ssize_t dat = 0;
+        rc = mini_unpickle(data, &dat, data_len, &stack, &flat, &top);
+        if (rc < 0) goto fail;
+        if (!rc || top.kind != 't' || top.len != 3 || dat != data_len) goto unknown;
+        PickleValue deltas = flat.v[top.start], w = flat.v[top.start + 1];
+        if (deltas.kind != 't' || deltas.len != count) goto unknown;
+        if (buf_reserve(&ids, count * 8) < 0 || buf_reserve(&weights, count * 8) < 0) goto fail;
+        int64_t *id_out = (int64_t *)(ids.p + ids.len), sum = 0;
+        for (int64_t k = 0; k < count; k++) {
+            PickleValue d = flat.v[deltas.start + k];
+            if (d.kind != 'i') goto unknown;
+            sum += d.i;
+            id_out[k] = sum;
+        }
+        double *w_out = (double *)(weights.p + weights.len);
+        if (w.kind == 'n') {
+            for (int64_t k = 0; k < count; k++) w_out[k] = 1.0;
+        } else if (w.kind == 'f') {
+            double same = (double)(float)w.f;
+            for (int64_t k = 0; k < count; k++) w_out[k] = same;
+        } else if (w.kind == 't' && w.len == count) {
+            for (int64_t k = 0; k < count; k++) {
+                PickleValue e = flat.v[w.start + k];
+                if (e.kind != 'f') goto unknown;
+                w_out[k] = e.f;
+            }
+        } else goto unknown;
+        ids.len += count * 8;
+        weights.len += count * 8;
+        if (blocklength < 0) break; /* the last block */
+        pos = end;
+    }
+    {
+        PyObject *a = PyBytes_FromStringAndSize(ids.p ? (const char *)ids.p : "", ids.len);
+        PyObject *z = PyBytes_FromStringAndSize(weights.p ? (const char *)weights.p : "",
+                                                weights.len);
+        if (a && z) result = PyTuple_Pack(2, a, z);
+        Py_XDECREF(a);
+        Py_XDECREF(z);
+    }
+    goto done;
+unknown:
+    Py_INCREF(Py_None);
+    result = Py_None;
+    goto done;
+fail:
+    result = NULL;
+done:
+    Py_XDECREF(inflated);
+    Py_XDECREF(decompress);
+    PyMem_Free(stack.v);
+    PyMem_Free(flat.v);
+    PyMem_Free(ids.p);
+    PyMem_Free(weights.p);
+    PyBuffer_Release(&buf);
+    return result;
+}
+
 static PyMethodDef methods[] = {
     {"decode_positions", decode_positions, METH_VARARGS,
      "decode_positions(buf, starts, ends) -> (counts, positions) as int64 bytes\n\n"
@@ -1563,6 +1788,9 @@ static PyMethodDef methods[] = {
      "Bin 0: documents without a value; bin c + 1: code c (see _speedups.c)."},
     {"tally_tags", tally_tags, METH_VARARGS,
      "tally_tags(mask, starts, codes, size) -> int64 bytes: a many-valued facet's counts"},
+    {"read_pickled_blocks", read_pickled_blocks, METH_VARARGS,
+     "read_pickled_blocks(blob, pos) -> (ids, weights) or None\n\n"
+     "One term's posting list in Whoosh's pickled W3 blocks, ids and weights (see _speedups.c)."},
     {"read_blocks", read_blocks, METH_VARARGS,
      "read_blocks(blob, pos, values) -> (ids, weights, positions, starts, ends) or None\n\n"
      "One term's compact posting blocks read in one pass (see indexer/_speedups.c)."},

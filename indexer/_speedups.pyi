@@ -41,6 +41,10 @@ def tally_tags(
     /,
 ) -> bytes: ...
 
+def read_pickled_blocks(
+    blob: bytes | bytearray | memoryview, pos: int, /
+) -> tuple[bytes, bytes] | None: ...
+
 def read_blocks(
     blob: bytes | bytearray | memoryview, pos: int, values: bool, /
 ) -> tuple[bytes, bytes, bytes | None, bytes | None, bytes | None] | None: ...

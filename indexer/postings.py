@@ -159,7 +159,13 @@ def _decoded(blocks: list[blockcodec.Parts], values: bool) -> Postings:
 
 def _read_pickled(blob: bytes) -> Postings | None:
     """A posting list in Whoosh's pickled blocks, without values, read from its bytes (the
-    same arrays as `_read_matcher`, ~5x faster: `tag:prel` reads ~1,000 blocks)."""
+    same arrays as `_read_matcher`, ~5x faster: `tag:prel` reads ~1,000 blocks; in compiled
+    code, `_speedups.read_pickled_blocks`, ~10x faster again)."""
+    if speedups is not None:
+        fast = speedups.read_pickled_blocks(blob, POSTINGS_MAGIC_LEN)
+        if fast is not None:
+            raw_ids, raw_weights = fast
+            return Postings(np.frombuffer(raw_ids, dtype=np.int64), np.frombuffer(raw_weights))
     blocks = pickled_blocks(blob)
     if blocks is None:
         return None

@@ -110,12 +110,16 @@ def test_stock_blocks_read_through_the_matcher(stock: Path, fast: Path) -> None:
             assert _values(a) == _values(b)
 
 
+@COMPILED
 @pytest.mark.parametrize("which", ["stock", "fast"])
 def test_pickled_blocks_read_from_their_bytes_as_the_matcher_reads_them(
-    stock: Path, fast: Path, which: str
+    stock: Path, fast: Path, which: str, compiled: bool, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Whoosh's own pickled blocks (every field of stock Whoosh's index; the fields without
-    positions of ours), read without values from the bytes: the matcher's ids and weights."""
+    positions of ours), read without values from the bytes, in compiled code and with
+    pickle: the matcher's ids and weights."""
+    if not compiled:
+        monkeypatch.setattr(postings, "speedups", None)
     from_bytes = 0
     with _segment(stock if which == "stock" else fast) as reader:
         for field in ("body", "subject", "tags", "refid"):
@@ -128,6 +132,13 @@ def test_pickled_blocks_read_from_their_bytes_as_the_matcher_reads_them(
                 blob = whoosh_private.posting_bytes(reader, field, term)
                 from_bytes += blob is not None and postings._read_pickled(blob) is not None
     assert from_bytes > 20
+    if compiled and which == "fast":  # ours: the compiled reader reads every pickled list
+        with _segment(fast) as reader:
+            for field in ("tags", "refid"):
+                for term in _terms(reader, field):
+                    blob = whoosh_private.posting_bytes(reader, field, term)
+                    if blob is not None:
+                        assert postings.speedups.read_pickled_blocks(blob, 4) is not None
 
 
 @pytest.mark.parametrize("which", ["stock", "fast"])
