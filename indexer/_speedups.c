@@ -1099,6 +1099,17 @@ static float get_le_float(const unsigned char *q) {
     return f;
 }
 
+/* the W3 block whose int32 length is at pos: its length (negative for a term's last block)
+ * and where it ends; 0 when that runs out of the list */
+static int w3_block_at(const unsigned char *b, Py_ssize_t len, Py_ssize_t pos,
+                       int32_t *blocklength, Py_ssize_t *end) {
+    if (pos < 0 || pos + 4 > len) return 0;
+    *blocklength = (int32_t)(((uint32_t)b[pos] << 24) | ((uint32_t)b[pos + 1] << 16) |
+                             ((uint32_t)b[pos + 2] << 8) | (uint32_t)b[pos + 3]);
+    *end = pos + 4 + (*blocklength < 0 ? -(Py_ssize_t)*blocklength : *blocklength);
+    return *end <= len;
+}
+
 /* one compact block's layout, from its length on (read_blocks' first and second pass) */
 typedef struct {
     int32_t blocklength;  /* negative for the last block */
@@ -1109,12 +1120,10 @@ typedef struct {
 static int compact_block(const unsigned char *b, Py_ssize_t len, Py_ssize_t pos,
                          CompactBlock *out) {
     const Py_ssize_t head_len = sizeof(BLOCK_HEAD) - 1;
-    if (pos < 0 || pos + 4 > len) return 0;
-    int32_t blocklength = (int32_t)(((uint32_t)b[pos] << 24) | ((uint32_t)b[pos + 1] << 16) |
-                                    ((uint32_t)b[pos + 2] << 8) | (uint32_t)b[pos + 3]);
+    int32_t blocklength;
+    Py_ssize_t end;
+    if (!w3_block_at(b, len, pos, &blocklength, &end)) return 0;
     pos += 4;
-    Py_ssize_t end = pos + (blocklength < 0 ? -(Py_ssize_t)blocklength : blocklength);
-    if (end > len) return 0;
     const unsigned char *data = find_bytes(b + pos, end - pos, BLOCK_HEAD, head_len);
     if (!data) return 0;
     Py_ssize_t at = (data - b) + head_len, stop = end - 3;
@@ -1684,12 +1693,10 @@ static PyObject *read_pickled_blocks(PyObject *self, PyObject *args) {
     PyObject *result = NULL, *decompress = NULL, *inflated = NULL;
     PickleValue top;
     for (;;) {
-        if (pos < 0 || pos + 4 > len) goto unknown;
-        int32_t blocklength = (int32_t)(((uint32_t)b[pos] << 24) | ((uint32_t)b[pos + 1] << 16) |
-                                        ((uint32_t)b[pos + 2] << 8) | (uint32_t)b[pos + 3]);
+        int32_t blocklength;
+        Py_ssize_t end;
+        if (!w3_block_at(b, len, pos, &blocklength, &end)) goto unknown;
         pos += 4;
-        Py_ssize_t end = pos + (blocklength < 0 ? -(Py_ssize_t)blocklength : blocklength);
-        if (end > len) goto unknown;
         /* the info: (postings, last id, max weight, compression, min length, max length) */
         Py_ssize_t at = pos;
         int rc = mini_unpickle(b, &at, end, &stack, &flat, &top);
