@@ -453,9 +453,9 @@ _TERMINFO_HEAD = struct.calcsize("!BfIBBfII")
 
 class TermTable:
     """A segment's term table looked up in place: what `SegmentReader.term_info` finds
-    (through `W3TermsReader`, `HashReader.ranges_for_key` and `W3TermInfo.from_bytes`: ~50
-    us a term, ~2,000 lookups for a pattern over 14 segments), as the term info's bytes,
-    read with `struct` from the mapped file (~5 us). Made once per segment reader
+    (through `W3TermsReader`, `HashReader.ranges_for_key` and `W3TermInfo.from_bytes`:
+    18-33 us a term, ~2,000 lookups for a pattern over 14 segments), as the term info's
+    bytes, read with `struct` from the mapped file (7-8 us). Made once per segment reader
     (`_term_table`); the same answers, tests/test_postings.py checks every term."""
 
     def __init__(self, reader: Any, tindex: Any, buf: Any) -> None:
@@ -536,7 +536,7 @@ def pickled_blocks(blob: bytes) -> Iterator[tuple[list[int], Any, list[Any], int
     pickle of its data tuple, zlib-compressed when the info says so), read from the list's
     bytes as `W3LeafMatcher._goto` and `_read_data` read them, without the matcher's file
     reads (about 20 per block): blocks as `leaf_blocks` gives them, without values. None when
-    the first block's ids are not a sequence of deltas (byte-sized ids)."""
+    a block's ids are not a sequence of deltas (byte-sized ids)."""
     reader = io.BytesIO(blob)
     blocks: list[tuple[list[int], Any, list[Any], int]] = []
     for pos, end in posting_blocks(blob):
