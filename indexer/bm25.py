@@ -36,13 +36,7 @@ def bm25_scores(
     if not s.schema[field_name].scorable:
         return found.weights  # WeightScorer: the posting's weight
     idf = s.searcher.idf(field_name, text)  # cached by Whoosh per term
-    avgfl = s.avg_length(field_name)
-    k1 = weighting.K1
-    b = bm25_b(weighting, field_name)
-    tf = found.weights
-    fl = s.lengths(field_name)[found.ids + offset]
-    bm25: Scores = idf * ((tf * (k1 + 1)) / (tf + k1 * ((1 - b) + b * fl / avgfl)))
-    return bm25
+    return _bm25(s, weighting, field_name, idf, found.weights, found.ids + offset)
 
 
 def bm25_union(
@@ -62,12 +56,20 @@ def bm25_union(
         return ids, tf
     sizes = [len(f.ids) for f, _, _ in found]
     idf = np.repeat(np.array([s.searcher.idf(field_name, text) for _, text, _ in found]), sizes)
+    return ids, _bm25(s, weighting, field_name, idf, tf, ids)
+
+
+def _bm25(
+    s: Searchable, weighting: BM25F, field_name: str, idf: Any, tf: Scores, ids: Any
+) -> Scores:
+    """whoosh.scoring.bm25 over arrays: the postings' frequencies `tf` in the documents
+    `ids` (global numbers), with `idf` one float or one per posting."""
     avgfl = s.avg_length(field_name)
     k1 = weighting.K1
     b = bm25_b(weighting, field_name)
     fl = s.lengths(field_name)[ids]
     bm25: Scores = idf * ((tf * (k1 + 1)) / (tf + k1 * ((1 - b) + b * fl / avgfl)))
-    return ids, bm25
+    return bm25
 
 
 def field_lengths(s: Searchable, field_name: str) -> NDArray[np.float64]:

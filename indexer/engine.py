@@ -244,34 +244,30 @@ def _term_scores(
     mask = _empty(s)
     scores = np.zeros(len(mask))
     words = list(texts)
-    if len(words) > 1:
-        # a union of words (a pattern, a fuzzy word): every list read, then scored at once
-        found = [
-            (listed, text, offset)
-            for sub, offset in s.searcher.leaf_searchers()
-            for text in words
-            if (listed := postings.read(sub.reader(), field_name, text)) is not None
-        ]
-        union = bm25_union(s, field_name, found) if found else None
+    found: list[tuple[postings.Postings, Any, int, Any]] = []
+    for sub, offset in s.searcher.leaf_searchers():
+        reader = sub.reader()
+        for text in words:
+            listed = postings.read(reader, field_name, text)
+            if listed is not None:
+                found.append((listed, text, offset, sub))
+    if len(words) > 1 and found:
+        # a union of words (a pattern, a fuzzy word): every list scored at once
+        union = bm25_union(s, field_name, [(f, text, offset) for f, text, offset, _ in found])
         if union is not None:
             at, summed = union
             mask[at] = True
             # each document's scores added in word order, as the loop below adds them
             scores += np.bincount(at, weights=summed, minlength=len(scores))
             return mask, _boosted(scores, boost)
-    for sub, offset in s.searcher.leaf_searchers():
-        reader = sub.reader()
-        for text in words:
-            listed = postings.read(reader, field_name, text)
-            if listed is None:
-                continue
-            term = bm25_scores(s, listed, field_name, text, offset)
-            ids = listed.ids + offset
-            if term is None:
-                ids, term = _walk_term(sub, field_name, text, offset)
-            mask[ids] = True
-            # a union adds the scores of the words a document holds (ids are unique per word)
-            scores[ids] += term
+    for listed, text, offset, sub in found:
+        term = bm25_scores(s, listed, field_name, text, offset)
+        ids = listed.ids + offset
+        if term is None:
+            ids, term = _walk_term(sub, field_name, text, offset)
+        mask[ids] = True
+        # a union adds the scores of the words a document holds (ids are unique per word)
+        scores[ids] += term
     return mask, _boosted(scores, boost)
 
 

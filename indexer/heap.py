@@ -17,6 +17,7 @@ its memory between requests is what it was. No effect where libc is not glibc.
 from __future__ import annotations
 
 import ctypes
+import functools
 import sys
 
 __all__ = ["give_back", "keep_freed_memory"]
@@ -26,20 +27,19 @@ _M_MMAP_THRESHOLD = -3
 _MMAP_THRESHOLD = 256 << 20  # blocks below this come from the heap, reused when freed
 _TRIM_THRESHOLD = 512 << 20  # the heap's free top is given back past this (or by give_back)
 
-_libc: ctypes.CDLL | None = None
 _kept = False
 
 
+@functools.cache
 def _glibc() -> ctypes.CDLL | None:
-    global _libc
-    if _libc is None and sys.platform.startswith("linux"):
-        try:
-            libc = ctypes.CDLL("libc.so.6")
-            if hasattr(libc, "mallopt") and hasattr(libc, "malloc_trim"):
-                _libc = libc
-        except OSError:
-            pass  # not glibc
-    return _libc
+    """glibc, looked for once (not again after every web request where it is absent)."""
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        libc = ctypes.CDLL("libc.so.6")
+    except OSError:
+        return None  # not glibc
+    return libc if hasattr(libc, "mallopt") and hasattr(libc, "malloc_trim") else None
 
 
 def keep_freed_memory() -> None:

@@ -21,7 +21,7 @@ documents.
 from __future__ import annotations
 
 import pickle
-from collections.abc import Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass
 from itertools import chain
 from typing import Any
@@ -193,7 +193,7 @@ def _read_matcher(m: Any, values: bool) -> Postings:
 
 
 def _chained(
-    blocks: Iterator[tuple[list[int], Any, list[Any], int]],
+    blocks: Iterable[tuple[list[int], Any, list[Any], int]],
 ) -> tuple[Ints, Floats, list[Any]]:
     """(ids, weights, values) of a posting list from its W3 blocks, each (id deltas from 0,
     weights as stored, values, last id)."""

@@ -531,7 +531,7 @@ def posting_blocks(blob: bytes) -> Iterator[tuple[int, int]]:
         pos = end
 
 
-def pickled_blocks(blob: bytes) -> Iterator[tuple[list[int], Any, list[Any], int]] | None:
+def pickled_blocks(blob: bytes) -> list[tuple[list[int], Any, list[Any], int]] | None:
     """Every block of a W3 posting list in Whoosh's own layout (its info pickle, then the
     pickle of its data tuple, zlib-compressed when the info says so), read from the list's
     bytes as `W3LeafMatcher._goto` and `_read_data` read them, without the matcher's file
@@ -547,7 +547,7 @@ def pickled_blocks(blob: bytes) -> Iterator[tuple[list[int], Any, list[Any], int
         if not isinstance(ids, (tuple, list)):
             return None
         blocks.append((list(ids), weights, [], int(info[1])))
-    return iter(blocks)
+    return blocks
 
 
 def w3_leaf(m: Any) -> Any | None:

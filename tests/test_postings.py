@@ -16,6 +16,7 @@ from whoosh import index
 from whoosh.reading import TermNotFound
 
 from indexer import phrases, postings, whoosh_private
+from indexer.blockcodec import varint
 from indexer.phrases import Alternatives, intersect_sorted, union_ids
 from indexer.plainindex import add_documents
 
@@ -294,11 +295,7 @@ def _random_postings(rng: np.random.Generator, docs: int, density: float) -> pos
         top = int(rng.choice([20, 400]))
         where = np.unique(rng.integers(0, top, size=int(rng.integers(1, 13))))
         starts.append(len(values))
-        for delta in np.diff(where, prepend=0).tolist():
-            while delta >= 0x80:  # varints, low 7 bits first (as blockcodec.varints writes)
-                values.append(delta & 0x7F | 0x80)
-                delta >>= 7
-            values.append(delta)
+        values += b"".join(map(varint, np.diff(where, prepend=0).tolist()))
         ends.append(len(values))
     return postings.Postings(
         ids, np.ones(len(ids)), bytes(values), np.array(starts, np.int64), np.array(ends, np.int64)
