@@ -3,8 +3,9 @@
  * indexer.postings (read_blocks: a posting list's compact blocks; read_pickled_blocks:
  * Whoosh's own pickled ones, without values; decode_positions, for
  * phrase checks), of indexer.phrases (phrase_match: which candidates hold a phrase), of
- * indexer.facets (tally_codes, tally_tags: a facet's counts over a mask) and of indexer.highlight (TokenCache.text_terms: a text's tokens and
- * terms). All are optional: each caller has a
+ * indexer.bm25 (bm25_add: a posting list's BM25 scores added into a whole-index array), of
+ * indexer.facets (tally_codes, tally_tags: a facet's counts over a mask) and of
+ * indexer.highlight (TokenCache.text_terms: a text's tokens and terms). All are optional: each caller has a
  * pure-Python twin, used when this module is not built, and the tests compare the two byte
  * for byte.
  */
@@ -1484,56 +1485,115 @@ done:
 
 /*
  * tally_codes(mask, codes, size) -> bytes
- * tally_tags(mask, starts, codes, size) -> bytes
+ * tally_tags(mask, starts, codes, size, code_bytes) -> bytes
  *
  * A facet's counts over the documents of a mask (one byte per document, nonzero for a
  * member), as indexer/facets.py's `_tally` counts them with numpy. tally_codes: a
- * single-valued facet, `codes` one int32 per document (-1 without a value); the result is
+ * single-valued facet, `codes` one int16 or int32 per document (told apart by their
+ * length; -1 without a value); the result is
  * size + 1 int64 counts, bin 0 for the documents without a value, bin c + 1 for code c.
  * tally_tags: a many-valued facet, document d's codes at codes[starts[d]:starts[d + 1]]
- * (int64); the result is size int64 counts. ValueError on a code outside 0..size-1 or a
+ * (starts int32; codes uint16 when code_bytes is 2, int32 when 4: the facet's documents are
+ * scattered over the index, so the smaller its arrays the more of them stay in the CPU's
+ * cache between searches); the result is size int64 counts. ValueError on a code outside 0..size-1 or a
  * document range outside the codes.
  */
+/* eight documents at a time, skipped together when none is in the mask; four histograms,
+ * one per document modulo 4, added up at the end: consecutive documents mostly share a
+ * value (a facet has few), and one histogram would chain every increment on the one before
+ * it (a store-to-load dependency); four let them overlap. Codes are checked only in the
+ * groups read: a code out of range is refused when its group holds a member. */
+#define TALLY_LANES 4
+#define TALLY_CODES_LOOP(CODE_T)                                                        \
+    do {                                                                                \
+        const CODE_T *c = codes.buf;                                                    \
+        Py_ssize_t d = 0;                                                               \
+        for (; d + 8 <= mask.len; d += 8) {                                             \
+            uint64_t word;                                                              \
+            memcpy(&word, m + d, 8);                                                    \
+            if (!word) continue; /* eight documents outside the mask */                 \
+            for (int l = 0; l < 8; l++) {                                               \
+                uint64_t bin = (uint64_t)((int64_t)c[d + l] + 1);                       \
+                if (bin > (uint64_t)size) goto bad;                                     \
+                lanes[(l & (TALLY_LANES - 1)) * width + bin] += m[d + l] != 0;          \
+            }                                                                           \
+        }                                                                               \
+        for (; d < mask.len; d++) {                                                     \
+            uint64_t bin = (uint64_t)((int64_t)c[d] + 1);                               \
+            if (bin > (uint64_t)size) goto bad;                                         \
+            lanes[bin] += m[d] != 0;                                                    \
+        }                                                                               \
+    } while (0)
+
 static PyObject *tally_codes(PyObject *self, PyObject *args) {
     Py_buffer mask, codes;
     Py_ssize_t size;
     if (!PyArg_ParseTuple(args, "y*y*n", &mask, &codes, &size)) return NULL;
     PyObject *result = NULL;
-    if (size < 0 || codes.len != mask.len * 4) {
-        PyErr_SetString(PyExc_ValueError, "codes must be one int32 a document of the mask");
+    int64_t *lanes = NULL;
+    if (size < 0 || (codes.len != mask.len * 4 && codes.len != mask.len * 2)) {
+        PyErr_SetString(PyExc_ValueError,
+                        "codes must be one int32 or one int16 a document of the mask");
         goto done;
     }
-    result = PyBytes_FromStringAndSize(NULL, (size + 1) * 8);
+    Py_ssize_t width = size + 1;
+    lanes = PyMem_Calloc(TALLY_LANES * width, sizeof(int64_t));
+    if (!lanes) { PyErr_NoMemory(); goto done; }
+    const unsigned char *m = mask.buf;
+    /* no branch per document (a search's matches are scattered: a mispredicted branch
+     * per document cost 3x at a quarter of the index), one per group of eight */
+    if (codes.len == mask.len * 2) TALLY_CODES_LOOP(int16_t);
+    else TALLY_CODES_LOOP(int32_t);
+    result = PyBytes_FromStringAndSize(NULL, width * 8);
     if (!result) goto done;
     int64_t *count = (int64_t *)PyBytes_AS_STRING(result);
-    memset(count, 0, (size + 1) * 8);
-    const unsigned char *m = mask.buf;
-    const int32_t *c = codes.buf;
-    /* without a branch on the mask (a search's matches are scattered: a mispredicted
-     * branch per document cost 3x at a quarter of the index); every code is checked */
-    for (Py_ssize_t d = 0; d < mask.len; d++) {
-        int64_t bin = (int64_t)c[d] + 1;
-        if (bin < 0 || bin > size) {
-            PyErr_SetString(PyExc_ValueError, "a facet code out of its values");
-            Py_CLEAR(result);
-            goto done;
-        }
-        count[bin] += m[d] != 0;
+    for (Py_ssize_t k = 0; k < width; k++) {
+        int64_t total = 0;
+        for (int l = 0; l < TALLY_LANES; l++) total += lanes[l * width + k];
+        count[k] = total;
     }
+    goto done;
+bad:
+    PyErr_SetString(PyExc_ValueError, "a facet code out of its values");
 done:
+    PyMem_Free(lanes);
     PyBuffer_Release(&mask);
     PyBuffer_Release(&codes);
     return result;
 }
 
+#define TALLY_TAGS_LOOP(CODE_T)                                                         \
+    do {                                                                                \
+        const CODE_T *c = codes.buf;                                                    \
+        for (Py_ssize_t d = 0; d < mask.len; d++) {                                     \
+            if ((d & 7) == 0 && d + 8 <= mask.len) {                                    \
+                uint64_t word;                                                          \
+                memcpy(&word, m + d, 8);                                                \
+                if (!word) { d += 7; continue; } /* eight documents outside the mask */ \
+            }                                                                           \
+            if (!m[d]) continue;                                                        \
+            if (at[d] < 0 || at[d + 1] > ncodes || at[d + 1] < at[d]) goto bad;         \
+            for (int32_t k = at[d]; k < at[d + 1]; k++) {                               \
+                if ((int64_t)c[k] < 0 || (int64_t)c[k] >= size) goto bad;               \
+                count[c[k]]++;                                                          \
+            }                                                                           \
+        }                                                                               \
+    } while (0)
+
 static PyObject *tally_tags(PyObject *self, PyObject *args) {
     Py_buffer mask, starts, codes;
     Py_ssize_t size;
-    if (!PyArg_ParseTuple(args, "y*y*y*n", &mask, &starts, &codes, &size)) return NULL;
+    int code_bytes;
+    if (!PyArg_ParseTuple(args, "y*y*y*ni", &mask, &starts, &codes, &size, &code_bytes))
+        return NULL;
     PyObject *result = NULL;
-    Py_ssize_t ncodes = codes.len / 8;
-    if (size < 0 || starts.len != (mask.len + 1) * 8 || codes.len % 8) {
-        PyErr_SetString(PyExc_ValueError, "starts: one int64 a document and one more");
+    if (code_bytes != 2 && code_bytes != 4) {
+        PyErr_SetString(PyExc_ValueError, "code_bytes must be 2 (uint16) or 4 (int32)");
+        goto done;
+    }
+    Py_ssize_t ncodes = codes.len / code_bytes;
+    if (size < 0 || starts.len != (mask.len + 1) * 4 || codes.len % code_bytes) {
+        PyErr_SetString(PyExc_ValueError, "starts: one int32 a document and one more");
         goto done;
     }
     result = PyBytes_FromStringAndSize(NULL, size * 8);
@@ -1541,15 +1601,9 @@ static PyObject *tally_tags(PyObject *self, PyObject *args) {
     int64_t *count = (int64_t *)PyBytes_AS_STRING(result);
     memset(count, 0, size * 8);
     const unsigned char *m = mask.buf;
-    const int64_t *at = starts.buf, *c = codes.buf;
-    for (Py_ssize_t d = 0; d < mask.len; d++) {
-        if (!m[d]) continue;
-        if (at[d] < 0 || at[d + 1] > ncodes || at[d + 1] < at[d]) goto bad;
-        for (int64_t k = at[d]; k < at[d + 1]; k++) {
-            if (c[k] < 0 || c[k] >= size) goto bad;
-            count[c[k]]++;
-        }
-    }
+    const int32_t *at = starts.buf;
+    if (code_bytes == 2) TALLY_TAGS_LOOP(uint16_t);
+    else TALLY_TAGS_LOOP(int32_t);
     goto done;
 bad:
     PyErr_SetString(PyExc_ValueError, "a facet code or range out of its values");
@@ -1783,7 +1837,71 @@ done:
     return result;
 }
 
+/*
+ * bm25_add(scores, mask, ids, offset, tf, lengths, idf, k1, b, avgfl) -> None
+ *
+ * One segment's posting list scored and added in place, as indexer/bm25.py's `add_scores`
+ * does it with numpy: for each posting i, document g = ids[i] + offset, mask[g] = 1 and
+ * scores[g] += idf * ((tf[i] * (k1 + 1)) / (tf[i] + k1 * ((1 - b) + b * lengths[g] / avgfl)))
+ * (whoosh.scoring.bm25, the same operations in the same order, so the same doubles: built
+ * with -ffp-contract=off), or scores[g] += tf[i] when `lengths` is None (a field without
+ * lengths: the posting's weight is its score). `scores` and `lengths`: float64 a document;
+ * `mask`: one byte a document; `ids`: int64; `tf`: float64 a posting. ValueError on a
+ * document outside the arrays or arrays of different lengths.
+ */
+static PyObject *bm25_add(PyObject *self, PyObject *args) {
+    Py_buffer scores, mask, ids, tf, lengths = {0};
+    Py_ssize_t offset;
+    PyObject *lengths_obj;
+    double idf, k1, b, avgfl;
+    if (!PyArg_ParseTuple(args, "w*w*y*ny*Odddd", &scores, &mask, &ids, &offset, &tf,
+                          &lengths_obj, &idf, &k1, &b, &avgfl))
+        return NULL;
+    PyObject *result = NULL;
+    int have_lengths = lengths_obj != Py_None;
+    if (have_lengths && PyObject_GetBuffer(lengths_obj, &lengths, PyBUF_SIMPLE) < 0) {
+        lengths.obj = NULL;
+        goto done;
+    }
+    Py_ssize_t ndocs = scores.len / 8, n = ids.len / 8;
+    if (scores.len % 8 || mask.len != ndocs || ids.len % 8 || tf.len != ids.len ||
+        (have_lengths && lengths.len != scores.len)) {
+        PyErr_SetString(PyExc_ValueError, "bm25_add: arrays of different lengths");
+        goto done;
+    }
+    double *out = scores.buf;
+    unsigned char *m = mask.buf;
+    const int64_t *at = ids.buf;
+    const double *f = tf.buf, *fl = have_lengths ? lengths.buf : NULL;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        int64_t g = at[i] + offset;
+        if (g < 0 || g >= ndocs) {
+            PyErr_SetString(PyExc_ValueError, "bm25_add: a document outside the arrays");
+            goto done;
+        }
+    }
+    double k1p = k1 + 1, one_b = 1 - b;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        int64_t g = at[i] + offset;
+        m[g] = 1;
+        if (fl) out[g] += idf * ((f[i] * k1p) / (f[i] + k1 * (one_b + b * fl[g] / avgfl)));
+        else out[g] += f[i];
+    }
+    Py_INCREF(Py_None);
+    result = Py_None;
+done:
+    PyBuffer_Release(&scores);
+    PyBuffer_Release(&mask);
+    PyBuffer_Release(&ids);
+    PyBuffer_Release(&tf);
+    if (lengths.obj) PyBuffer_Release(&lengths);
+    return result;
+}
+
 static PyMethodDef methods[] = {
+    {"bm25_add", bm25_add, METH_VARARGS,
+     "bm25_add(scores, mask, ids, offset, tf, lengths, idf, k1, b, avgfl) -> None\n\n"
+     "One posting list's BM25 scores added into scores, its documents set in mask (see _speedups.c)."},
     {"decode_positions", decode_positions, METH_VARARGS,
      "decode_positions(buf, starts, ends) -> (counts, positions) as int64 bytes\n\n"
      "Decodes posting positions (varints of deltas) in bulk (see indexer/_speedups.c)."},
@@ -1794,7 +1912,7 @@ static PyMethodDef methods[] = {
      "tally_codes(mask, codes, size) -> int64 bytes: a single-valued facet's counts\n\n"
      "Bin 0: documents without a value; bin c + 1: code c (see _speedups.c)."},
     {"tally_tags", tally_tags, METH_VARARGS,
-     "tally_tags(mask, starts, codes, size) -> int64 bytes: a many-valued facet's counts"},
+     "tally_tags(mask, starts, codes, size, code_bytes) -> int64 bytes: a many-valued facet's counts"},
     {"read_pickled_blocks", read_pickled_blocks, METH_VARARGS,
      "read_pickled_blocks(blob, pos) -> (ids, weights) or None\n\n"
      "One term's posting list in Whoosh's pickled W3 blocks, ids and weights (see _speedups.c)."},

@@ -38,6 +38,7 @@ def tally_tags(
     starts: Buffer | np.ndarray[Any, Any],
     codes: Buffer | np.ndarray[Any, Any],
     size: int,
+    code_bytes: int,
     /,
 ) -> bytes: ...
 
@@ -70,3 +71,17 @@ class TokenCache:
         self, text: str, term_fn: Callable[[str], str], initials: str | None, /
     ) -> tuple[list[str | tuple[str, ...]], bytes, list[int]] | None: ...
     def tokens(self) -> int: ...
+
+def bm25_add(
+    scores: np.ndarray[Any, Any],
+    mask: np.ndarray[Any, Any],
+    ids: Buffer | np.ndarray[Any, Any],
+    offset: int,
+    tf: Buffer | np.ndarray[Any, Any],
+    lengths: Buffer | np.ndarray[Any, Any] | None,
+    idf: float,
+    k1: float,
+    b: float,
+    avgfl: float,
+    /,
+) -> None: ...

@@ -16,6 +16,7 @@ from numpy.typing import NDArray
 from whoosh.scoring import BM25F
 
 from . import postings
+from .compiled import speedups as speedups
 from .whoosh_private import LENGTH_OF_BYTE, bm25_b, length_bytes
 
 if TYPE_CHECKING:
@@ -37,6 +38,50 @@ def bm25_scores(
         return found.weights  # WeightScorer: the posting's weight
     idf = s.searcher.idf(field_name, text)  # cached by Whoosh per term
     return _bm25(s, weighting, field_name, idf, found.weights, found.ids + offset)
+
+
+def add_scores(
+    s: Searchable,
+    found: postings.Postings,
+    field_name: str,
+    text: Any,
+    offset: int,
+    scores: Scores,
+    mask: NDArray[np.bool_],
+) -> bool:
+    """Adds one segment's posting list into a whole-index `scores` (and marks its documents
+    in `mask`): `scores[ids] += bm25_scores(...)`, in one compiled pass where the module is
+    built (`_speedups.bm25_add`: the same operations, the same doubles, without numpy's
+    temporaries of the list's size). False, with nothing changed, where `bm25_scores` would
+    be None."""
+    weighting = s.searcher.weighting
+    if type(weighting) is not BM25F:
+        return False
+    if speedups is None:
+        term = bm25_scores(s, found, field_name, text, offset)
+        assert term is not None
+        ids = found.ids + offset
+        mask[ids] = True
+        scores[ids] += term  # ids are unique within a list
+        return True
+    tf = np.ascontiguousarray(found.weights, dtype=np.float64)
+    ids = np.ascontiguousarray(found.ids, dtype=np.int64)
+    if not s.schema[field_name].scorable:
+        speedups.bm25_add(scores, mask.view(np.uint8), ids, offset, tf, None, 0.0, 0.0, 0.0, 1.0)
+        return True
+    speedups.bm25_add(
+        scores,
+        mask.view(np.uint8),
+        ids,
+        offset,
+        tf,
+        s.lengths(field_name),
+        float(s.searcher.idf(field_name, text)),
+        float(weighting.K1),
+        float(bm25_b(weighting, field_name)),
+        float(s.avg_length(field_name)),
+    )
+    return True
 
 
 def bm25_union(

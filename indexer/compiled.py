@@ -5,8 +5,9 @@ when the pure-Python twins run, as on an install without a compiler; `CABLES_NO_
 (read once, at import) chooses that on purpose, so that the Python path can be tested where
 the module is built. Both sides use it: the writer (`indexer.fastwrite`) for tokens and
 posting blocks; the reader for posting lists (`indexer.postings`), phrase placement
-(`indexer.phrases`), facet counts (`indexer.facets`) and an ASCII text's tokens and terms
-for the highlighter (`indexer.highlight`, `TokenCache.text_terms`).
+(`indexer.phrases`), BM25 scores added into a whole-index array (`indexer.bm25`), facet
+counts (`indexer.facets`) and an ASCII text's tokens and terms for the highlighter
+(`indexer.highlight`, `TokenCache.text_terms`).
 """
 
 from __future__ import annotations

@@ -18,8 +18,8 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from whoosh import query as wq
 
-from . import postings
-from .bm25 import Scores, bm25_scores, bm25_union
+from . import bm25, postings
+from .bm25 import Scores, add_scores, bm25_scores, bm25_union
 from .facets import NO_DATE, Mask
 from .phrases import Alternatives, Ints, intersect_sorted, placed, rows_of, union_ids
 from .query import Expanded, MultiPhrase, Unknown
@@ -215,15 +215,22 @@ def _has_phrase(q: Any) -> bool:
 
 
 def _sum_tree(parts: list[Scores]) -> Scores:
-    """Sum in the order of Whoosh's binary matcher tree (same float rounding, same ties)."""
+    """Sum in the order of Whoosh's binary matcher tree (same float rounding, same ties),
+    added in place into the parts' own arrays (each `_scored` answers a new array that
+    nothing else holds: no whole-index array is allocated for a sum)."""
     if len(parts) == 1:
         return parts[0]
     half = len(parts) // 2
-    return _sum_tree(parts[:half]) + _sum_tree(parts[half:])
+    left = _sum_tree(parts[:half])
+    left += _sum_tree(parts[half:])
+    return left
 
 
 def _boosted(scores: Scores, boost: float) -> Scores:
-    return scores if boost == 1.0 else scores * boost
+    """`scores * boost`, in place (the array is the caller's own, as in `_sum_tree`)."""
+    if boost != 1.0:
+        scores *= boost
+    return scores
 
 
 def _walked(s: Searchable, q: Any) -> tuple[Mask, Scores]:
@@ -251,8 +258,9 @@ def _term_scores(
             listed = postings.read(reader, field_name, text)
             if listed is not None:
                 found.append((listed, text, offset, sub))
-    if len(words) > 1 and found:
-        # a union of words (a pattern, a fuzzy word): every list scored at once
+    if len(words) > 1 and found and bm25.speedups is None:
+        # a union of words (a pattern, a fuzzy word): every list scored at once (numpy's
+        # cost is per call; the compiled `add_scores` below has next to none)
         union = bm25_union(s, field_name, [(f, text, offset) for f, text, offset, _ in found])
         if union is not None:
             at, summed = union
@@ -261,13 +269,11 @@ def _term_scores(
             scores += np.bincount(at, weights=summed, minlength=len(scores))
             return mask, _boosted(scores, boost)
     for listed, text, offset, sub in found:
-        term = bm25_scores(s, listed, field_name, text, offset)
-        ids = listed.ids + offset
-        if term is None:
+        # a union adds the scores of the words a document holds, in word order
+        if not add_scores(s, listed, field_name, text, offset, scores, mask):
             ids, term = _walk_term(sub, field_name, text, offset)
-        mask[ids] = True
-        # a union adds the scores of the words a document holds (ids are unique per word)
-        scores[ids] += term
+            mask[ids] = True
+            scores[ids] += term  # ids are unique per word
     return mask, _boosted(scores, boost)
 
 

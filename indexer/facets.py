@@ -63,16 +63,24 @@ Mask = NDArray[np.bool_]
 
 @dataclass(frozen=True)
 class FacetArrays:
-    """numpy views of a FacetTable (no copies), for counting facets over a `Mask`."""
+    """numpy arrays of a FacetTable in the narrowest integer types that hold its codes: a
+    search's matches are scattered over the whole index, so the facet counts read one
+    cache line per matching document, and the smaller these arrays are, the more of them
+    stay in the CPU's caches from one search to the next (the TAGS in uint16 and int32
+    are 3.3 MB at full size, where int64 made them 11 MB)."""
 
     live: Mask  # documents not deleted
     created: NDArray[np.int64]
-    codes: dict[str, NDArray[np.int32]]
-    tag_doc: NDArray[np.int64]  # the document of each entry of tag_codes
-    tag_starts: NDArray[np.int64]  # document d's entries: tag_codes[starts[d]:starts[d + 1]]
-    tag_codes: NDArray[np.int64]
+    codes: dict[str, NDArray[np.signedinteger[Any]]]  # int16, or int32 past 32,766 values
+    tag_doc: NDArray[np.int32]  # the document of each entry of tag_codes
+    tag_starts: NDArray[np.int32]  # document d's entries: tag_codes[starts[d]:starts[d + 1]]
+    tag_codes: NDArray[np.unsignedinteger[Any] | np.signedinteger[Any]]  # uint16 or int32
     #: each facet's `_tally` over every live document, counted at first use
     totals: dict[str, tuple[NDArray[np.int64], int]] = field(default_factory=dict)
+
+    @property
+    def tag_code_bytes(self) -> int:
+        return int(self.tag_codes.itemsize)
 
 
 def load_table(s: Searchable) -> FacetTable:
@@ -216,13 +224,21 @@ def facet_arrays(reader: Any, table: FacetTable) -> FacetArrays:
         live[:] = False
         live[np.fromiter(reader.all_doc_ids(), dtype=np.int64)] = True
     starts = np.frombuffer(table.tag_starts, dtype=np.int64)
+    if len(starts) and starts[-1] >= 2**31:
+        raise ValueError("more TAGS entries than int32 offsets hold")
+    tag_type = np.uint16 if len(table.values["tags"]) <= 2**16 else np.int32
     return FacetArrays(
         live=live,
         created=np.frombuffer(table.created, dtype=np.int64),
-        codes={name: np.frombuffer(codes, dtype=np.int32) for name, codes in table.codes.items()},
-        tag_doc=np.repeat(np.arange(count, dtype=np.int64), np.diff(starts)),
-        tag_starts=starts,
-        tag_codes=np.frombuffer(table.tag_codes, dtype=np.int64),
+        codes={
+            name: np.frombuffer(codes, dtype=np.int32).astype(
+                np.int16 if len(table.values[name]) < 2**15 - 1 else np.int32
+            )
+            for name, codes in table.codes.items()
+        },
+        tag_doc=np.repeat(np.arange(count, dtype=np.int32), np.diff(starts)),
+        tag_starts=starts.astype(np.int32),
+        tag_codes=np.frombuffer(table.tag_codes, dtype=np.int64).astype(tag_type),
     )
 
 
@@ -234,7 +250,9 @@ def _tally(
     if speedups is not None:
         members = np.ascontiguousarray(mask).view(np.uint8)
         if name == "tags":
-            raw = speedups.tally_tags(members, arrays.tag_starts, arrays.tag_codes, size)
+            raw = speedups.tally_tags(
+                members, arrays.tag_starts, arrays.tag_codes, size, arrays.tag_code_bytes
+            )
             return np.frombuffer(raw, dtype=np.int64), 0
         binned = np.frombuffer(speedups.tally_codes(members, arrays.codes[name], size), np.int64)
         return binned[1:], int(binned[0])
@@ -262,10 +280,11 @@ def count_facet(
     """One facet's (value, count) pairs over the documents of `mask`, most frequent first
     (then by value). Without the compiled module, when most live documents match, the
     counts are those of every live document (counted once per generation) less those of the
-    live documents that do not: the same numbers, from the smaller set."""
+    live documents that do not: the same numbers, from the smaller set; in compiled code
+    only the TAGS are counted so (the other facets' pass costs the same either way)."""
     arrays = s.arrays
     names = s.table.values[name]
-    many = speedups is None and np.count_nonzero(mask) * 2 > len(mask)
+    many = (speedups is None or name == "tags") and np.count_nonzero(mask) * 2 > len(mask)
     if many and not (mask & ~arrays.live).any():
         if name not in arrays.totals:
             arrays.totals[name] = _tally(arrays, name, len(names), arrays.live)

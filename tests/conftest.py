@@ -18,7 +18,7 @@ from typing import Any
 
 import pytest
 
-from indexer import facets, fastwrite, highlight, postings
+from indexer import bm25, facets, fastwrite, highlight, postings
 from indexer.cable import Cable, ReadError
 from indexer.parse import parse_paths
 
@@ -78,8 +78,9 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
 @pytest.fixture
 def python_path(monkeypatch: pytest.MonkeyPatch) -> None:
     """The pure-Python twins of the compiled loops, for this test (writer, reader,
-    highlighter and facets)."""
+    highlighter, facets and BM25)."""
     monkeypatch.setattr(fastwrite, "speedups", None)
     monkeypatch.setattr(facets, "speedups", None)
+    monkeypatch.setattr(bm25, "speedups", None)
     monkeypatch.setattr(postings, "speedups", None)
     monkeypatch.setattr(highlight, "speedups", None)

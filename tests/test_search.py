@@ -21,7 +21,7 @@ from helpers import make_cable
 from whoosh import index as whoosh_index
 from whoosh import query as wq
 
-from indexer import facets, store
+from indexer import bm25, facets, store
 from indexer.cable import Cable
 from indexer.errors import IndexMissing, NotFound, QueryError
 from indexer.layout import INDEX_NAME
@@ -192,6 +192,38 @@ def test_scores_and_matches_equal_whoosh_full_scoring(big: Path, text: str) -> N
             assert scores[docnum] == pytest.approx(score, rel=1e-12), (text, docnum)
 
 
+@needs_compiled
+def test_compiled_bm25_gives_numpys_very_doubles(
+    big: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`_speedups.bm25_add` (one pass per posting list) and the numpy formula give the same
+    matches and bit-identical scores for every node kind (and the order of the sums of a
+    union's words is kept)."""
+    with open_index(big) as s:
+        bound = [prepare_query(s, text)[0] for text in NODE_KINDS]
+        compiled = [scored(s, q) for q in bound]
+    monkeypatch.setattr(bm25, "speedups", None)
+    with open_index(big) as s:
+        for text, q, (mask, scores) in zip(NODE_KINDS, bound, compiled, strict=True):
+            numpy_mask, numpy_scores = scored(s, q)
+            assert np.array_equal(mask, numpy_mask), text
+            assert scores.tobytes() == numpy_scores.tobytes(), text
+
+
+@needs_compiled
+def test_compiled_bm25_refuses_documents_outside_its_arrays() -> None:
+    scores, mask = np.zeros(4), np.zeros(4, dtype=np.uint8)
+    ids, tf = np.array([1, 3], dtype=np.int64), np.array([2.0, 1.0])
+    bm25.speedups.bm25_add(scores, mask, ids, 0, tf, np.full(4, 3.0), 1.5, 1.2, 0.75, 2.0)
+    expected = 1.5 * ((tf * (1.2 + 1)) / (tf + 1.2 * ((1 - 0.75) + 0.75 * 3.0 / 2.0)))
+    assert scores[[1, 3]].tolist() == expected.tolist() and mask.tolist() == [0, 1, 0, 1]
+    with pytest.raises(ValueError, match="outside"):
+        bm25.speedups.bm25_add(scores, mask, ids, 1, tf, None, 0.0, 0.0, 0.0, 1.0)
+    with pytest.raises(ValueError, match="different lengths"):
+        bm25.speedups.bm25_add(scores, mask, ids, 0, tf[:1], None, 0.0, 0.0, 0.0, 1.0)
+    assert scores[[1, 3]].tolist() == expected.tolist()  # a refused list changes nothing
+
+
 def test_patterns_match_words_not_stems(tmp_path: Path) -> None:
     """A pattern is matched against the index's words; each word found counts with its
     inflections (the index holds stems), and every one counts in the total."""
@@ -339,15 +371,32 @@ def test_facet_counts_are_those_of_each_live_matching_cable(
 
 
 @needs_compiled
-def test_compiled_facet_counts_refuse_codes_out_of_their_values() -> None:
+@pytest.mark.parametrize("code_type", [np.int16, np.int32])
+def test_compiled_facet_counts_refuse_codes_out_of_their_values(code_type: Any) -> None:
     mask = np.ones(3, dtype=np.uint8)
     with pytest.raises(ValueError, match="out of its values"):
-        facets.speedups.tally_codes(mask, np.array([0, 5, -1], dtype=np.int32), 5)
-    starts = np.array([0, 1, 2, 4], dtype=np.int64)
+        facets.speedups.tally_codes(mask, np.array([0, 5, -1], dtype=code_type), 5)
+    with pytest.raises(ValueError, match="one int16 a document"):
+        facets.speedups.tally_codes(mask, np.array([0, 1, 2], dtype=np.int64), 5)
+
+
+@needs_compiled
+@pytest.mark.parametrize("code_type", [np.uint16, np.int32])
+def test_compiled_tag_counts_refuse_codes_out_of_their_values(code_type: Any) -> None:
+    mask = np.ones(3, dtype=np.uint8)
+    width = np.dtype(code_type).itemsize
+    starts = np.array([0, 1, 2, 4], dtype=np.int32)
+    assert facets.speedups.tally_tags(
+        mask, starts, np.array([0, 1, 2, 4], dtype=code_type), 5, width
+    ) == np.array([1, 1, 1, 0, 1], dtype=np.int64).tobytes()
     with pytest.raises(ValueError, match="out of its values"):
-        facets.speedups.tally_tags(mask, starts, np.array([0, 1, 2, 9], dtype=np.int64), 5)
+        facets.speedups.tally_tags(mask, starts, np.array([0, 1, 2, 9], dtype=code_type), 5, width)
     with pytest.raises(ValueError, match="out of its values"):
-        facets.speedups.tally_tags(mask, starts, np.array([0, 1, 2], dtype=np.int64), 5)
+        facets.speedups.tally_tags(mask, starts, np.array([0, 1, 2], dtype=code_type), 5, width)
+    with pytest.raises(ValueError, match="one int32 a document"):
+        facets.speedups.tally_tags(mask, starts.astype(np.int64), np.zeros(4, code_type), 5, width)
+    with pytest.raises(ValueError, match="code_bytes"):
+        facets.speedups.tally_tags(mask, starts, np.zeros(4, code_type), 5, 8)
 
 
 def test_facets_cover_the_whole_result_not_the_page(big: Path) -> None:
