@@ -337,6 +337,30 @@ def _fragment(text: str, lo: int, hi: int, matches: list[Match]) -> Fragment:
         # (most fragments: every run of whitespace was one character, none at either end,
         # so each offset only moves by lo; `split` and `\S+` agree on what whitespace is)
         return Fragment(collapsed, tuple((s - lo, e - lo) for s, e in matches))
+    moved = [(_collapsed_at(text, lo, s), _collapsed_at(text, lo, e)) for s, e in matches]
+    if all(s is not None and e is not None for s, e in moved):
+        return Fragment(collapsed, tuple(moved))  # type: ignore[arg-type]
+    return _fragment_by_words(text, lo, hi, matches)
+
+
+def _collapsed_at(text: str, lo: int, offset: int) -> int | None:
+    """Where `offset` (a match's start or end, next to a non-space character) lands in the
+    collapsed `text[lo:...]`: the collapsed length of what precedes it, plus the one space
+    before a word it starts. None for an offset with whitespace on both sides (left to
+    `_fragment_by_words`). A split of a ~200-character prefix per match: cheaper than
+    finding every word of the fragment with a regex."""
+    before = text[lo:offset].split()
+    length = sum(map(len, before)) + len(before) - 1 if before else 0
+    if offset > lo and not text[offset - 1].isspace():
+        return length  # inside a word, or at its end
+    if offset < len(text) and not text[offset].isspace():
+        return length + 1 if before else 0  # the start of a word
+    return None
+
+
+def _fragment_by_words(text: str, lo: int, hi: int, matches: list[Match]) -> Fragment:
+    """`_fragment` for any offsets: each moved with the word (the run of non-space
+    characters) it falls in."""
     chunks = list(_WORDS_RE.finditer(text, lo, hi))
     starts = [c.start() for c in chunks]
     new_starts: list[int] = []

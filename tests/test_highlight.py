@@ -17,6 +17,8 @@ from indexer import analysis, highlight
 from indexer.highlight import (
     Fragment,
     Terms,
+    _fragment,
+    _fragment_by_words,
     find_matches,
     fragments,
     mark_all,
@@ -309,6 +311,41 @@ def test_whitespace_is_collapsed_and_offsets_follow() -> None:
     frag = mark_all("  one\n\n   Baghdad\t\tcable  ", terms_of("baghdad"))
     assert frag.text == "one Baghdad cable"
     assert marked(frag) == ["Baghdad"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["one  two\n\nthree", "  lead\tword-word  x", "a\x1c b\u2003c\u00a0d", "x" * 40 + "\n y"],
+)  # fmt: skip
+def test_moved_offsets_are_those_of_each_word(text: str) -> None:
+    """`_fragment` moves a match's offsets by the split of what precedes it; the reference
+    moves each with the `\\S+` run it falls in: the same for every start and end of a
+    non-space run, whatever the whitespace (tabs, Unicode spaces, separators)."""
+    words = [(m.start(), m.end()) for m in re.finditer(r"\S+", text)]
+    offsets = sorted({o for w in words for o in w} | {s + 1 for s, e in words if e - s > 1})
+    for lo in {0, *(s for s, _ in words)}:
+        for hi in {len(text), *(e for _, e in words if e > lo)}:
+            inside = [o for o in offsets if lo <= o <= hi]
+            matches = [(a, b) for a in inside for b in inside if a < b]
+            assert _fragment(text, lo, hi, matches) == _fragment_by_words(text, lo, hi, matches)
+
+
+@needs_real_cables
+def test_moved_offsets_are_those_of_each_word_on_real_cables(
+    real_cables: Path,
+) -> None:
+    rng = random.Random(21)
+    files = sorted(p for p in real_cables.rglob("*.txt"))[::10]
+    assert len(files) > 50
+    for path in files:
+        text = path.read_text(encoding="utf-8", errors="replace")
+        found = [(a, b) for a, b, _ in find_matches(text, _every_term(text))]
+        for start in (rng.randrange(len(text)) for _ in range(10)):
+            lo = highlight._word_start(text, start)
+            hi = highlight._word_end(text, min(len(text), lo + 200))
+            inside = [(a, b) for a, b in found if a >= lo and b <= hi]
+            got = _fragment(text, lo, hi, inside)
+            assert got == _fragment_by_words(text, lo, hi, inside), (path, lo)
 
 
 def test_no_match_gives_the_opening() -> None:
