@@ -827,7 +827,8 @@ done:
 
 /* ---- TokenCache.text_terms: a text's tokens and their terms, for the highlighter ----
  *
- * text_terms(text, term_fn, initials) -> (terms, spans, us) | None gives for one ASCII text
+ * text_terms(text, term_fn, initials[, wanted]) -> (terms, spans, us[, hits]) | None gives for
+ * one ASCII text
  * what indexer.highlight's Python path makes with TOKEN_RE.finditer and its token cache
  * (the reference; tests compare the matches of the two on every real dev cable):
  *   - terms: a list with one item per token (the tokens of index_text), its term from the
@@ -837,14 +838,21 @@ done:
  *     spelled "US" gets the tuple us_mixed when a neighbouring token has a lower-case
  *     letter, else us_caps (the analyzer's US rule), as the very objects given to __init__;
  *   - spans: bytes of native uint32, the (start, end) character offsets of each token;
- *   - us: the numbers of the "US" tokens, ascending.
+ *   - us: the numbers of the "US" tokens, ascending;
+ *   - with `wanted` (a set of terms), a fourth item: the numbers of the tokens, ascending,
+ *     whose term is in it, the "US" tokens left out (their terms are tuples): what the
+ *     highlighter's `_indices` finds, without a Python pass over every token.
  * None when the text is not ASCII, a term function ever returned "", or another call is
  * under way (the caller then takes the Python path).
  */
 static PyObject *tc_text_terms(TokenCache *self, PyObject *args) {
-    PyObject *text, *term_fn, *initials;
-    if (!PyArg_ParseTuple(args, "UOO", &text, &term_fn, &initials)) return NULL;
+    PyObject *text, *term_fn, *initials, *wanted = Py_None;
+    if (!PyArg_ParseTuple(args, "UOO|O", &text, &term_fn, &initials, &wanted)) return NULL;
     if (!self->table) { PyErr_SetString(PyExc_TypeError, "not initialized"); return NULL; }
+    if (wanted != Py_None && !PyAnySet_Check(wanted)) {
+        PyErr_SetString(PyExc_TypeError, "wanted must be a set, a frozenset or None");
+        return NULL;
+    }
     unsigned char first_ok[256];
     int filter = initials != Py_None;
     if (filter) {
@@ -867,7 +875,7 @@ static PyObject *tc_text_terms(TokenCache *self, PyObject *args) {
         PyErr_SetString(PyExc_ValueError, "text too long");
         return NULL;
     }
-    PyObject *result = NULL, *terms = NULL, *us = NULL, *spans = NULL;
+    PyObject *result = NULL, *terms = NULL, *us = NULL, *spans = NULL, *hits = NULL;
     PyObject *empty_str = PyUnicode_FromStringAndSize(NULL, 0);
     Py_ssize_t maxtokens = n / 2 + 1;
     char *low = PyMem_Malloc(n + 1);
@@ -876,6 +884,7 @@ static PyObject *tc_text_terms(TokenCache *self, PyObject *args) {
     self->busy = 1;
     terms = PyList_New(0);
     us = PyList_New(0);
+    if (wanted != Py_None && !(hits = PyList_New(0))) goto done;
     if (!empty_str || !terms || !us) goto done;
     if (!low || !has_lower || !span) { PyErr_NoMemory(); goto done; }
     Py_ssize_t ntokens = 0;
@@ -938,6 +947,16 @@ static PyObject *tc_text_terms(TokenCache *self, PyObject *args) {
                     }
                 }
                 term = self->terms[slot->term].term;
+                if (hits) {
+                    int in = PySet_Contains(wanted, term);
+                    if (in < 0) goto done;
+                    if (in) {
+                        PyObject *number = PyLong_FromSsize_t(ntokens);
+                        int failed = !number || PyList_Append(hits, number) < 0;
+                        Py_XDECREF(number);
+                        if (failed) goto done;
+                    }
+                }
             }
         }
         if (PyList_Append(terms, term) < 0) goto done;
@@ -953,9 +972,10 @@ static PyObject *tc_text_terms(TokenCache *self, PyObject *args) {
     }
     spans = PyBytes_FromStringAndSize((const char *)span, 2 * ntokens * sizeof(uint32_t));
     if (!spans) goto done;
-    result = PyTuple_Pack(3, terms, spans, us);
+    result = hits ? PyTuple_Pack(4, terms, spans, us, hits) : PyTuple_Pack(3, terms, spans, us);
 done:
     self->busy = 0;
+    Py_XDECREF(hits);
     Py_XDECREF(empty_str);
     Py_XDECREF(terms);
     Py_XDECREF(us);
@@ -975,7 +995,7 @@ static PyMethodDef tc_methods[] = {
      "index_text(text, term_fn, terms, bounds, owner, way, docnum, words, stamp) -> int | None"
      "\n\nTokenizes, looks up and adds one ASCII text's postings (see indexer/_speedups.c)."},
     {"text_terms", (PyCFunction)tc_text_terms, METH_VARARGS,
-     "text_terms(text, term_fn, initials) -> (terms, spans, us) | None\n\n"
+     "text_terms(text, term_fn, initials[, wanted]) -> (terms, spans, us[, hits]) | None\n\n"
      "One ASCII text's tokens: their terms, offsets and US tokens (see indexer/_speedups.c)."},
     {"tokens", (PyCFunction)tc_len, METH_NOARGS, "tokens() -> number of cached tokens"},
     {NULL, NULL, 0, NULL},

@@ -1,5 +1,5 @@
 from collections.abc import Callable
-from typing import Any
+from typing import Any, overload
 
 import numpy as np
 from typing_extensions import Buffer
@@ -67,9 +67,19 @@ class TokenCache:
         stamp: int,
         /,
     ) -> int | None: ...
+    @overload
     def text_terms(
         self, text: str, term_fn: Callable[[str], str], initials: str | None, /
     ) -> tuple[list[str | tuple[str, ...]], bytes, list[int]] | None: ...
+    @overload
+    def text_terms(
+        self,
+        text: str,
+        term_fn: Callable[[str], str],
+        initials: str | None,
+        wanted: frozenset[str] | set[str],
+        /,
+    ) -> tuple[list[str | tuple[str, ...]], bytes, list[int], list[int]] | None: ...
     def tokens(self) -> int: ...
 
 def bm25_add(

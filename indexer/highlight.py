@@ -173,11 +173,16 @@ def find_matches(text: str, terms: Terms) -> list[tuple[int, int, object]]:
     Parts of one hyphenated word marked for the same key become one span."""
     if not terms:
         return []
-    token_terms, span, us = _tokenized(text, _initials(terms))
-    marked: dict[int, object] = {}
     words = terms.words
+    token_terms, span, us, hits = _tokenized(text, _initials(terms), words)
+    marked: dict[int, object] = {}
     if words:
-        for i in _indices(token_terms, words, us):
+        if hits is None:
+            hits = _indices(token_terms, words, us)
+        else:  # the compiled tokenizer's (every token but the `US` ones, see `_indices`)
+            extra = [i for i in us if not token_terms[i].isdisjoint(words)]
+            hits = sorted(hits + extra) if extra else hits
+        for i in hits:
             term = token_terms[i]
             marked[i] = term if isinstance(term, str) else US_TERM
     for phrase in terms.phrases:
@@ -196,26 +201,28 @@ def find_matches(text: str, terms: Terms) -> list[tuple[int, int, object]]:
 
 
 def _tokenized(
-    text: str, initials: frozenset[str] | None
-) -> tuple[list[Any], Callable[[int], Match], list[int]]:
+    text: str, initials: frozenset[str] | None, wanted: frozenset[str]
+) -> tuple[list[Any], Callable[[int], Match], list[int], list[int] | None]:
     """The terms of the tokens of `text` (see `_terms_of`), a function giving the (start,
-    end) offsets of token i, and the numbers of the tokens `US`. An ASCII text is tokenized
-    and looked up in compiled code (`TokenCache.text_terms`: no Python string or match
-    object per token, ~5x faster), with the same tokens and terms; any other text, or any
-    text without the compiled module, through TOKEN_RE and `_terms_of`."""
+    end) offsets of token i, the numbers of the tokens `US`, and (compiled path only, else
+    None) the numbers of the other tokens whose term is in `wanted`. An ASCII text is
+    tokenized and looked up in compiled code (`TokenCache.text_terms`: no Python string or
+    match object per token, ~5x faster), with the same tokens and terms; any other text, or
+    any text without the compiled module, through TOKEN_RE and `_terms_of`."""
     cache = _compiled_cache()
     if cache is not None:
-        got = cache.text_terms(text, term_of, None if initials is None else "".join(initials))
+        letters = None if initials is None else "".join(initials)
+        got = cache.text_terms(text, term_of, letters, wanted)
         if got is not None:
-            token_terms, spans, us = got
+            token_terms, spans, us, hits = got
             for i in us:
                 token_terms[i] = _US_ONLY if token_terms[i] is _US_MIXED else _US_BOTH
             offsets = memoryview(spans).cast("I")
-            return token_terms, lambda i: (offsets[2 * i], offsets[2 * i + 1]), us
+            return token_terms, lambda i: (offsets[2 * i], offsets[2 * i + 1]), us, hits
     found = list(TOKEN_RE.finditer(text))
     tokens = [m.group(0) for m in found]
     us = list(compress(range(len(tokens)), map("US".__eq__, tokens))) if "US" in tokens else []
-    return _terms_of(tokens, initials), lambda i: found[i].span(), us
+    return _terms_of(tokens, initials), lambda i: found[i].span(), us, None
 
 
 #: the terms of `US` as the compiled cache gives them: in mixed-case text, in capitals

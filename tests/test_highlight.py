@@ -245,6 +245,22 @@ def test_compiled_tokens_give_way_to_python_when_they_cannot_serve() -> None:
     assert cache.text_terms("other", analysis.term_of, None) is None  # for good
 
 
+@needs_compiled
+def test_compiled_tokens_give_the_tokens_of_wanted_terms() -> None:
+    """With a set of wanted terms, a fourth item: the numbers of the tokens whose term is in
+    it (`US` tokens left out: their terms are tuples), as `_indices` finds them."""
+    assert highlight.speedups is not None
+    cache = highlight.speedups.TokenCache(("u.s",), ("us", "u.s"))
+    text = "Talks on oil. US oil talks, oil-rich; Oil"
+    got = cache.text_terms(text, analysis.term_of, None, frozenset({"oil", "us", "talk"}))
+    assert got is not None
+    terms, _, us, hits = got
+    assert hits == highlight._indices(terms, frozenset({"oil", "talk"}), [])
+    assert hits == [0, 2, 4, 5, 6, 8] and us == [3]
+    with pytest.raises(TypeError, match="wanted"):
+        cache.text_terms(text, analysis.term_of, None, ["oil"])  # type: ignore[call-overload]
+
+
 def test_hyphenated_word_is_marked_whole() -> None:
     frag = mark_all("Talks with al-Qaeda and Al Qaeda.", terms_of("al-qaeda"))
     assert marked(frag) == ["al-Qaeda", "Al", "Qaeda"]
