@@ -40,6 +40,27 @@ def bm25_scores(
     return _bm25(s, weighting, field_name, idf, found.weights, found.ids + offset)
 
 
+def bm25_at(
+    s: Searchable,
+    found: postings.Postings,
+    field_name: str,
+    text: Any,
+    offset: int,
+    rows: NDArray[np.intp],
+) -> Scores | None:
+    """`bm25_scores(...)[rows]`, computed for those postings only (the same operations on
+    each, so the same floats): a phrase scores the few documents that hold it, not every
+    document of its words' lists."""
+    weighting = s.searcher.weighting
+    if type(weighting) is not BM25F:
+        return None
+    tf = found.weights[rows]
+    if not s.schema[field_name].scorable:
+        return tf
+    idf = s.searcher.idf(field_name, text)
+    return _bm25(s, weighting, field_name, idf, tf, found.ids[rows] + offset)
+
+
 def add_scores(
     s: Searchable,
     found: postings.Postings,

@@ -17,9 +17,10 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from whoosh import query as wq
+from whoosh.scoring import BM25F
 
 from . import bm25, postings
-from .bm25 import Scores, add_scores, bm25_scores, bm25_union
+from .bm25 import Scores, add_scores, bm25_at, bm25_union
 from .facets import NO_DATE, Mask
 from .phrases import Alternatives, Ints, intersect_sorted, placed, rows_of, union_ids
 from .query import Expanded, MultiPhrase, Unknown
@@ -303,10 +304,9 @@ def _multiphrase(
                 found = postings.read(reader, q.fieldname, word, values=True)
                 if found is None:
                     continue
-                term = bm25_scores(s, found, q.fieldname, word, offset)
-                if term is None:
-                    return None
-                alternatives.append((found, term))
+                if type(s.searcher.weighting) is not BM25F:
+                    return None  # (what bm25_at would answer below)
+                alternatives.append((found, word))
             if not alternatives:
                 break
             slots.append(alternatives)
@@ -325,9 +325,11 @@ def _multiphrase(
         parts = []
         for alternatives in slots:
             total = np.zeros(len(docs))
-            for found, term in alternatives:
+            for found, word in alternatives:
                 rows, present = rows_of(found.ids, docs)
-                total[present] += term[rows[present]]
+                term = bm25_at(s, found, q.fieldname, word, offset, rows[present])
+                assert term is not None  # (BM25F: checked above)
+                total[present] += term
             parts.append(total)
         mask[docs + offset] = True
         scores[docs + offset] = _boosted(_sum_tree(parts), q.boost)

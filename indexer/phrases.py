@@ -15,9 +15,9 @@ import numpy as np
 from numpy.typing import NDArray
 
 from . import postings
-from .bm25 import Scores
 
-Alternatives = list[tuple[postings.Postings, Scores]]
+#: a phrase position's terms: (posting list, the term's bytes) each
+Alternatives = list[tuple[postings.Postings, bytes]]
 
 
 

@@ -312,12 +312,12 @@ def test_compiled_phrase_placement_is_the_numpy_one() -> None:
     for _ in range(300):
         docs = int(rng.choice([5, 30, 120]))
         slots: list[Alternatives] = []
-        for _ in range(int(rng.integers(1, 5))):
+        for k in range(int(rng.integers(1, 5))):
             terms = [
                 _random_postings(rng, docs, float(rng.choice([0.3, 0.9])))
                 for _ in range(int(rng.choice([1, 1, 2])))
             ]
-            slots.append([(found, np.ones(len(found.ids))) for found in terms])
+            slots.append([(found, f"w{k}.{n}".encode()) for n, found in enumerate(terms)])
         candidates = union_ids(slots[0])
         for alternatives in slots[1:]:
             candidates = intersect_sorted(candidates, union_ids(alternatives))
