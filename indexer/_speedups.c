@@ -1860,7 +1860,7 @@ done:
 /*
  * bm25_add(scores, mask, ids, offset, tf, lengths, idf, k1, b, avgfl) -> None
  *
- * One segment's posting list scored and added in place, as indexer/bm25.py's `add_scores`
+ * One segment's posting list scored and added in place, as indexer/bm25.py's `_add_list`
  * does it with numpy: for each posting i, document g = ids[i] + offset, mask[g] = 1 and
  * scores[g] += idf * ((tf[i] * (k1 + 1)) / (tf[i] + k1 * ((1 - b) + b * lengths[g] / avgfl)))
  * (whoosh.scoring.bm25, the same operations in the same order, so the same doubles: built

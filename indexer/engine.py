@@ -17,10 +17,9 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from whoosh import query as wq
-from whoosh.scoring import BM25F
 
-from . import bm25, postings
-from .bm25 import Scores, add_scores, bm25_at, bm25_union
+from . import postings
+from .bm25 import Scores, add_lists, bm25_scores, covered
 from .facets import NO_DATE, Mask
 from .phrases import Alternatives, Ints, intersect_sorted, placed, rows_of, union_ids
 from .query import Expanded, MultiPhrase, Unknown
@@ -259,19 +258,9 @@ def _term_scores(
             listed = postings.read(reader, field_name, text)
             if listed is not None:
                 found.append((listed, text, offset, sub))
-    if len(words) > 1 and found and bm25.speedups is None:
-        # a union of words (a pattern, a fuzzy word): every list scored at once (numpy's
-        # cost is per call; the compiled `add_scores` below has next to none)
-        union = bm25_union(s, field_name, [(f, text, offset) for f, text, offset, _ in found])
-        if union is not None:
-            at, summed = union
-            mask[at] = True
-            # each document's scores added in word order, as the loop below adds them
-            scores += np.bincount(at, weights=summed, minlength=len(scores))
-            return mask, _boosted(scores, boost)
-    for listed, text, offset, sub in found:
-        # a union adds the scores of the words a document holds, in word order
-        if not add_scores(s, listed, field_name, text, offset, scores, mask):
+    lists = [(listed, text, offset) for listed, text, offset, _ in found]
+    if not add_lists(s, field_name, lists, scores, mask):  # not BM25F: Whoosh's matchers
+        for _, text, offset, sub in found:
             ids, term = _walk_term(sub, field_name, text, offset)
             mask[ids] = True
             scores[ids] += term  # ids are unique per word
@@ -287,7 +276,7 @@ def _multiphrase(
     one term a position is what Whoosh's phrase scoring gives. None when a scorer is not
     one this covers."""
     field = s.schema[q.fieldname]
-    if not field.format or not field.format.supports("positions"):
+    if not field.format or not field.format.supports("positions") or not covered(s):
         return None
     mask = _empty(s)
     scores = np.zeros(len(mask))
@@ -304,8 +293,6 @@ def _multiphrase(
                 found = postings.read(reader, q.fieldname, word, values=True)
                 if found is None:
                     continue
-                if type(s.searcher.weighting) is not BM25F:
-                    return None  # (what bm25_at would answer below)
                 alternatives.append((found, word))
             if not alternatives:
                 break
@@ -327,7 +314,7 @@ def _multiphrase(
             total = np.zeros(len(docs))
             for found, word in alternatives:
                 rows, present = rows_of(found.ids, docs)
-                term = bm25_at(s, found, q.fieldname, word, offset, rows[present])
+                term = bm25_scores(s, found, q.fieldname, word, offset, rows[present])
                 assert term is not None  # (BM25F: checked above)
                 total[present] += term
             parts.append(total)
