@@ -10,8 +10,8 @@ Blocks hold 128 postings, with the same ids, weights, values, block stats and te
 as stock Whoosh's. With `protocol` 2 (exact mode) every byte is stock's; otherwise block
 data is pickled with protocol 5, blocks of Positions fields are compact blocks
 (`indexer.blockcodec`, in the envelope of `whoosh_private.compact_block`) stored
-uncompressed, small blocks are stored raw and the rest compressed at zlib
-level 1 (see `indexer.fastwrite`).
+uncompressed, small blocks are stored raw and the rest compressed at level 1 by ISA-L's
+zlib-format compressor (`indexer.deflate`; see `indexer.fastwrite`).
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ from typing import Any
 from whoosh import formats
 
 from . import blockcodec
+from .deflate import FAST_LEVEL, compress
 from .postingbuf import Postings
 from .whoosh_private import (
     BLOCK_LIMIT,
@@ -43,10 +44,10 @@ from .whoosh_private import (
 
 __all__ = ["FAST_COMPRESSION", "TermWriter", "split_values"]
 
-# (fast mode) zlib level: the reader decompresses any level. Level 1 takes ~40% less time
-# than 3 on posting blocks (measured in the writer: ~33 vs ~53 us per 3 KB block) for
-# ~5% larger compressed blocks.
-FAST_COMPRESSION = 1
+# (fast mode) the level of `deflate.compress`: the reader decompresses any level. (With the
+# standard library's zlib, level 1 took ~40% less time than 3 on posting blocks: ~33 vs ~53
+# us per 3 KB block, for ~5% larger compressed blocks.)
+FAST_COMPRESSION = FAST_LEVEL
 # (fast mode) pickled blocks shorter than this are stored raw: zlib's header, trailer and
 # per-call setup cost more than it saves on them
 _MIN_COMPRESS = 96
@@ -83,6 +84,8 @@ class TermWriter:
         # which the reader checks before decompressing)
         self._min_compress = 0 if protocol == 2 else _MIN_COMPRESS
         self._level = COMPRESSION if protocol == 2 else FAST_COMPRESSION
+        # exact mode: stock's compressor (its bytes); else ISA-L's, the same format
+        self._deflate = zlib.compress if protocol == 2 else compress
 
     def write(self, docs: array[int], weights: array[float], values: list[bytes]) -> bytes:
         """Writes one term's posting blocks; returns its W3TermInfo bytes."""
@@ -182,7 +185,7 @@ class TermWriter:
         """A block's data bytes and its compression level (0 = stored raw)."""
         if raw or len(pickled) < self._min_compress:
             return pickled, 0
-        return zlib.compress(pickled, self._level), self._level
+        return self._deflate(pickled, self._level), self._level
 
     def _write_one(
         self,

@@ -28,7 +28,7 @@ import io
 import struct
 import zlib
 from array import array
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from hashlib import md5
 from operator import sub
 from pickle import dumps, loads
@@ -195,16 +195,25 @@ UINT = struct.Struct("!I")
 # to one byte as Whoosh stores them in the lengths column and block infos, and back)
 
 
-def new_segment(storage: Any, indexname: str, stored_level: int | None = None) -> tuple[Any, Any]:
+def new_segment(
+    storage: Any,
+    indexname: str,
+    stored_level: int | None = None,
+    compress: Callable[[bytes, int], bytes] | None = None,
+) -> tuple[Any, Any]:
     """A new W3 segment and its per-document writer (`W3Codec.new_segment`,
-    `W3Codec.per_document_writer`), as stock `SegmentWriter` makes them. `stored_level`: the
-    zlib level of the stored-fields column (private `_colwriters["_stored"]._child._level`;
-    the reader inflates any level), None for the codec's own."""
+    `W3Codec.per_document_writer`), as stock `SegmentWriter` makes them. `stored_level` and
+    `compress`: the level and the zlib-format compressor of the stored-fields column (private
+    `_colwriters["_stored"]._child._level` and `._compress`; its reader inflates any level
+    with `zlib.decompress`), None for the codec's own (zlib, level 3)."""
     codec = W3Codec()
     segment = codec.new_segment(storage, indexname)
     perdoc = codec.per_document_writer(storage, segment)
+    stored = perdoc._colwriters["_stored"]._child
     if stored_level is not None:
-        perdoc._colwriters["_stored"]._child._level = stored_level
+        stored._level = stored_level
+    if compress is not None:
+        stored._compress = compress
     return segment, perdoc
 
 

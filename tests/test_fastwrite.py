@@ -643,9 +643,13 @@ def test_compiled_paths_write_the_python_paths_bytes(
 
 
 @pytest.mark.parametrize("procs", [1, 2])
-def test_worker_processes_and_many_segments(stock: Path, tmp_path: Path, procs: int) -> None:
+@pytest.mark.parametrize("given", [iter, list], ids=["sent to the workers", "inherited"])
+def test_worker_processes_and_many_segments(
+    stock: Path, tmp_path: Path, procs: int, given: Any
+) -> None:
     # (each process's term cache outlives its segments: later ones must not reuse entries)
-    add_documents(tmp_path, iter(DOCS), procs=procs, segment_docs=45)
+    # an iterator's documents are sent to the workers, a list's read by them after the fork
+    add_documents(tmp_path, given(DOCS), procs=procs, segment_docs=45)
     segments = index.open_dir(str(tmp_path))._segments()
     assert [s.doc_count_all() for s in segments] == [45] * 6 + [30]
     _assert_same_index(stock, tmp_path)
@@ -753,12 +757,13 @@ def test_locked_index_is_refused(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("procs", [1, 2])
-def test_failure_commits_nothing_and_cleans_up(tmp_path: Path, procs: int) -> None:
+@pytest.mark.parametrize("given", [iter, list], ids=["sent to the workers", "inherited"])
+def test_failure_commits_nothing_and_cleans_up(tmp_path: Path, procs: int, given: Any) -> None:
     add_documents(tmp_path, DOCS[:5], procs=1)
     before = sorted(p.name for p in tmp_path.iterdir())
     bad = [*DOCS[5:100], {"refid": "X", "no_such_field": "boom"}]
     with pytest.raises((RuntimeError, Exception), match="no_such_field"):
-        add_documents(tmp_path, iter(bad), procs=procs, segment_docs=30)
+        add_documents(tmp_path, given(bad), procs=procs, segment_docs=30)
     assert index.open_dir(str(tmp_path)).doc_count() == 5
     assert sorted(p.name for p in tmp_path.iterdir()) == before
 
@@ -803,3 +808,67 @@ def test_real_cable_text_same_as_stock(tmp_path: Path) -> None:
     with index.open_dir(str(tmp_path / "fast")).searcher() as searcher:
         parsed = QueryParser("body", searcher.schema).parse('"prime minister"')
         assert len(searcher.search(parsed)) > 0
+
+
+def _trie_schema() -> Any:
+    """The schema as it was before `created` kept one term per cable (Whoosh's trie of 8)."""
+    schema = build_schema()
+    schema["created"].shift_step = 8
+    return schema
+
+
+def test_the_writer_skips_terms_nothing_reads(tmp_path: Path) -> None:
+    """`created` keeps one term a cable (not Whoosh's trie of 8), `record_hash` none: it is
+    stored only (saved searches read it from there)."""
+    add_documents(tmp_path, DOCS, procs=1)
+    with index.open_dir(str(tmp_path)).reader() as reader:
+        terms = list(reader.lexicon("created"))
+        assert list(reader.lexicon("record_hash")) == []
+        assert reader.stored_fields(0)["record_hash"] == DOCS[0]["record_hash"]
+    assert len(terms) == len({d["created"] for d in DOCS if "created" in d})
+    assert {t[0] for t in terms} == {0}  # the shift byte: every term is the exact time
+
+
+@pytest.mark.parametrize(
+    ("start", "end"),
+    [
+        (datetime(2004, 1, 1), datetime(2005, 12, 31, 23, 59)),
+        # one minute around a document's time: within one cell of the trie's coarser terms
+        (DOCS[1]["created"] - timedelta(seconds=30), DOCS[1]["created"] + timedelta(seconds=30)),
+        (None, datetime(2006, 7, 1)),
+        (datetime(2008, 2, 29, 12), None),
+    ],
+)
+def test_date_ranges_find_the_same_cables_in_trie_and_single_term_segments(
+    tmp_path: Path, start: datetime | None, end: datetime | None
+) -> None:
+    """Whoosh's own `DateRange` and `Every("created")` on an index whose first segment was
+    written with the trie (older indexes) and the second with one term a cable."""
+    from whoosh import query as wq
+
+    from indexer.layout import INDEX_NAME
+    from indexer.whoosh_private import read_toc, write_toc
+
+    add_documents(tmp_path, DOCS, procs=1, schema=_trie_schema())
+    storage = FileStorage(str(tmp_path))
+    toc = read_toc(storage, INDEX_NAME)
+    new = fastwrite.write_segment(storage, build_schema(), MORE)
+    write_toc(storage, INDEX_NAME, build_schema(), [*toc.segments, *new], toc.generation + 1)
+    docs = DOCS + MORE
+    dated = {d["refid"] for d in docs if "created" in d}
+    expected = {
+        d["refid"]
+        for d in docs
+        if "created" in d
+        and (start is None or d["created"] >= start)
+        and (end is None or d["created"] <= end)
+    }
+    assert expected and expected != dated  # the range cuts the documents
+    with index.open_dir(str(tmp_path)).searcher() as searcher:
+        assert len(searcher.reader().leaf_readers()) == 2
+
+        def refids(q: Any) -> set[str]:
+            return {searcher.stored_fields(n)["refid"] for n in searcher.docs_for_query(q)}
+
+        assert refids(wq.DateRange("created", start, end)) == expected
+        assert refids(wq.Every("created")) == dated

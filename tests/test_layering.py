@@ -33,6 +33,7 @@ WRITE_SIDE = frozenset(
         "indexer.fastanalysis",
         "indexer.postingbuf",
         "indexer.termwrite",
+        "indexer.deflate",
         "indexer.memtune",
         "indexer.plainindex",
         "indexer.store",
