@@ -26,9 +26,42 @@ Names are imported on first use, so `import indexer` stays cheap for the command
 
 from __future__ import annotations
 
+import sys
+import types
 from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
+
+
+def _import_whoosh_compat() -> None:
+    """Imports `whoosh.compat` (the first module every Whoosh import loads) without the
+    standard library's `urllib.request`, which it imports only to re-export `urlretrieve`,
+    a function nothing in Whoosh or here calls. `urllib.request` brings `http.client`,
+    `email`, `ssl` and `socket`: 22 ms of a one-shot `cables search`'s ~235 (README,
+    "Searching"). For that one import, `sys.modules` holds a stand-in whose `urlretrieve`
+    imports the real module and calls it, and the stand-in is removed right after: any
+    later `import urllib.request` (the web server's, a user's) loads the real one. Nothing
+    is done when either module is already imported.
+    """
+    if "whoosh.compat" in sys.modules or "urllib.request" in sys.modules:
+        return
+    stand_in = types.ModuleType("urllib.request", "stand-in while whoosh.compat imports")
+
+    def urlretrieve(*args: Any, **kwargs: Any) -> Any:
+        import urllib.request
+
+        return urllib.request.urlretrieve(*args, **kwargs)
+
+    stand_in.urlretrieve = urlretrieve  # type: ignore[attr-defined]
+    sys.modules["urllib.request"] = stand_in
+    try:
+        import whoosh.compat  # noqa: F401
+    finally:
+        if sys.modules.get("urllib.request") is stand_in:
+            del sys.modules["urllib.request"]
+
+
+_import_whoosh_compat()
 
 __all__ = [
     "Cable",

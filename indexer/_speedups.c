@@ -1505,7 +1505,7 @@ done:
 
 /*
  * tally_codes(mask, codes, size) -> bytes
- * tally_tags(mask, starts, codes, size, code_bytes) -> bytes
+ * tally_tags(mask, starts, codes, size, code_bytes, docs) -> bytes
  *
  * A facet's counts over the documents of a mask (one byte per document, nonzero for a
  * member), as indexer/facets.py's `_tally` counts them with numpy. tally_codes: a
@@ -1515,8 +1515,9 @@ done:
  * tally_tags: a many-valued facet, document d's codes at codes[starts[d]:starts[d + 1]]
  * (starts int32; codes uint16 when code_bytes is 2, int32 when 4: the facet's documents are
  * scattered over the index, so the smaller its arrays the more of them stay in the CPU's
- * cache between searches); the result is size int64 counts. ValueError on a code outside 0..size-1 or a
- * document range outside the codes.
+ * cache between searches; `docs` the document of each entry, int32); the result is size
+ * int64 counts. ValueError on a code outside 0..size-1, a document range outside the
+ * codes or an entry's document outside the mask.
  */
 /* eight documents at a time, skipped together when none is in the mask; four histograms,
  * one per document modulo 4, added up at the end: consecutive documents mostly share a
@@ -1582,31 +1583,65 @@ done:
     return result;
 }
 
+/* tally_tags: eight documents at a time as well, skipped together when none is in the
+ * mask; a group holding a member is counted entry by entry, codes[at[d]:at[d + 8]], each
+ * entry adding whether its document (docs[k], one int32 an entry) is a member, into one of
+ * four histograms by entry: no branch per document or per entry (a member test per
+ * document and a loop over its few tags mispredicted about twice a document: 2 ms at 40%
+ * of the index, 1.3 ms now). A group of one or two members (TALLY_FEW: a sparse mask)
+ * counts its members' entries only. */
+#define TALLY_FEW 2
 #define TALLY_TAGS_LOOP(CODE_T)                                                         \
     do {                                                                                \
         const CODE_T *c = codes.buf;                                                    \
-        for (Py_ssize_t d = 0; d < mask.len; d++) {                                     \
-            if ((d & 7) == 0 && d + 8 <= mask.len) {                                    \
-                uint64_t word;                                                          \
-                memcpy(&word, m + d, 8);                                                \
-                if (!word) { d += 7; continue; } /* eight documents outside the mask */ \
+        Py_ssize_t d = 0;                                                               \
+        for (; d + 8 <= mask.len; d += 8) {                                             \
+            uint64_t word;                                                              \
+            memcpy(&word, m + d, 8);                                                    \
+            if (!word) continue; /* eight documents outside the mask */                 \
+            uint64_t bits = word | word >> 4;                                           \
+            bits |= bits >> 2;                                                          \
+            bits = (bits | bits >> 1) & 0x0101010101010101u;                            \
+            if ((bits * 0x0101010101010101u) >> 56 <= TALLY_FEW) {                      \
+                /* one or two members: their own entries (a sparse mask) */             \
+                for (Py_ssize_t e = d; e < d + 8; e++) {                                \
+                    if (!m[e]) continue;                                                \
+                    if (at[e] < 0 || at[e + 1] > ncodes || at[e + 1] < at[e]) goto bad; \
+                    for (int32_t k = at[e]; k < at[e + 1]; k++) {                       \
+                        if ((int64_t)c[k] < 0 || (int64_t)c[k] >= size) goto bad;       \
+                        lanes[c[k]]++;                                                  \
+                    }                                                                   \
+                }                                                                       \
+                continue;                                                               \
             }                                                                           \
+            int32_t first = at[d], last = at[d + 8];                                    \
+            if (first < 0 || last > ncodes || last < first) goto bad;                   \
+            for (int32_t k = first; k < last; k++) {                                    \
+                uint64_t code = (uint64_t)(int64_t)c[k];                                \
+                uint64_t doc = (uint64_t)(int64_t)docs_of[k];                           \
+                if (code >= (uint64_t)size || doc >= (uint64_t)mask.len) goto bad;      \
+                lanes[(k & (TALLY_LANES - 1)) * size + code] += m[doc] != 0;            \
+            }                                                                           \
+        }                                                                               \
+        for (; d < mask.len; d++) {                                                     \
             if (!m[d]) continue;                                                        \
             if (at[d] < 0 || at[d + 1] > ncodes || at[d + 1] < at[d]) goto bad;         \
             for (int32_t k = at[d]; k < at[d + 1]; k++) {                               \
                 if ((int64_t)c[k] < 0 || (int64_t)c[k] >= size) goto bad;               \
-                count[c[k]]++;                                                          \
+                lanes[c[k]]++;                                                          \
             }                                                                           \
         }                                                                               \
     } while (0)
 
 static PyObject *tally_tags(PyObject *self, PyObject *args) {
-    Py_buffer mask, starts, codes;
+    Py_buffer mask, starts, codes, docs;
     Py_ssize_t size;
     int code_bytes;
-    if (!PyArg_ParseTuple(args, "y*y*y*ni", &mask, &starts, &codes, &size, &code_bytes))
+    if (!PyArg_ParseTuple(args, "y*y*y*niy*", &mask, &starts, &codes, &size, &code_bytes,
+                          &docs))
         return NULL;
     PyObject *result = NULL;
+    int64_t *lanes = NULL;
     if (code_bytes != 2 && code_bytes != 4) {
         PyErr_SetString(PyExc_ValueError, "code_bytes must be 2 (uint16) or 4 (int32)");
         goto done;
@@ -1616,22 +1651,34 @@ static PyObject *tally_tags(PyObject *self, PyObject *args) {
         PyErr_SetString(PyExc_ValueError, "starts: one int32 a document and one more");
         goto done;
     }
+    if (docs.len != ncodes * 4) {
+        PyErr_SetString(PyExc_ValueError, "docs: one int32 an entry of codes");
+        goto done;
+    }
+    lanes = PyMem_Calloc(TALLY_LANES * (size ? size : 1), sizeof(int64_t));
+    if (!lanes) { PyErr_NoMemory(); goto done; }
+    const unsigned char *m = mask.buf;
+    const int32_t *at = starts.buf;
+    const int32_t *docs_of = docs.buf;
+    if (code_bytes == 2) TALLY_TAGS_LOOP(uint16_t);
+    else TALLY_TAGS_LOOP(int32_t);
     result = PyBytes_FromStringAndSize(NULL, size * 8);
     if (!result) goto done;
     int64_t *count = (int64_t *)PyBytes_AS_STRING(result);
-    memset(count, 0, size * 8);
-    const unsigned char *m = mask.buf;
-    const int32_t *at = starts.buf;
-    if (code_bytes == 2) TALLY_TAGS_LOOP(uint16_t);
-    else TALLY_TAGS_LOOP(int32_t);
+    for (Py_ssize_t k = 0; k < size; k++) {
+        int64_t total = 0;
+        for (int l = 0; l < TALLY_LANES; l++) total += lanes[l * size + k];
+        count[k] = total;
+    }
     goto done;
 bad:
     PyErr_SetString(PyExc_ValueError, "a facet code or range out of its values");
-    Py_CLEAR(result);
 done:
+    PyMem_Free(lanes);
     PyBuffer_Release(&mask);
     PyBuffer_Release(&starts);
     PyBuffer_Release(&codes);
+    PyBuffer_Release(&docs);
     return result;
 }
 
@@ -1932,7 +1979,7 @@ static PyMethodDef methods[] = {
      "tally_codes(mask, codes, size) -> int64 bytes: a single-valued facet's counts\n\n"
      "Bin 0: documents without a value; bin c + 1: code c (see _speedups.c)."},
     {"tally_tags", tally_tags, METH_VARARGS,
-     "tally_tags(mask, starts, codes, size, code_bytes) -> int64 bytes: a many-valued facet's counts"},
+     "tally_tags(mask, starts, codes, size, code_bytes, docs) -> int64 bytes: a many-valued facet's counts"},
     {"read_pickled_blocks", read_pickled_blocks, METH_VARARGS,
      "read_pickled_blocks(blob, pos) -> (ids, weights) or None\n\n"
      "One term's posting list in Whoosh's pickled W3 blocks, ids and weights (see _speedups.c)."},

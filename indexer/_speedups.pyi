@@ -39,6 +39,7 @@ def tally_tags(
     codes: Buffer | np.ndarray[Any, Any],
     size: int,
     code_bytes: int,
+    docs: Buffer | np.ndarray[Any, Any],
     /,
 ) -> bytes: ...
 

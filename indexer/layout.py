@@ -11,7 +11,7 @@ the files, the read side (`indexer.searching` and the modules around it) opens t
       alerts.json                     saved searches (`indexer.alerts`)
       .lock                           held by the one process that writes
       *.wrd                           each segment's words (`indexer.wordlist`)
-      .facets-v3.npz / .json          the facet table of a generation (read side cache)
+      .facets-v4                      the facet table of a generation (read side cache)
       .words-v2.json                  the did-you-mean word sample (read side cache)
       .variants-v1.json               the name-variant table (read side cache)
 
@@ -37,6 +37,6 @@ ALERTS_LOCK = ".alerts.lock"
 #: a segment's word list: `<segment id>.wrd` (`indexer.wordlist`)
 WORDS_EXT = ".wrd"
 #: read-side caches of a generation, validated by the generation they belong to
-FACETS_FILE = ".facets-v3.npz"
+FACETS_FILE = ".facets-v4"
 WORD_SAMPLE_FILE = ".words-v2.json"
 VARIANTS_FILE = ".variants-v1.json"

@@ -22,7 +22,6 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
@@ -89,7 +88,8 @@ def parse_table(lines: list[str]) -> dict[str, TagCode]:
 @cache
 def table() -> dict[str, TagCode]:
     """The shipped table, read once."""
-    text = resources.files("indexer").joinpath(DATA_FILE).read_text(encoding="utf-8")
+    # beside this module, as `variants` reads its names (no `importlib.resources`: zipfile)
+    text = Path(__file__).with_name(DATA_FILE).read_text(encoding="utf-8")
     return parse_table(text.splitlines())
 
 

@@ -68,7 +68,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
-from importlib import resources
+from pathlib import Path
 
 #: a spelling: one or more folded words, as the index tokenizer splits them
 Spelling = tuple[str, ...]
@@ -392,7 +392,10 @@ def _curated_groups() -> tuple[tuple[Spelling, ...], ...]:
 
 @cache
 def _read_names() -> tuple[tuple[tuple[Spelling, ...], ...], frozenset[frozenset[str]]]:
-    text = resources.files("indexer").joinpath("names.tsv").read_text(encoding="utf-8")
+    # beside this module (not `importlib.resources`, whose `files()` imports `zipfile`: ~5
+    # ms of a one-shot search; the package is always installed as files, the compiled
+    # module could not be imported from a zip anyway)
+    text = Path(__file__).with_name("names.tsv").read_text(encoding="utf-8")
     groups: list[tuple[Spelling, ...]] = []
     apart: set[frozenset[str]] = set()
     for line in text.splitlines():
@@ -509,10 +512,18 @@ def _assemble(
     def frequency(s: Spelling) -> int:
         return min((docs.get(w, 0) for w in s), default=0)
 
+    def rank(t: Spelling) -> tuple[int, int, Spelling]:
+        return -frequency(t), order.get(t, len(order)), t
+
+    def rank_alone(t: Spelling) -> tuple[int, Spelling]:
+        # without document counts (the curated table, built by every process that binds a
+        # query) every frequency is 0: the same order, without a `min` per spelling
+        return order.get(t, len(order)), t
+
     table: dict[Spelling, tuple[Spelling, ...]] = {}
     for s, others in sorted(edges.items()):
         candidates = [t for t in others if t != s and (keep is None or keep(t))]
-        candidates.sort(key=lambda t: (-frequency(t), order.get(t, len(order)), t))
+        candidates.sort(key=rank if docs else rank_alone)
         if candidates:
             table[s] = tuple(candidates[:MAX_VARIANTS])
     return VariantTable(table)

@@ -258,6 +258,8 @@ NOT_FOR_SEARCH = (
     "indexer.searching", "indexer.views", "indexer.quote", "indexer.ingest",
     "indexer.fastwrite", "indexer.parse", "indexer.web", "indexer.alerts", "indexer.diff",
     "starlette", "uvicorn", "jinja2", "watchdog", "bs4", "lxml", "pypdf",
+    # whoosh.compat's import of urlretrieve, which nothing calls (`indexer._import_whoosh_compat`)
+    "urllib.request", "http.client", "ssl",
 )  # fmt: skip
 
 
@@ -290,3 +292,24 @@ def test_search_command_imports_only_what_a_search_needs(tmp_path: Path) -> None
               or any(m.startswith(f"{n}.") for n in NOT_FOR_SEARCH)]  # fmt: skip
     assert loaded == []
     assert blas_threads == "1"
+
+
+def test_whoosh_is_imported_without_urllib_request_and_its_urlretrieve_still_works(
+    tmp_path: Path,
+) -> None:
+    import subprocess
+    import sys
+
+    source = tmp_path / "cable.txt"
+    source.write_text("UNCLAS BAGHDAD 000113", encoding="utf-8")
+    code = (
+        "import sys, indexer, whoosh.compat\n"
+        "before = 'urllib.request' in sys.modules\n"
+        f"whoosh.compat.urlretrieve({source.as_uri()!r}, {str(tmp_path / 'copy.txt')!r})\n"
+        "import urllib.request\n"
+        "print(before, urllib.request.__file__.endswith('request.py'))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          check=True)  # fmt: skip
+    assert done.stdout.split() == ["False", "True"]
+    assert (tmp_path / "copy.txt").read_text(encoding="utf-8") == "UNCLAS BAGHDAD 000113"

@@ -872,3 +872,17 @@ def test_date_ranges_find_the_same_cables_in_trie_and_single_term_segments(
 
         assert refids(wq.DateRange("created", start, end)) == expected
         assert refids(wq.Every("created")) == dated
+
+
+def test_stored_fields_keep_their_offsets(tmp_path: Path) -> None:
+    """The stored-fields column is written with its documents' offsets, which Whoosh reads
+    as they are (else it adds up every length of a segment when first reading one), and
+    gives the same stored fields; exact mode writes stock's column, without them."""
+    add_documents(tmp_path / "fast", DOCS, procs=1)
+    add_documents(tmp_path / "exact", DOCS, procs=1, exact=True)
+    for name, offsets in (("fast", True), ("exact", False)):
+        with index.open_dir(str(tmp_path / name)).reader() as reader:
+            assert [f["refid"] for _, f in reader.iter_docs()] == [d["refid"] for d in DOCS]
+            ((segment, _),) = reader.leaf_readers()
+            stored = segment._perdoc._readers["_stored"]  # the column reader those read
+            assert stored._child.had_stored_offsets is offsets

@@ -24,7 +24,7 @@ from whoosh import query as wq
 from indexer import bm25, facets, store
 from indexer.cable import Cable
 from indexer.errors import IndexMissing, NotFound, QueryError
-from indexer.layout import INDEX_NAME
+from indexer.layout import FACETS_FILE, INDEX_NAME
 from indexer.query import MultiPhrase
 from indexer.schema import BOOSTS
 from indexer.searching import (
@@ -43,6 +43,7 @@ from indexer.searching import (
     write_csv,
     write_jsonl,
 )
+from indexer.whoosh_private import segment_ids
 
 cable = make_cable
 
@@ -386,17 +387,48 @@ def test_compiled_tag_counts_refuse_codes_out_of_their_values(code_type: Any) ->
     mask = np.ones(3, dtype=np.uint8)
     width = np.dtype(code_type).itemsize
     starts = np.array([0, 1, 2, 4], dtype=np.int32)
-    assert facets.speedups.tally_tags(
-        mask, starts, np.array([0, 1, 2, 4], dtype=code_type), 5, width
+    docs = np.array([0, 1, 2, 2], dtype=np.int32)  # the document of each entry
+    tally = facets.speedups.tally_tags
+    assert tally(
+        mask, starts, np.array([0, 1, 2, 4], dtype=code_type), 5, width, docs
     ) == np.array([1, 1, 1, 0, 1], dtype=np.int64).tobytes()
     with pytest.raises(ValueError, match="out of its values"):
-        facets.speedups.tally_tags(mask, starts, np.array([0, 1, 2, 9], dtype=code_type), 5, width)
+        tally(mask, starts, np.array([0, 1, 2, 9], dtype=code_type), 5, width, docs)
     with pytest.raises(ValueError, match="out of its values"):
-        facets.speedups.tally_tags(mask, starts, np.array([0, 1, 2], dtype=code_type), 5, width)
+        tally(mask, starts, np.array([0, 1, 2], dtype=code_type), 5, width, docs[:3])
     with pytest.raises(ValueError, match="one int32 a document"):
-        facets.speedups.tally_tags(mask, starts.astype(np.int64), np.zeros(4, code_type), 5, width)
+        tally(mask, starts.astype(np.int64), np.zeros(4, code_type), 5, width, docs)
     with pytest.raises(ValueError, match="code_bytes"):
-        facets.speedups.tally_tags(mask, starts, np.zeros(4, code_type), 5, 8)
+        tally(mask, starts, np.zeros(4, code_type), 5, 8, docs)
+    with pytest.raises(ValueError, match="one int32 an entry"):
+        tally(mask, starts, np.zeros(4, code_type), 5, width, docs[:3])
+    # in groups of eight documents (the counting takes groups whole): an entry's document
+    # outside the mask, or a group's range outside the codes, is refused too
+    eight, ends = np.ones(8, dtype=np.uint8), np.arange(9, dtype=np.int32)
+    with pytest.raises(ValueError, match="out of its values"):
+        tally(eight, ends, np.zeros(8, code_type), 5, width, np.full(8, 8, dtype=np.int32))
+    with pytest.raises(ValueError, match="out of its values"):
+        tally(eight, ends + 1, np.zeros(8, code_type), 5, width, np.zeros(8, dtype=np.int32))
+
+
+@needs_compiled
+@pytest.mark.parametrize("code_type", [np.uint16, np.int32])
+@pytest.mark.parametrize("density", [0.0, 0.02, 0.1, 0.3, 0.7, 1.0])
+def test_compiled_tag_counts_are_numpys(code_type: Any, density: float) -> None:
+    """Sparse groups of eight documents are counted member by member, the others entry by
+    entry, the last few documents one by one: every way gives numpy's counts."""
+    rng = np.random.default_rng(int(density * 100))
+    documents, size = 1_003, 40
+    per_doc = rng.integers(0, 6, documents)
+    starts = np.concatenate(([0], np.cumsum(per_doc))).astype(np.int32)
+    codes = rng.integers(0, size, int(starts[-1])).astype(code_type)
+    docs = np.repeat(np.arange(documents, dtype=np.int32), per_doc)
+    mask = rng.random(documents) < density
+    found = facets.speedups.tally_tags(
+        mask.view(np.uint8), starts, codes, size, np.dtype(code_type).itemsize, docs
+    )
+    expected = np.bincount(codes[mask[docs]], minlength=size)
+    assert np.frombuffer(found, dtype=np.int64).tolist() == expected.tolist()
 
 
 def test_facets_cover_the_whole_result_not_the_page(big: Path) -> None:
@@ -670,3 +702,25 @@ def test_names_of_several_words_find_their_other_spellings_as_phrases(tmp_path: 
     assert [h.refid for h in search(root, '"osama bin laden"', facets=()).hits] == ["09A4"]
     # the rest of the query still applies
     assert search(root, "kim jong-il pyongyang", facets=()).total == 1
+
+
+def test_the_facet_table_file_reads_back_what_was_written(big: Path, tmp_path: Path) -> None:
+    """The cache file gives the very table it was written from; a file cut short, of
+    another kind or for other segments gives None (the table is built again), and a
+    search over an index whose cache is damaged gives the same facets."""
+    with open_index(big) as s:
+        table, ids = s.table, segment_ids(s.ix)
+        expected = search(s, "baghdad").facets
+    path = tmp_path / "table"
+    facets.write_table(path, table, ids)
+    assert facets.read_table(path, ids) == table
+    assert facets.read_table(path, [*ids, "other"]) is None
+    whole = path.read_bytes()
+    for damaged in (whole[:-1], whole + b"\0", b"PK\x03\x04" + whole[4:], b""):
+        path.write_bytes(damaged)
+        assert facets.read_table(path, ids) is None
+    cache = store.require_live(big) / FACETS_FILE
+    cache.write_bytes(whole[: len(whole) // 2])
+    with open_index(big) as s:
+        assert search(s, "baghdad").facets == expected
+    assert facets.read_table(cache, ids) == table  # written again, whole
