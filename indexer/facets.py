@@ -13,6 +13,7 @@ Flow: query -> hits: the facets of a `SearchResult` and the date order of hits.
 from __future__ import annotations
 
 import json
+import mmap
 import os
 import re
 import struct
@@ -46,15 +47,23 @@ NO_DATE = -1
 COLUMN_MISSING_FROM = 2**63
 
 
+#: a column of the table: an `array`, or, read from its cache file, a `memoryview` of the
+#: file's mapped bytes cast to the same type code (`read_table`: nothing copied)
+Column = array | memoryview  # type: ignore[type-arg]
+
+
 @dataclass(frozen=True)
 class FacetTable:
     """Per-document facet codes and dates of one generation (docnum -> value)."""
 
-    created: array  # type: ignore[type-arg]  # raw DATETIME longs, NO_DATE when absent
+    created: Column  # raw DATETIME longs ("q"), NO_DATE when absent
     values: dict[str, list[str]]  # origin / classification / year / tags -> distinct values
-    codes: dict[str, array]  # type: ignore[type-arg]  # origin / classification / year
-    tag_starts: array  # type: ignore[type-arg]  # tags of doc d: tag_codes[starts[d]:starts[d+1]]
-    tag_codes: array  # type: ignore[type-arg]
+    codes: dict[str, Column]  # origin / classification / year ("i"; read: "h" or "i")
+    tag_starts: Column  # ("l"; read: "i") tags of doc d: tag_codes[starts[d]:starts[d+1]]
+    tag_codes: Column  # ("l"; read: "H" or "i")
+    #: the document of each entry of tag_codes ("i"), when read from the cache file (else
+    #: `facet_arrays` works it out from tag_starts); the same table either way
+    tag_doc: Column | None = field(default=None, compare=False)
 
 
 #: a set of documents of one generation: mask[docnum] is True for a member
@@ -100,11 +109,43 @@ _MAGIC = b"cables facets 4\n"
 _HEADER_SIZE = struct.Struct("<Q")
 
 
-def _table_arrays(table: FacetTable) -> dict[str, array]:  # type: ignore[type-arg]
-    arrays = {"created": table.created, "tag_starts": table.tag_starts}
-    arrays["tag_codes"] = table.tag_codes
-    arrays.update({f"codes_{name}": codes for name, codes in table.codes.items()})
-    return arrays
+def _narrow_columns(table: FacetTable) -> dict[str, NDArray[Any]]:
+    """The table's columns in the types a search counts them in (`FacetArrays`), with the
+    document of each TAGS entry: what the cache file holds, so that opening an index views
+    them as they are (widening them and working out the entries' documents took ~10 ms of
+    a one-shot search at full size)."""
+    starts = _numbers(table.tag_starts)
+    if len(starts) and starts[-1] >= 2**31:
+        raise ValueError("more TAGS entries than int32 offsets hold")
+    columns: dict[str, NDArray[Any]] = {
+        "created": _numbers(table.created).astype(np.int64, copy=False),
+        "tag_starts": starts.astype(np.int32, copy=False),
+        "tag_codes": _numbers(table.tag_codes).astype(_code_type(table, "tags"), copy=False),
+        "tag_doc": _tag_doc(table),
+    }
+    for name, codes in table.codes.items():
+        columns[f"codes_{name}"] = _numbers(codes).astype(_code_type(table, name), copy=False)
+    return columns
+
+
+def _numbers(column: Column) -> NDArray[Any]:
+    """A column as a numpy array of its own type (a view, nothing copied)."""
+    code = column.format if isinstance(column, memoryview) else column.typecode
+    return np.frombuffer(column, dtype=np.dtype(code))
+
+
+def _code_type(table: FacetTable, name: str) -> type[np.integer[Any]]:
+    """The narrowest type that holds a facet's codes (-1 for none, but TAGS have no -1)."""
+    if name == "tags":
+        return np.uint16 if len(table.values["tags"]) <= 2**16 else np.int32
+    return np.int16 if len(table.values[name]) < 2**15 - 1 else np.int32
+
+
+def _tag_doc(table: FacetTable) -> NDArray[np.int32]:
+    if table.tag_doc is not None:
+        return _numbers(table.tag_doc).astype(np.int32, copy=False)
+    starts = _numbers(table.tag_starts)
+    return np.repeat(np.arange(len(starts) - 1, dtype=np.int32), np.diff(starts))
 
 
 def write_table(path: Path, table: FacetTable, segment_ids: list[str]) -> None:
@@ -113,22 +154,36 @@ def write_table(path: Path, table: FacetTable, segment_ids: list[str]) -> None:
 
     Raw arrays rather than numpy's `.npz`: a one-shot `cables search` reads the table
     before its first facet, and `np.load` of the zip (a CRC over every member, then two
-    copies of each array) took 27-41 ms of its ~245 ms at full size; reading the file and
-    copying each array out of it takes a few."""
-    arrays = _table_arrays(table)
-    layout = [[name, a.typecode, a.itemsize, len(a)] for name, a in arrays.items()]
+    copies of each array) took 27-41 ms of its ~245 ms at full size; `read_table` maps the
+    file and views the arrays in place. The columns are those a search counts
+    (`_narrow_columns`)."""
+    arrays = _narrow_columns(table)
+    layout = [[name, a.dtype.char, a.itemsize, len(a)] for name, a in arrays.items()]
     meta = {"segments": segment_ids, "values": table.values, "arrays": layout}
     header = json.dumps(meta).encode("utf-8")
+    # padded with spaces (JSON ignores them), and each column with zero bytes, so that every
+    # column starts at a multiple of 8
+    header += b" " * (-(len(_MAGIC) + _HEADER_SIZE.size + len(header)) % 8)
     parts = [_MAGIC, _HEADER_SIZE.pack(len(header)), header]
-    parts.extend(a.tobytes() for a in arrays.values())
+    for a in arrays.values():
+        parts += [a.tobytes(), bytes(-a.nbytes % 8)]
     write_cache(path, b"".join(parts))
 
 
 def read_table(path: Path, segment_ids: list[str]) -> FacetTable | None:
     """The facet table of `path` when it describes exactly these segments, else None (a
-    missing, older or damaged file too: the caller builds the table again)."""
+    missing, older or damaged file too: the caller builds the table again).
+
+    The file is mapped, and each column is a view of its bytes: reading the file into
+    memory and copying the columns out of it took 16-20 ms of a one-shot search (34 MB of
+    fresh pages); the views cost nothing until read, and then only the pages read, which
+    the page cache already holds."""
     try:
-        data = memoryview(path.read_bytes())
+        with path.open("rb") as f:
+            data = memoryview(mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ))
+    except (OSError, ValueError):  # missing, unreadable, or empty (which mmap refuses)
+        return None
+    try:
         at = len(_MAGIC)
         if data[:at] != _MAGIC:
             return None
@@ -138,15 +193,13 @@ def read_table(path: Path, segment_ids: list[str]) -> FacetTable | None:
         at += size
         if meta.get("segments") != segment_ids:
             return None
-        arrays: dict[str, array] = {}  # type: ignore[type-arg]
+        arrays: dict[str, memoryview] = {}
         for name, typecode, itemsize, count in meta["arrays"]:
-            found = array(typecode)
             end = at + itemsize * count
-            if found.itemsize != itemsize or end > len(data):
+            if array(typecode).itemsize != itemsize or end > len(data):
                 return None  # written where a C long has another size, or cut short
-            found.frombytes(data[at:end])
-            arrays[name] = found
-            at = end
+            arrays[name] = data[at:end].cast(typecode)
+            at = end + -end % 8
         if at != len(data):
             return None
         return FacetTable(
@@ -159,9 +212,17 @@ def read_table(path: Path, segment_ids: list[str]) -> FacetTable | None:
             },
             tag_starts=arrays["tag_starts"],
             tag_codes=arrays["tag_codes"],
+            tag_doc=arrays["tag_doc"],
         )
-    except (OSError, ValueError, KeyError, TypeError, struct.error):
+    except (ValueError, KeyError, TypeError, struct.error):
         return None
+
+
+def _as_array(column: Column, typecode: str) -> array:  # type: ignore[type-arg]
+    """`column` as an `array` of `typecode` (a copy of a mapped view, widened)."""
+    if isinstance(column, array) and column.typecode == typecode:
+        return column
+    return array(typecode, _numbers(column).astype(np.dtype(typecode)).tobytes())
 
 
 def write_cache(path: Path, data: bytes) -> None:
@@ -212,7 +273,7 @@ def build_table(reader: Any) -> FacetTable:
         ),
     )
     values: dict[str, list[str]] = {}
-    codes: dict[str, array] = {}  # type: ignore[type-arg]
+    codes: dict[str, Column] = {}
     for name, decode in (
         ("origin", _bytes_value),
         ("classification", _bytes_value),
@@ -252,22 +313,15 @@ def facet_arrays(reader: Any, table: FacetTable) -> FacetArrays:
     if reader.has_deletions():
         live[:] = False
         live[np.fromiter(reader.all_doc_ids(), dtype=np.int64)] = True
-    starts = np.frombuffer(table.tag_starts, dtype=np.int64)
-    if len(starts) and starts[-1] >= 2**31:
-        raise ValueError("more TAGS entries than int32 offsets hold")
-    tag_type = np.uint16 if len(table.values["tags"]) <= 2**16 else np.int32
+    # views where the table was read from its file (already in these types), else copies
+    columns = _narrow_columns(table)
     return FacetArrays(
         live=live,
-        created=np.frombuffer(table.created, dtype=np.int64),
-        codes={
-            name: np.frombuffer(codes, dtype=np.int32).astype(
-                np.int16 if len(table.values[name]) < 2**15 - 1 else np.int32
-            )
-            for name, codes in table.codes.items()
-        },
-        tag_doc=np.repeat(np.arange(count, dtype=np.int32), np.diff(starts)),
-        tag_starts=starts.astype(np.int32),
-        tag_codes=np.frombuffer(table.tag_codes, dtype=np.int64).astype(tag_type),
+        created=columns["created"],
+        codes={name: columns[f"codes_{name}"] for name in table.codes},
+        tag_doc=columns["tag_doc"],
+        tag_starts=columns["tag_starts"],
+        tag_codes=columns["tag_codes"],
     )
 
 
@@ -365,7 +419,7 @@ def facet_filter(field_name: str, value: str) -> str:
 def concat_tables(a: FacetTable, b: FacetTable) -> FacetTable:
     """The table of a's documents followed by b's (b's values recoded into a's)."""
     values: dict[str, list[str]] = {}
-    codes: dict[str, array] = {}  # type: ignore[type-arg]
+    codes: dict[str, Column] = {}
     remaps: dict[str, NDArray[np.int64]] = {}
     for name in a.values:
         merged = list(a.values[name])
@@ -378,12 +432,16 @@ def concat_tables(a: FacetTable, b: FacetTable) -> FacetTable:
             remap.append(index[value])
         values[name] = merged
         remaps[name] = np.array(remap, dtype=np.int64)
+    # (a read from its file has its columns in the narrow types: widened here)
     for name, a_codes in a.codes.items():
-        b_codes = np.frombuffer(b.codes[name], dtype=np.int32).astype(np.int64)
+        b_codes = _numbers(b.codes[name]).astype(np.int64)
         recoded = np.where(b_codes >= 0, remaps[name][np.maximum(b_codes, 0)], -1)
-        codes[name] = a_codes + array("i", recoded.astype(np.int32).tobytes())
-    b_tags = np.frombuffer(b.tag_codes, dtype=np.int64)
-    tag_codes = a.tag_codes + array("l", remaps["tags"][b_tags].astype(np.int64).tobytes())
-    b_starts = np.frombuffer(b.tag_starts, dtype=np.int64)[1:] + len(a.tag_codes)
-    tag_starts = a.tag_starts + array("l", b_starts.astype(np.int64).tobytes())
-    return FacetTable(a.created + b.created, values, codes, tag_starts, tag_codes)
+        codes[name] = _as_array(a_codes, "i") + array("i", recoded.astype(np.int32).tobytes())
+    b_tags = _numbers(b.tag_codes).astype(np.int64)
+    tag_codes = _as_array(a.tag_codes, "l") + array(
+        "l", remaps["tags"][b_tags].astype(np.int64).tobytes()
+    )
+    b_starts = _numbers(b.tag_starts).astype(np.int64)[1:] + len(a.tag_codes)
+    tag_starts = _as_array(a.tag_starts, "l") + array("l", b_starts.tobytes())
+    created = _as_array(a.created, "q") + _as_array(b.created, "q")
+    return FacetTable(created, values, codes, tag_starts, tag_codes)
