@@ -42,14 +42,17 @@ Postings, values, lengths, stored fields and columns are the same.
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterable, Iterator, Mapping
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from itertools import islice
 from typing import Any
 
 from whoosh import formats
+from whoosh.analysis import CompositeAnalyzer, IDTokenizer, LowercaseFilter, RegexTokenizer
 from whoosh.fields import FieldType, Schema, UnknownFieldError
 from whoosh.filedb.filestore import Storage
+from whoosh.system import pack_uint
 
 from . import deflate
 from .compiled import speedups
@@ -76,9 +79,12 @@ __all__ = [
     "write_segment",
 ]
 
-#: Documents per segment. Bounds a worker's memory (postings of one segment live in RAM,
-#: roughly 30 MB per 1,000 cables of 7 KB) and, with procs > 1, the parent's read-ahead.
-DEFAULT_SEGMENT_DOCS = 10_000
+#: Documents per segment. Bounds a worker's memory (postings of one segment live in RAM:
+#: a worker writing 65,000 generated cables of 7 KB peaked at 881 MiB) and, with procs > 1,
+#: the parent's read-ahead. `cables index` cuts its segments at this size too
+#: (`parsework.SEGMENT_DOCS`, where the choice is measured); the benchmarks' and tests'
+#: `plainindex.add_documents` was 3-4% faster with segments of 20,000 than of 10,000.
+DEFAULT_SEGMENT_DOCS = 65_000
 
 # Past this many remembered (field, value) analyses the memo is emptied (unique values such
 # as refids and dates never repeat; they only pass through)
@@ -86,6 +92,55 @@ _ANALYSED_LIMIT = 50_000
 
 
 # --- per-field plans --------------------------------------------------------------------
+
+
+#: (term bytes, frequency, weight, value bytes): what `field.index(value)` yields per term
+_Terms = list[tuple[bytes, int, float, bytes]]
+
+#: what Whoosh's SpaceSeparatedTokenizer (KEYWORD fields) matches
+_SPACE_SEPARATED = r"[^ \t\r\n]+"
+
+
+def _exact_terms(field: FieldType) -> Callable[[str], _Terms] | None:
+    """`field.index(text)` for a text value, without Whoosh's analyzer pipeline, for the
+    exact-match fields of our schema (ID: the whole value; KEYWORD: the words between spaces,
+    tabs and newlines; either lower-cased or not), whose formats record a term once
+    (`Existence`) or with its count (`Frequency`): the same terms, frequencies, weights and
+    values as Whoosh's token objects and generators, ~4x faster (a cable has ten of these
+    fields; tests compare both on every field). None for any other analyzer or format:
+    those go through `field.index`."""
+    fmt = field.format
+    if type(fmt) not in (formats.Existence, formats.Frequency):
+        return None
+    if type(field).index is not FieldType.index:
+        return None  # NUMERIC, DATETIME, ...: their own terms, not the analyzer's words
+    parts = list(field.analyzer.items) if type(field.analyzer) is CompositeAnalyzer else [
+        field.analyzer
+    ]
+    lower = len(parts) == 2 and type(parts[1]) is LowercaseFilter
+    if len(parts) != 1 + lower:
+        return None
+    tokenizer = parts[0]
+    split: Callable[[str], list[str]]
+    if type(tokenizer) is IDTokenizer:
+        split = (lambda text: [text.lower()]) if lower else (lambda text: [text])
+    elif (
+        type(tokenizer) is RegexTokenizer
+        and not tokenizer.gaps
+        and tokenizer.expression.pattern == _SPACE_SEPARATED
+    ):
+        findall = tokenizer.expression.findall
+        split = (lambda text: [w.lower() for w in findall(text)]) if lower else findall
+    else:
+        return None
+    boost = fmt.field_boost
+    if type(fmt) is formats.Existence:
+        return lambda text: [(w.encode("utf-8"), 1, boost, b"") for w in set(split(text))]
+    # Frequency: Whoosh adds each token's boost (1.0) for the weight, then the field's
+    return lambda text: [
+        (w.encode("utf-8"), n, float(n) * boost, pack_uint(n))
+        for w, n in Counter(split(text)).items()
+    ]
 
 
 @dataclass(frozen=True)
@@ -101,6 +156,7 @@ class _FieldPlan:
     fast: FastAnalyzer | None  # set for text fields analysed by FastAnalyzer
     positions: bool  # fast field with a Positions format (else Frequency)
     field_boost: float  # the format's field_boost (stock multiplies weights by it)
+    exact: Callable[[str], _Terms] | None  # `field.index` of a text value (`_exact_terms`)
 
 
 def _plan(name: str, field: FieldType) -> _FieldPlan:
@@ -121,6 +177,7 @@ def _plan(name: str, field: FieldType) -> _FieldPlan:
         fast=fast,
         positions=fast is not None and type(fmt) is formats.Positions,
         field_boost=float(fmt.field_boost) if fmt is not None else 1.0,
+        exact=_exact_terms(field) if field.indexed and fast is None else None,
     )
 
 
@@ -284,7 +341,11 @@ class SegmentBuilder:
         if found is None:
             if len(self._analysed) >= _ANALYSED_LIMIT:
                 self._analysed.clear()
-            found = self._analysed[key] = list(plan.field.index(value))
+            if plan.exact is not None and isinstance(value, str):
+                found = plan.exact(value)
+            else:
+                found = list(plan.field.index(value))
+            self._analysed[key] = found
         return found
 
     def _index_frequency(

@@ -31,7 +31,7 @@ from whoosh.filedb.filestore import FileStorage
 from . import wordsample
 from .cable import Cable, ReadError
 from .document import to_document
-from .fastwrite import write_segment
+from .fastwrite import DEFAULT_SEGMENT_DOCS, write_segment
 from .lock import process_exists
 from .manifest import FileEntry, RecordEntry
 from .parse import parse_file, parse_range
@@ -83,7 +83,7 @@ SPLIT_FROM = 64 << 20
 #: in one process, interleaved: p50 -5%, `*ment` -21%; a one-shot `cables search` -12 ms).
 #: The full build took as long (146.5 against 147.2 s); a worker's peak RSS grew from 636
 #: to 881 MiB (the postings of one segment live in memory until it is written).
-SEGMENT_DOCS = 65_000
+SEGMENT_DOCS = DEFAULT_SEGMENT_DOCS
 
 
 @dataclass(frozen=True)

@@ -886,3 +886,41 @@ def test_stored_fields_keep_their_offsets(tmp_path: Path) -> None:
             ((segment, _),) = reader.leaf_readers()
             stored = segment._perdoc._readers["_stored"]  # the column reader those read
             assert stored._child.had_stored_offsets is offsets
+
+
+_EXACT_VALUES = [
+    "", " ", "09BAGHDAD113", "PREL PGOV  PREL", "a\tb\nc\r d\u00a0e", "İstanbul ŞIRNAK",
+    "ΟΔΟΣ ΑΒ ΟΔΟΣ", "rice clinton Rice", "Embassy Baghdad", "straße STRASSE", "¶ 1.5 u.s.",
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("value", _EXACT_VALUES)
+def test_exact_fields_give_whooshs_own_terms(value: str) -> None:
+    schema = build_schema()
+    covered = []
+    for name in schema.names():
+        field = schema[name]
+        terms = fastwrite._exact_terms(field)
+        if terms is None:
+            continue
+        covered.append(name)
+        assert sorted(terms(value)) == sorted(field.index(value)), (name, value)
+    # every exact-match field that is indexed takes the short path
+    assert sorted(covered) == [
+        "classification", "classified_by", "classified_words", "origin", "origin_words",
+        "record_hash", "references", "refid", "signed_by", "tags",
+    ]  # fmt: skip
+
+
+def test_other_analyzers_and_formats_go_through_whoosh() -> None:
+    from whoosh import fields
+    from whoosh.analysis import RegexTokenizer
+
+    for field in (
+        fields.KEYWORD(commas=True),
+        fields.ID(analyzer=RegexTokenizer(r"\w+")),
+        fields.TEXT(),
+        fields.NUMERIC(),
+        build_schema()["body"],
+    ):
+        assert fastwrite._exact_terms(field) is None
