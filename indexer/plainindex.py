@@ -49,7 +49,7 @@ from .whoosh_private import (
 if TYPE_CHECKING:
     from multiprocessing.queues import Queue
 
-__all__ = ["add_documents"]
+__all__ = ["add_documents", "balanced_segment_docs"]
 
 
 def add_documents(
@@ -80,7 +80,7 @@ def add_documents(
     if expected_docs is None and isinstance(docs, Sized):
         expected_docs = len(docs)
     if procs > 1 and expected_docs:
-        segment_docs = min(segment_docs, max(1, -(-expected_docs // procs)))
+        segment_docs = balanced_segment_docs(expected_docs, procs, segment_docs)
     index_dir = Path(index_dir)
     index_dir.mkdir(parents=True, exist_ok=True)
     storage = FileStorage(str(index_dir))
@@ -118,6 +118,22 @@ def add_documents(
     finally:
         _remove_temp_dir(index_dir / temp_dir_name(indexname))
         lock.release()
+
+
+def balanced_segment_docs(expected: int, procs: int, most: int) -> int:
+    """Documents per segment for `expected` documents over `procs` workers: at most `most`,
+    in a number of segments that is a multiple of `procs`, all of one size, so that every
+    worker gets as many documents (251,287 in segments of at most 65,000: 4 of 62,822, not
+    65,000 x 3 + 56,287, which gave one worker 130,000 and the other 121,287).
+
+    >>> balanced_segment_docs(251_287, 2, 65_000), balanced_segment_docs(300, 2, 65_000)
+    (62822, 150)
+    >>> balanced_segment_docs(10, 4, 65_000), balanced_segment_docs(1, 2, 65_000)
+    (3, 1)
+    """
+    segments = -(-expected // most)
+    segments += -segments % procs
+    return max(1, -(-expected // segments))
 
 
 def _remove_temp_dir(path: Path) -> None:
