@@ -17,6 +17,7 @@ import mmap
 import os
 import re
 import struct
+import sys
 from array import array
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -159,7 +160,12 @@ def write_table(path: Path, table: FacetTable, segment_ids: list[str]) -> None:
     (`_narrow_columns`)."""
     arrays = _narrow_columns(table)
     layout = [[name, a.dtype.char, a.itemsize, len(a)] for name, a in arrays.items()]
-    meta = {"segments": segment_ids, "values": table.values, "arrays": layout}
+    meta = {
+        "segments": segment_ids,
+        "values": table.values,
+        "arrays": layout,
+        "byteorder": sys.byteorder,  # the columns are in this machine's byte order
+    }
     header = json.dumps(meta).encode("utf-8")
     # padded with spaces (JSON ignores them), and each column with zero bytes, so that every
     # column starts at a multiple of 8
@@ -191,8 +197,8 @@ def read_table(path: Path, segment_ids: list[str]) -> FacetTable | None:
         at += _HEADER_SIZE.size
         meta = json.loads(bytes(data[at : at + size]).decode("utf-8"))
         at += size
-        if meta.get("segments") != segment_ids:
-            return None
+        if meta.get("segments") != segment_ids or meta.get("byteorder") != sys.byteorder:
+            return None  # (an index copied from a machine of the other byte order)
         arrays: dict[str, memoryview] = {}
         for name, typecode, itemsize, count in meta["arrays"]:
             end = at + itemsize * count
