@@ -106,7 +106,7 @@ def _exact_terms(field: FieldType) -> Callable[[str], _Terms] | None:
     exact-match fields of our schema (ID: the whole value; KEYWORD: the words between spaces,
     tabs and newlines; either lower-cased or not), whose formats record a term once
     (`Existence`) or with its count (`Frequency`): the same terms, frequencies, weights and
-    values as Whoosh's token objects and generators, ~4x faster (a cable has ten of these
+    values as Whoosh's token objects and generators, 2-6x faster (a cable has ten of these
     fields; tests compare both on every field). None for any other analyzer or format:
     those go through `field.index`."""
     fmt = field.format
