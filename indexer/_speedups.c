@@ -1591,6 +1591,15 @@ done:
  * of the index, 1.3 ms now). A group of one or two members (TALLY_FEW: a sparse mask)
  * counts its members' entries only. */
 #define TALLY_FEW 2
+/* member document e's entries, into the first histogram (its range and codes checked) */
+#define TALLY_MEMBER(e)                                                                 \
+    do {                                                                                \
+        if (at[e] < 0 || at[e + 1] > ncodes || at[e + 1] < at[e]) goto bad;             \
+        for (int32_t k = at[e]; k < at[e + 1]; k++) {                                   \
+            if ((int64_t)c[k] < 0 || (int64_t)c[k] >= size) goto bad;                   \
+            lanes[c[k]]++;                                                              \
+        }                                                                               \
+    } while (0)
 #define TALLY_TAGS_LOOP(CODE_T)                                                         \
     do {                                                                                \
         const CODE_T *c = codes.buf;                                                    \
@@ -1604,14 +1613,8 @@ done:
             bits = (bits | bits >> 1) & 0x0101010101010101u;                            \
             if ((bits * 0x0101010101010101u) >> 56 <= TALLY_FEW) {                      \
                 /* one or two members: their own entries (a sparse mask) */             \
-                for (Py_ssize_t e = d; e < d + 8; e++) {                                \
-                    if (!m[e]) continue;                                                \
-                    if (at[e] < 0 || at[e + 1] > ncodes || at[e + 1] < at[e]) goto bad; \
-                    for (int32_t k = at[e]; k < at[e + 1]; k++) {                       \
-                        if ((int64_t)c[k] < 0 || (int64_t)c[k] >= size) goto bad;       \
-                        lanes[c[k]]++;                                                  \
-                    }                                                                   \
-                }                                                                       \
+                for (Py_ssize_t e = d; e < d + 8; e++)                                  \
+                    if (m[e]) TALLY_MEMBER(e);                                          \
                 continue;                                                               \
             }                                                                           \
             int32_t first = at[d], last = at[d + 8];                                    \
@@ -1623,14 +1626,8 @@ done:
                 lanes[(k & (TALLY_LANES - 1)) * size + code] += m[doc] != 0;            \
             }                                                                           \
         }                                                                               \
-        for (; d < mask.len; d++) {                                                     \
-            if (!m[d]) continue;                                                        \
-            if (at[d] < 0 || at[d + 1] > ncodes || at[d + 1] < at[d]) goto bad;         \
-            for (int32_t k = at[d]; k < at[d + 1]; k++) {                               \
-                if ((int64_t)c[k] < 0 || (int64_t)c[k] >= size) goto bad;               \
-                lanes[c[k]]++;                                                          \
-            }                                                                           \
-        }                                                                               \
+        for (; d < mask.len; d++)                                                       \
+            if (m[d]) TALLY_MEMBER(d); /* the last documents, fewer than eight */       \
     } while (0)
 
 static PyObject *tally_tags(PyObject *self, PyObject *args) {

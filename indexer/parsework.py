@@ -77,7 +77,7 @@ PARALLEL_FROM_US = 5_000_000
 SPLIT_FROM = 64 << 20
 
 #: Documents per segment a worker writes before starting the next (bounds memory). A full
-#: build makes 4 segments (of 65,000, 65,000, 65,000, 56,287 cables), not 14 of 20,000:
+#: build makes 4 segments (two a worker: 65,000 and ~60,600 cables), not 14 of 20,000:
 #: each search and each process that opens the index reads every segment's term table and
 #: posting lists, so fewer of them answer faster (2026-12-04, full size, both indexes open
 #: in one process, interleaved: p50 -5%, `*ment` -21%; a one-shot `cables search` -12 ms).
